@@ -1,0 +1,81 @@
+from odoo import fields, models
+
+from .social_incident import NETWORKS
+
+
+class SocialAccount(models.Model):
+    """Registry of the administration's official pages (LYA 1, 5; PRI 1.3-1.5;
+    KOR A1; BAT 6). Connector credentials live in the connector addon."""
+
+    _name = "social.account"
+    _description = "Official Page"
+    _inherit = ["mail.thread"]
+    _order = "network, name"
+
+    name = fields.Char(required=True, tracking=True)
+    network = fields.Selection(NETWORKS, required=True, default="vk", tracking=True)
+    url = fields.Char(string="Address", required=True, tracking=True)
+    external_id = fields.Char(
+        string="Page ID", help="The page's id in the network (VK community id, OK group id)."
+    )
+    kind = fields.Selection(
+        [
+            ("organisation", "Organisation Page"),
+            ("head", "Head's Page"),
+            ("representative", "Official Representative's Personal Page"),
+        ],
+        required=True,
+        default="organisation",
+        tracking=True,
+    )
+    verified = fields.Boolean(
+        string="Verified Mark",
+        tracking=True,
+        help="The network's special mark of an official page (KOR A1 11-13).",
+    )
+    service_phone = fields.Char(
+        help="The service phone number the page is registered to (KOR A1 2)."
+    )
+    executor_id = fields.Many2one(
+        "social.executor", string="Responsible Executor", tracking=True
+    )
+    access_holder_ids = fields.Many2many(
+        "res.users", string="Access Holders", help="Who holds the page's credentials."
+    )
+    weekly_post_quota = fields.Integer(
+        string="Posts a Week (minimum)",
+        default=1,
+        help="KOR A1 5: at least one post a week; BAT 6: at least two.",
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    incident_ids = fields.One2many("social.incident", "account_id", string="Incidents")
+    incident_count = fields.Integer(compute="_compute_incident_count")
+
+    _sql_constraints = [
+        (
+            "network_url_uniq",
+            "unique(network, url, company_id)",
+            "This page is already in the registry.",
+        )
+    ]
+
+    def _compute_incident_count(self):
+        counts = dict(
+            self.env["social.incident"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
+        for account in self:
+            account.incident_count = counts.get(account, 0)
+
+    def action_view_incidents(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_incidents.social_incident_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id, "default_network": self.network}
+        return action

@@ -1,0 +1,146 @@
+from odoo import api, fields, models
+
+
+class SocialExecutor(models.Model):
+    """A department, subordinate institution or settlement administration that
+    drafts replies (AKH 1.5, annex; KOR 10)."""
+
+    _name = "social.executor"
+    _description = "Executor"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    kind = fields.Selection(
+        [
+            ("department", "Department"),
+            ("institution", "Subordinate Institution"),
+            ("settlement", "Settlement Administration"),
+        ],
+        required=True,
+        default="department",
+        tracking=True,
+    )
+    member_ids = fields.Many2many(
+        "res.users",
+        "social_executor_member_rel",
+        "executor_id",
+        "user_id",
+        string="Members",
+        domain=[("share", "=", False)],
+    )
+    head_user_id = fields.Many2one(
+        "res.users", string="Head", tracking=True, domain=[("share", "=", False)]
+    )
+    substitute_ids = fields.One2many(
+        "social.executor.substitute", "executor_id", string="Substitutes"
+    )
+    responsible_user_ids = fields.Many2many(
+        "res.users",
+        string="Acting Members",
+        compute="_compute_responsible_user_ids",
+        search="_search_responsible_user_ids",
+        help="Who receives this executor's work today: its members, "
+        "each absent one replaced by the substitute.",
+    )
+    email = fields.Char()
+    phone = fields.Char()
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    assignment_ids = fields.One2many(
+        "social.incident.assignment", "executor_id", string="Assignments"
+    )
+    open_assignment_count = fields.Integer(compute="_compute_open_assignment_count")
+
+    def _get_absences(self, day=None):
+        """Substitution lines in force on ``day`` (today by default) for these executors."""
+        day = day or fields.Date.context_today(self)
+        return self.env["social.executor.substitute"].sudo().search(
+            [
+                ("executor_id", "in", self.ids),
+                ("date_from", "<=", day),
+                ("date_to", ">=", day),
+            ]
+        )
+
+    def _get_responsible_users(self, day=None):
+        """Users who act for these executors on ``day``: present members, and the
+        substitutes of absent ones; the head when the executor has no member."""
+        absences = self._get_absences(day)
+        users = self.env["res.users"]
+        for executor in self:
+            lines = absences.filtered(lambda a, e=executor: a.executor_id == e)
+            absent = lines.user_id
+            acting = (executor.member_ids - absent) | lines.substitute_user_id
+            if not acting and executor.head_user_id:
+                acting = executor.head_user_id
+                if executor.head_user_id in absent:
+                    acting = lines.filtered(
+                        lambda a, e=executor: a.user_id == e.head_user_id
+                    ).substitute_user_id
+            users |= acting
+        return users.filtered("active")
+
+    @api.depends("member_ids", "head_user_id", "substitute_ids")
+    @api.depends_context("uid")
+    def _compute_responsible_user_ids(self):
+        for executor in self:
+            executor.responsible_user_ids = executor._get_responsible_users()
+
+    @api.model
+    def _search_responsible_user_ids(self, operator, value):
+        """Executors a user belongs to or substitutes for today; used by the
+        record rules, so it is evaluated at query time, not cached per day."""
+        if operator not in ("in", "="):
+            return NotImplemented
+        user_ids = value if isinstance(value, (list, tuple)) else [value]
+        today = fields.Date.context_today(self)
+        substitutes = self.env["social.executor.substitute"].sudo()._search(
+            [
+                ("substitute_user_id", "in", user_ids),
+                ("date_from", "<=", today),
+                ("date_to", ">=", today),
+            ]
+        )
+        return [
+            "|",
+            "|",
+            ("member_ids", "in", user_ids),
+            ("head_user_id", "in", user_ids),
+            ("id", "in", substitutes.subselect("executor_id")),
+        ]
+
+    def _compute_open_assignment_count(self):
+        counts = dict(
+            self.env["social.incident.assignment"]._read_group(
+                [
+                    ("executor_id", "in", self.ids),
+                    ("state", "in", ("sent", "accepted")),
+                ],
+                ["executor_id"],
+                ["__count"],
+            )
+        )
+        for executor in self:
+            executor.open_assignment_count = counts.get(executor, 0)
+
+    def action_view_incidents(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_incidents.social_incident_action"
+        )
+        action["domain"] = [("assignment_ids.executor_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def _user_acts_for(self, user=None):
+        """Whether ``user`` (the current one by default) may act for this
+        executor today: as a member, its head, or a substitute in force."""
+        self.ensure_one()
+        user = user or self.env.user
+        if user in self.member_ids or user == self.head_user_id:
+            return True
+        return user in self._get_absences().substitute_user_id

@@ -1,0 +1,360 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .social_incident import CURATOR_GROUP, TRANSITION_CTX, WORK_STATES
+
+OPEN_REPLY_STATES = ("draft", "submitted", "returned", "approved", "publish_failed")
+# Fields the author edits while the draft is theirs.
+CONTENT_FIELDS = {"body", "kind", "attachment_ids"}
+
+
+class SocialIncidentReply(models.Model):
+    """A reply drafted by an executor (or the curator), approved by the
+    curator and published in the network where the message was found."""
+
+    _name = "social.incident.reply"
+    _description = "Reply"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _mail_post_access = "read"
+
+    incident_id = fields.Many2one(
+        "social.incident", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    incident_text = fields.Text(related="incident_id.text", string="Message")
+    incident_url = fields.Char(related="incident_id.url")
+    network = fields.Selection(related="incident_id.network")
+    company_id = fields.Many2one(related="incident_id.company_id", store=True, index=True)
+    executor_id = fields.Many2one(
+        "social.executor",
+        readonly=True,
+        index=True,
+        help="Executor on whose behalf the draft is written; empty when the curator writes it.",
+    )
+    kind = fields.Selection(
+        [
+            ("final", "Final Reply"),
+            ("intermediate", "Intermediate Reply"),
+            ("clarification", "Clarification Request"),
+        ],
+        required=True,
+        default="final",
+        tracking=True,
+    )
+    body = fields.Text(string="Reply Text")
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "social_incident_reply_attachment_rel",
+        "reply_id",
+        "attachment_id",
+        string="Photos and Videos",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("returned", "Returned"),
+            ("approved", "Approved"),
+            ("published", "Published"),
+            ("publish_failed", "Publication Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    author_id = fields.Many2one(
+        "res.users", string="Written By", readonly=True, default=lambda self: self.env.user
+    )
+    submitted_at = fields.Datetime(readonly=True, copy=False)
+    reviewer_id = fields.Many2one("res.users", string="Reviewed By", readonly=True, copy=False)
+    reviewed_at = fields.Datetime(readonly=True, copy=False)
+    rework_count = fields.Integer(readonly=True, copy=False)
+    review_ids = fields.One2many("social.incident.reply.review", "reply_id", string="Reviews")
+    last_return_note = fields.Char(compute="_compute_last_return_note")
+    publisher_id = fields.Many2one("res.users", string="Published By", readonly=True, copy=False)
+    published_at = fields.Datetime(readonly=True, copy=False)
+    published_url = fields.Char(string="Reply Link", readonly=True, copy=False)
+    external_id = fields.Char(string="Reply ID", readonly=True, copy=False)
+    publish_error = fields.Text(readonly=True, copy=False)
+    can_edit = fields.Boolean(compute="_compute_user_rights")
+    can_submit = fields.Boolean(compute="_compute_user_rights")
+    can_review = fields.Boolean(compute="_compute_user_rights")
+    can_publish = fields.Boolean(compute="_compute_user_rights")
+
+    @api.depends("incident_id.name", "kind")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for reply in self:
+            reply.display_name = f"{kinds.get(reply.kind, '')} — {reply.incident_id.name or ''}"
+
+    @api.depends("review_ids")
+    def _compute_last_return_note(self):
+        for reply in self:
+            last = reply.review_ids.filtered(lambda r: r.decision == "returned")[:1]
+            reply.last_return_note = (
+                " — ".join(filter(None, [last.reason_id.name, last.comment])) if last else False
+            )
+
+    @api.depends_context("uid")
+    @api.depends("state", "author_id", "executor_id")
+    def _compute_user_rights(self):
+        is_curator = self.env.user.has_group(CURATOR_GROUP)
+        for reply in self:
+            writer = reply._user_is_writer()
+            reply.can_edit = writer and reply.state in ("draft", "returned")
+            reply.can_submit = reply.can_edit
+            reply.can_review = (
+                is_curator and reply.state == "submitted" and reply.author_id != self.env.user
+            )
+            reply.can_publish = reply.state in ("approved", "publish_failed") and reply._user_is_publisher()
+
+    def _user_is_writer(self):
+        self.ensure_one()
+        user = self.env.user
+        if user == self.author_id:
+            return True
+        if self.executor_id:
+            return self.executor_id.sudo()._user_acts_for(user)
+        return user.has_group(CURATOR_GROUP)
+
+    def _user_is_publisher(self):
+        self.ensure_one()
+        if self.env.user.has_group(CURATOR_GROUP):
+            return True
+        return bool(
+            self.company_id.social_reply_publisher == "executor"
+            and self.executor_id
+            and self.executor_id.sudo()._user_acts_for()
+        )
+
+    # ------------------------------------------------------------------
+    # Creation and editing
+    # ------------------------------------------------------------------
+    @api.model
+    def _check_can_draft(self, incident, kind):
+        """Return the executor the current user drafts for on ``incident``
+        (empty for a curator writing on their own), or raise."""
+        if incident.state not in WORK_STATES:
+            raise UserError(
+                self.env._("A reply can be drafted only while the incident is being worked on.")
+            )
+        if incident.reply_ids.filtered(lambda r: r.state in OPEN_REPLY_STATES):
+            raise UserError(
+                self.env._("The incident already has a draft in work: continue with it.")
+            )
+        assignment = incident._get_user_assignment()
+        is_curator = self.env.user.has_group(CURATOR_GROUP)
+        if not assignment and not is_curator:
+            raise UserError(self.env._("This incident is not routed to your executor."))
+        if (
+            assignment
+            and kind != "clarification"
+            and incident.is_consolidated
+            and assignment.executor_id != incident.lead_executor_id
+            and not is_curator
+        ):
+            raise UserError(
+                self.env._(
+                    "The consolidated reply is written by the lead executor; give your information instead."
+                )
+            )
+        if assignment.state not in ("sent", "accepted") and not is_curator:
+            raise UserError(self.env._("Your routing of this incident is closed."))
+        return assignment.executor_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            incident = self.env["social.incident"].browse(vals.get("incident_id"))
+            executor = self._check_can_draft(incident, vals.get("kind") or "final")
+            vals["executor_id"] = executor.id
+            vals["author_id"] = self.env.uid
+            vals.pop("state", None)
+        replies = super().create(vals_list)
+        for reply in replies:
+            assignment = reply.incident_id.assignment_ids.filtered(
+                lambda a, r=reply: a.executor_id == r.executor_id and a.state == "sent"
+            )
+            if assignment:
+                assignment.action_accept()
+        replies.incident_id._activity_update()
+        return replies
+
+    def write(self, vals):
+        if not self.env.context.get(TRANSITION_CTX) and not self.env.su:
+            protected = set(vals) - CONTENT_FIELDS - {"message_main_attachment_id"}
+            if protected & {"state", "incident_id", "executor_id", "author_id", "reviewer_id",
+                            "rework_count", "published_at", "published_url", "external_id"}:
+                raise UserError(self.env._("A reply changes state only through its buttons."))
+            if CONTENT_FIELDS & set(vals):
+                for reply in self:
+                    if reply.state not in ("draft", "returned"):
+                        raise UserError(
+                            self.env._("Only a draft or a returned reply can be edited.")
+                        )
+                    if not reply._user_is_writer():
+                        raise UserError(self.env._("Only the author's executor edits this draft."))
+        return super().write(vals)
+
+    def _transition(self, vals):
+        self.with_context(**{TRANSITION_CTX: True}).sudo().write(vals)
+
+    def _post_both(self, body, *args):
+        """Post on the reply and its incident."""
+        message = Markup(body) % tuple(args) if args else Markup(body)
+        for reply in self:
+            reply.sudo().message_post(body=message, author_id=self.env.user.partner_id.id)
+            reply.incident_id._post(message)
+
+    # ------------------------------------------------------------------
+    # Approval cycle: submit → approve | return → submit … → publish
+    # ------------------------------------------------------------------
+    def action_submit(self):
+        for reply in self:
+            if reply.state not in ("draft", "returned"):
+                raise UserError(self.env._("Only a draft or a returned reply can be submitted."))
+            if not reply._user_is_writer():
+                raise UserError(self.env._("Only the author's executor submits this draft."))
+            if not (reply.body or "").strip():
+                raise UserError(self.env._("Write the text of the reply before submitting it."))
+            if reply.incident_id.state not in WORK_STATES:
+                raise UserError(self.env._("The incident is not being worked on any more."))
+        self._transition({"state": "submitted", "submitted_at": fields.Datetime.now()})
+        for reply in self:
+            reply.incident_id._on_reply_submitted()
+            reply._post_both(
+                self.env._("%(kind)s submitted for approval:", kind=reply._kind_label()) + "<br/>%s",
+                reply.body,
+            )
+        self.incident_id._activity_update()
+        return True
+
+    def action_approve(self):
+        self._check_reviewable()
+        now = fields.Datetime.now()
+        self._transition({"state": "approved", "reviewer_id": self.env.uid, "reviewed_at": now})
+        self.env["social.incident.reply.review"].sudo().create(
+            [{"reply_id": reply.id, "decision": "approved", "reviewed_at": now} for reply in self]
+        )
+        for reply in self:
+            reply.incident_id._on_reply_approved(reply)
+            reply._post_both(self.env._("%s approved."), reply._kind_label())
+        self.incident_id._activity_update()
+        return True
+
+    def action_return(self, reason, comment=None):
+        """Back to the executor for rework with the reason (KOR 14, 15)."""
+        self._check_reviewable(returning=True)
+        if not reason:
+            raise UserError(self.env._("Choose the reason for returning the draft."))
+        now = fields.Datetime.now()
+        for reply in self:
+            reply._transition(
+                {
+                    "state": "returned",
+                    "reviewer_id": self.env.uid,
+                    "reviewed_at": now,
+                    "rework_count": reply.rework_count + 1,
+                }
+            )
+        self.env["social.incident.reply.review"].sudo().create(
+            [
+                {
+                    "reply_id": reply.id,
+                    "decision": "returned",
+                    "reason_id": reason.id,
+                    "comment": comment,
+                    "reviewed_at": now,
+                }
+                for reply in self
+            ]
+        )
+        for reply in self:
+            reply.incident_id._on_reply_returned()
+            body = self.env._("%(kind)s returned for rework: %%s.", kind=reply._kind_label())
+            args = [reason.name]
+            if comment:
+                body += "<br/>%s"
+                args.append(comment)
+            reply._post_both(body, *args)
+        self.incident_id._activity_update()
+        return True
+
+    def _check_reviewable(self, returning=False):
+        if not self.env.user.has_group(CURATOR_GROUP):
+            raise UserError(self.env._("Only a curator approves or returns drafts."))
+        for reply in self:
+            if reply.state != "submitted":
+                raise UserError(self.env._("Only a submitted draft can be approved or returned."))
+            if not returning and reply.author_id == self.env.user:
+                raise UserError(self.env._("Nobody approves their own draft: ask another curator."))
+
+    def action_publish(self):
+        """Publish the approved reply. Without a connector for the network this
+        opens the dialog to mark it published by hand with its link."""
+        self.ensure_one()
+        return self.action_open_publish_wizard()
+
+    def action_open_publish_wizard(self):
+        self.ensure_one()
+        self._check_publishable()
+        return self.incident_id._open_wizard("publish", reply_id=self.id)
+
+    def _check_publishable(self):
+        for reply in self:
+            if reply.state not in ("approved", "publish_failed"):
+                raise UserError(self.env._("Only an approved reply can be published."))
+            if not reply._user_is_publisher():
+                raise UserError(
+                    self.env._("Approved replies of this administration are published by the curator.")
+                )
+
+    def action_mark_published(self, url, published_at=None, external_id=None):
+        """Record that the reply is posted in the network (KOR 16, LYA 6)."""
+        self._check_publishable()
+        if not (url or "").strip():
+            raise UserError(self.env._("Give the link to the published reply."))
+        for reply in self:
+            reply._transition(
+                {
+                    "state": "published",
+                    "publisher_id": self.env.uid,
+                    "published_at": published_at or fields.Datetime.now(),
+                    "published_url": url.strip(),
+                    "external_id": external_id,
+                    "publish_error": False,
+                }
+            )
+            reply.incident_id._on_reply_published(reply)
+            reply._post_both(
+                self.env._("%s published:") + ' <a href="%s" target="_blank">%s</a>',
+                reply._kind_label(),
+                url.strip(),
+                url.strip(),
+            )
+        self.incident_id._activity_update()
+        return True
+
+    def _kind_label(self):
+        self.ensure_one()
+        return dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+
+    def action_open_return_wizard(self):
+        self.ensure_one()
+        return self.incident_id._open_wizard("return", reply_id=self.id)
+
+    def action_open_incident(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "social.incident",
+            "res_id": self.incident_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
