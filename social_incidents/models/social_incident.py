@@ -70,9 +70,7 @@ class SocialIncident(models.Model):
     _mail_post_access = "read"
     _check_company_auto = True
 
-    name = fields.Char(
-        string="Number", readonly=True, copy=False, default="/", index="trigram"
-    )
+    name = fields.Char(string="Number", readonly=True, copy=False, index="trigram")
     network = fields.Selection(NETWORKS, required=True, default="vk", tracking=True)
     account_id = fields.Many2one(
         "social.account",
@@ -386,7 +384,7 @@ class SocialIncident(models.Model):
                 vals["external_id"] = vals["external_id"].strip()
         self._check_external_id_unique(vals_list)
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
+            if not vals.get("name") or vals["name"] == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = (
                     self.env["ir.sequence"]

@@ -171,7 +171,8 @@ class SocialIncidentReply(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            incident = self.env["social.incident"].browse(vals.get("incident_id"))
+            vals.setdefault("incident_id", self.env.context.get("default_incident_id"))
+            incident = self.env["social.incident"].browse(vals["incident_id"])
             executor = self._check_can_draft(incident, vals.get("kind") or "final")
             vals["executor_id"] = executor.id
             vals["author_id"] = self.env.uid
