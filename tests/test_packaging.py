@@ -1,0 +1,73 @@
+"""Packaging checks of every addon of the repository; no Odoo needed.
+
+An addon is a directory at the repository root holding a ``__manifest__.py``.
+"""
+
+import ast
+import tomllib
+from pathlib import Path
+
+import polib
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ADDONS = sorted(p.parent for p in REPO_ROOT.glob("*/__manifest__.py"))
+ADDON_IDS = [p.name for p in ADDONS]
+
+
+def _manifest(addon):
+    return ast.literal_eval((addon / "__manifest__.py").read_text(encoding="utf-8"))
+
+
+def test_addons_found():
+    assert ADDONS, f"no addon (directory with a __manifest__.py) in {REPO_ROOT}"
+
+
+@pytest.mark.parametrize("addon", ADDONS, ids=ADDON_IDS)
+def test_manifest(addon):
+    manifest = _manifest(addon)
+    assert isinstance(manifest, dict)
+    for key in ("name", "version", "license", "depends", "installable"):
+        assert key in manifest, f"{addon.name}/__manifest__.py has no {key!r}"
+    assert manifest["name"]
+    assert str(manifest["version"]).startswith("18.0."), manifest["version"]
+    assert manifest["license"]
+    assert isinstance(manifest["depends"], list) and manifest["depends"]
+    assert manifest["installable"] is True
+
+
+@pytest.mark.parametrize("addon", ADDONS, ids=ADDON_IDS)
+def test_manifest_files_exist(addon):
+    manifest = _manifest(addon)
+    missing = [
+        f"{key}: {name}"
+        for key in ("data", "demo")
+        for name in manifest.get(key, [])
+        if not (addon / name).is_file()
+    ]
+    assert not missing, f"{addon.name}/__manifest__.py lists missing files: {missing}"
+
+
+@pytest.mark.parametrize("addon", ADDONS, ids=ADDON_IDS)
+def test_icon(addon):
+    assert (addon / "static/description/icon.png").is_file()
+
+
+@pytest.mark.parametrize("addon", ADDONS, ids=ADDON_IDS)
+def test_pyproject_whool(addon):
+    path = addon / "pyproject.toml"
+    assert path.is_file(), f"{addon.name} has no pyproject.toml"
+    build_system = tomllib.loads(path.read_text(encoding="utf-8")).get("build-system", {})
+    assert build_system.get("build-backend") == "whool.buildapi"
+    assert any(req.startswith("whool") for req in build_system.get("requires", []))
+
+
+@pytest.mark.parametrize("addon", ADDONS, ids=ADDON_IDS)
+def test_russian_translation_complete(addon):
+    path = addon / "i18n" / "ru.po"
+    assert path.is_file(), f"{addon.name} has no i18n/ru.po"
+    po = polib.pofile(str(path), encoding="utf-8")  # raises on a syntax error
+    untranslated = [e.msgid for e in po.untranslated_entries()]
+    fuzzy = [e.msgid for e in po.fuzzy_entries()]
+    assert not untranslated, f"{len(untranslated)} untranslated entries in {path}: {untranslated[:20]}"
+    assert not fuzzy, f"{len(fuzzy)} fuzzy entries in {path}: {fuzzy[:20]}"
