@@ -13,6 +13,21 @@ NETWORKS = [
     ("other", "Other"),
 ]
 
+REPLY_KINDS = [
+    ("final", "Final Reply"),
+    ("intermediate", "Intermediate Reply"),
+    ("clarification", "Clarification Request"),
+]
+REPLY_STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("returned", "Returned"),
+    ("approved", "Approved"),
+    ("published", "Published"),
+    ("publish_failed", "Publication Failed"),
+    ("cancelled", "Cancelled"),
+]
+
 STATES = [
     ("new", "New"),
     ("assigned", "Routed"),
@@ -175,14 +190,10 @@ class SocialIncident(models.Model):
     )
     current_reply_body = fields.Text(string="Draft Text", compute="_compute_current_reply_id")
     current_reply_kind = fields.Selection(
-        lambda self: self.env["social.incident.reply"]._fields["kind"].selection,
-        string="Draft Kind",
-        compute="_compute_current_reply_id",
+        REPLY_KINDS, string="Draft Kind", compute="_compute_current_reply_id"
     )
     current_reply_state = fields.Selection(
-        lambda self: self.env["social.incident.reply"]._fields["state"].selection,
-        string="Draft State",
-        compute="_compute_current_reply_id",
+        REPLY_STATES, string="Draft State", compute="_compute_current_reply_id"
     )
     rework_count = fields.Integer(compute="_compute_rework_count", store=True)
     answered_at = fields.Datetime(readonly=True, copy=False)

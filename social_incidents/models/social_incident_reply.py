@@ -3,7 +3,13 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .social_incident import CURATOR_GROUP, TRANSITION_CTX, WORK_STATES
+from .social_incident import (
+    CURATOR_GROUP,
+    REPLY_KINDS,
+    REPLY_STATES,
+    TRANSITION_CTX,
+    WORK_STATES,
+)
 
 OPEN_REPLY_STATES = ("draft", "submitted", "returned", "approved", "publish_failed")
 # Fields the author edits while the draft is theirs.
@@ -34,11 +40,7 @@ class SocialIncidentReply(models.Model):
         help="Executor on whose behalf the draft is written; empty when the curator writes it.",
     )
     kind = fields.Selection(
-        [
-            ("final", "Final Reply"),
-            ("intermediate", "Intermediate Reply"),
-            ("clarification", "Clarification Request"),
-        ],
+        REPLY_KINDS,
         required=True,
         default="final",
         tracking=True,
@@ -52,15 +54,7 @@ class SocialIncidentReply(models.Model):
         string="Photos and Videos",
     )
     state = fields.Selection(
-        [
-            ("draft", "Draft"),
-            ("submitted", "Submitted"),
-            ("returned", "Returned"),
-            ("approved", "Approved"),
-            ("published", "Published"),
-            ("publish_failed", "Publication Failed"),
-            ("cancelled", "Cancelled"),
-        ],
+        REPLY_STATES,
         default="draft",
         required=True,
         readonly=True,

@@ -13,6 +13,8 @@ class TestTranslationAndDemo(SocialIncidentsCase):
         states = dict(fields_["state"]["selection"])
         self.assertEqual(states["review"], "На согласовании")
         self.assertEqual(dict(fields_["importance"]["selection"])["high"], "Повышенная")
+        draft_kinds = dict(Incident.fields_get(["current_reply_kind"], ["selection"])["current_reply_kind"]["selection"])
+        self.assertEqual(draft_kinds["final"], "Окончательный ответ")
         action = self.env.ref("social_incidents.social_incident_action").with_context(lang="ru_RU")
         self.assertEqual(action.name, "Инциденты")
 
