@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .social_incident import TRANSITION_CTX
+
 ACTIVE_STATES = ("sent", "accepted", "info_given")
 
 
@@ -92,6 +94,13 @@ class SocialIncidentAssignment(models.Model):
             if assignment.state not in states:
                 raise UserError(message)
 
+    def _cancel_replies(self, states):
+        """Cancel this executor's replies of the incident that are in ``states``."""
+        self.ensure_one()
+        self.incident_id.reply_ids.filtered(
+            lambda r: r.executor_id == self.executor_id and r.state in states
+        ).with_context(**{TRANSITION_CTX: True}).sudo().write({"state": "cancelled"})
+
     def _set_lead(self, lead_executor):
         for assignment in self:
             is_lead = assignment.executor_id == lead_executor
@@ -139,9 +148,7 @@ class SocialIncidentAssignment(models.Model):
         )
         for assignment in self:
             incident = assignment.incident_id
-            incident.reply_ids.filtered(
-                lambda r, a=assignment: r.executor_id == a.executor_id and r.state in ("draft", "returned")
-            ).with_context(social_incidents_transition=True).sudo().write({"state": "cancelled"})
+            assignment._cancel_replies(("draft", "returned"))
             if not incident.assignment_ids.filtered(lambda a: a._is_active()):
                 incident._set_state("new")
             incident._post(
@@ -176,9 +183,7 @@ class SocialIncidentAssignment(models.Model):
         if attachments:
             vals["info_attachment_ids"] = [(6, 0, attachments.ids)]
         for assignment in self:
-            if not assignment.date_accepted:
-                vals["date_accepted"] = now
-            assignment.sudo().write(vals)
+            assignment.sudo().write(dict(vals, date_accepted=assignment.date_accepted or now))
             incident = assignment.incident_id
             if attachments:
                 attachments.sudo().write({"res_model": incident._name, "res_id": incident.id})
@@ -218,10 +223,7 @@ class SocialIncidentAssignment(models.Model):
         self.sudo().write({"state": "cancelled", "is_lead": False})
         for assignment in self:
             incident = assignment.incident_id
-            incident.reply_ids.filtered(
-                lambda r, a=assignment: r.executor_id == a.executor_id
-                and r.state in ("draft", "returned", "submitted")
-            ).with_context(social_incidents_transition=True).sudo().write({"state": "cancelled"})
+            assignment._cancel_replies(("draft", "returned", "submitted"))
             if not incident.assignment_ids.filtered(lambda a: a._is_active()) and incident.state in (
                 "assigned",
                 "in_progress",
