@@ -10,6 +10,7 @@ class SocialAuthor(models.Model):
     _description = "Message Author"
     _inherit = ["mail.thread"]
     _order = "name, id"
+    _rec_names_search = ["name", "external_id", "profile_url"]
 
     name = fields.Char(required=True, tracking=True)
     network = fields.Selection(NETWORKS, required=True, default="vk", index=True)

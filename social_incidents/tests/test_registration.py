@@ -47,6 +47,8 @@ class TestRegistration(SocialIncidentsCase):
         Author = self.env["social.author"]
         author = Author._find_or_create("vk", "id777", "Иван Петров", "https://vk.com/id777")
         self.assertEqual(Author._find_or_create("vk", "id777"), author)
+        # The curator finds an author by name, account id or profile link.
+        self.assertEqual(Author.name_search("vk.com/id777"), [(author.id, "Иван Петров")])
         other = Author._find_or_create("ok", "id777", "Иван Петров")
         self.assertNotEqual(other, author)
         first = self.register(author_id=author.id)
