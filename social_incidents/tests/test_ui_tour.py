@@ -117,3 +117,41 @@ class TestSocialIncidentTour(HttpCase):
             self._activities(incident, self.draft_type, self.executor_user),
             "The executor's 'Prepare a reply' activity is closed",
         )
+
+    def test_curator_returns_approves_and_executor_publishes(self):
+        incident = (
+            self.env["social.incident"]
+            .with_user(self.curator)
+            .create({"text": TOUR_MESSAGE, "network": "vk", "external_id": "tour-review-1"})
+        )
+        incident.with_user(self.curator).action_route(self.executor)
+        reply = (
+            self.env["social.incident.reply"]
+            .with_user(self.executor_user)
+            .create({"incident_id": incident.id, "body": TOUR_REPLY})
+        )
+        reply.with_user(self.executor_user).action_submit()
+        url = f"{INCIDENT_ACTION_URL}/{incident.id}"
+
+        self.start_tour(url, "social_incident_review_tour", login=self.curator.login)
+        self.env.invalidate_all()
+        self.assertEqual(reply.state, "returned")
+        self.assertEqual(reply.rework_count, 1)
+        self.assertEqual(reply.review_ids.decision, "returned")
+        self.assertTrue(reply.review_ids.reason_id)
+        self.assertEqual(reply.review_ids.comment, "Tour: give the date of the repair.")
+        self.assertEqual(incident.state, "in_progress")
+
+        reply.with_user(self.executor_user).write({"body": TOUR_REPLY + " On 14 May."})
+        reply.with_user(self.executor_user).action_submit()
+        self.start_tour(url, "social_incident_approve_tour", login=self.curator.login)
+        self.env.invalidate_all()
+        self.assertEqual(reply.state, "approved")
+        self.assertEqual(reply.reviewer_id, self.curator)
+
+        self.start_tour(url, "social_incident_publish_tour", login=self.executor_user.login)
+        self.env.invalidate_all()
+        self.assertEqual(reply.state, "published")
+        self.assertEqual(reply.published_url, "https://vk.com/wall-1_4242?reply=4343")
+        self.assertEqual(reply.publisher_id, self.executor_user)
+        self.assertEqual(incident.state, "answered")

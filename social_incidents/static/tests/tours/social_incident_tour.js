@@ -144,3 +144,92 @@ registry.category("web_tour.tours").add("social_incident_executor_tour", {
         },
     ],
 });
+
+// Started by the test on the form of an incident whose draft waits for approval.
+// The curator returns it with a reason, and approves the reworked one.
+const TOUR_RETURN_COMMENT = "Tour: give the date of the repair.";
+registry.category("web_tour.tours").add("social_incident_review_tour", {
+    steps: () => [
+        {
+            content: "The draft waits for my approval",
+            trigger: `.o_form_view ${currentState("review")}`,
+        },
+        {
+            content: "Return it for rework",
+            trigger: headerButton("action_open_return_wizard"),
+            run: "click",
+        },
+        {
+            content: "Choose the reason",
+            trigger: ".modal .o_field_widget[name=return_reason_id] input",
+            run: "edit a",
+        },
+        {
+            content: "Pick the first reason offered",
+            trigger: ".modal .o-autocomplete--dropdown-item:first-child a",
+            run: "click",
+        },
+        {
+            content: "Say what to fix",
+            trigger: ".modal .o_field_widget[name=text] textarea:visible",
+            run: `edit ${TOUR_RETURN_COMMENT}`,
+        },
+        {
+            content: "Confirm the return",
+            trigger: '.modal .modal-footer button[name="action_confirm"]',
+            run: "click",
+        },
+        {
+            content: "The incident is back in progress",
+            trigger: `body:not(:has(.modal)) .o_form_view ${currentState("in_progress")}`,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("social_incident_approve_tour", {
+    steps: () => [
+        {
+            content: "The reworked draft waits for my approval",
+            trigger: `.o_form_view ${currentState("review")}`,
+        },
+        {
+            content: "Approve it",
+            trigger: headerButton("action_approve_reply"),
+            run: "click",
+        },
+        {
+            content: "The reply is approved",
+            trigger: `.o_form_view ${currentState("approved")}`,
+        },
+    ],
+});
+
+// The executor publishes the approved reply and records where it was posted.
+const TOUR_PUBLISHED_URL = "https://vk.com/wall-1_4242?reply=4343";
+registry.category("web_tour.tours").add("social_incident_publish_tour", {
+    steps: () => [
+        {
+            content: "The reply is approved",
+            trigger: `.o_form_view ${currentState("approved")}`,
+        },
+        {
+            content: "Publish it",
+            trigger: headerButton("action_open_publish_wizard"),
+            run: "click",
+        },
+        {
+            content: "Give the link of the posted reply",
+            trigger: ".modal .o_field_widget[name=url] input",
+            run: `edit ${TOUR_PUBLISHED_URL}`,
+        },
+        {
+            content: "Confirm",
+            trigger: '.modal .modal-footer button[name="action_confirm"]',
+            run: "click",
+        },
+        {
+            content: "The incident is answered",
+            trigger: `body:not(:has(.modal)) .o_form_view ${currentState("answered")}`,
+        },
+    ],
+});
