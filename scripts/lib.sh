@@ -164,3 +164,17 @@ si_write_conf() {
         done
     } >"$file"
 }
+
+# si_ensure_command COMMAND DEBIAN_PACKAGE: install the package with apt-get when COMMAND is
+# missing (the tours need Debian's chromium; Odoo finds /usr/bin/chromium by itself).
+si_ensure_command() {
+    local command_name="$1" package="$2"
+    command -v "$command_name" >/dev/null 2>&1 && return 0
+    command -v apt-get >/dev/null 2>&1 \
+        || si_die "$command_name is missing and apt-get is not available: install $package."
+    si_log "$command_name is missing: installing Debian's $package with apt-get"
+    si_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+        || si_die "apt-get update failed"
+    si_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$package" \
+        || si_die "apt-get install $package failed"
+}
