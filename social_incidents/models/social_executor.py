@@ -66,10 +66,12 @@ class SocialExecutor(models.Model):
             ]
         )
 
-    def _get_responsible_users(self, day=None):
+    def _get_responsible_users(self, day=None, absences=None):
         """Users who act for these executors on ``day``: present members, and the
-        substitutes of absent ones; the head when the executor has no member."""
-        absences = self._get_absences(day)
+        substitutes of absent ones; the head when the executor has no member.
+        ``absences`` (a superset is fine) saves the search when callers batch."""
+        if absences is None:
+            absences = self._get_absences(day)
         users = self.env["res.users"]
         for executor in self:
             lines = absences.filtered(lambda a, e=executor: a.executor_id == e)

@@ -468,10 +468,10 @@ class SocialIncident(models.Model):
             lambda u: u.active and not u.share and self.company_id in u.company_ids
         )
 
-    def _get_publishers(self, reply):
+    def _get_publishers(self, reply, absences=None):
         self.ensure_one()
         if self.company_id.social_reply_publisher == "executor" and reply.executor_id:
-            return reply.executor_id._get_responsible_users()
+            return reply.executor_id._get_responsible_users(absences=absences)
         return self._get_curators()
 
     # ------------------------------------------------------------------
@@ -853,8 +853,9 @@ class SocialIncident(models.Model):
     # ------------------------------------------------------------------
     # Activities: the state says who acts next
     # ------------------------------------------------------------------
-    def _get_required_activities(self):
-        """Return {(step, user_id): note} that this incident needs now."""
+    def _get_required_activities(self, absences=None):
+        """Return {(step, user_id): note} that this incident needs now;
+        ``absences``: the substitutions in force, fetched once by the caller."""
         self.ensure_one()
         required = {}
         if self.state in ("no_reply", "merged", "closed"):
@@ -879,7 +880,7 @@ class SocialIncident(models.Model):
             if len(active) > 1 and not self.lead_executor_id:
                 add("lead", curators)
             for assignment in active:
-                users = assignment.executor_id._get_responsible_users()
+                users = assignment.executor_id._get_responsible_users(absences=absences)
                 if assignment.executor_id == self.lead_executor_id:
                     if reply.state == "returned":
                         add("rework", reply.author_id | users, reply.last_return_note or "")
@@ -898,7 +899,7 @@ class SocialIncident(models.Model):
                 )
             add("review", reviewers)
         if reply.state in ("approved", "publish_failed"):
-            add("publish", self._get_publishers(reply), reply.publish_error or "")
+            add("publish", self._get_publishers(reply, absences), reply.publish_error or "")
         if self.state == "clarification" and not reply:
             add("answer", curators)
         if self.on_control:
@@ -910,7 +911,7 @@ class SocialIncident(models.Model):
                 )[:1]
                 add(
                     "control_report",
-                    lead.executor_id._get_responsible_users() or curators,
+                    lead.executor_id._get_responsible_users(absences=absences) or curators,
                     self.control_comment or "",
                 )
         return required
@@ -937,8 +938,9 @@ class SocialIncident(models.Model):
             by_incident[activity.res_id] |= activity
         to_create, done, obsolete = [], Activity, Activity
         today = fields.Date.context_today(self)
+        absences = self.sudo().assignment_ids.executor_id._get_absences()
         for incident in self:
-            required = incident.sudo()._get_required_activities()
+            required = incident.sudo()._get_required_activities(absences)
             for activity in by_incident.get(incident.id, Activity):
                 key = (step_by_type[activity.activity_type_id.id], activity.user_id.id)
                 if key in required:
