@@ -8,6 +8,7 @@
     "author": "Social Incidents Team",
     "website": "https://example.org/social-incidents",
     "depends": ["mail", "resource", "web"],
+    "external_dependencies": {"python": ["holidays"]},
     "data": [
         "security/social_incidents_groups.xml",
         "security/ir.model.access.csv",
@@ -16,6 +17,8 @@
         "data/mail_activity_type_data.xml",
         "data/social_return_reason_data.xml",
         "data/social_no_reply_reason_data.xml",
+        "data/ir_cron_data.xml",
+        "data/social_sla_data.xml",
         "views/social_incident_views.xml",
         "views/social_incident_reply_views.xml",
         "views/social_executor_views.xml",
@@ -24,6 +27,8 @@
         "views/social_incident_topic_views.xml",
         "views/social_incident_location_views.xml",
         "views/social_reason_views.xml",
+        "views/social_sla_policy_views.xml",
+        "views/social_sla_violation_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/social_incident_route_wizard_views.xml",
         "wizards/social_incident_step_wizard_views.xml",
@@ -34,6 +39,7 @@
         "demo/social_executor_demo.xml",
         "demo/social_topic_location_demo.xml",
         "demo/social_account_demo.xml",
+        "demo/social_sla_demo.xml",
         "demo/social_incident_demo.xml",
     ],
     "assets": {

@@ -1,3 +1,5 @@
+# social.sla.mixin first: social.incident and others inherit it.
+from . import social_sla_mixin
 from . import res_company
 from . import res_config_settings
 from . import social_incident_topic
@@ -12,3 +14,9 @@ from . import social_incident
 from . import social_incident_assignment
 from . import social_incident_reply
 from . import social_incident_reply_review
+from . import social_production_year
+from . import social_production_day
+from . import social_sla_policy
+from . import social_sla_policy_line
+from . import social_incident_deadline
+from . import social_sla_violation

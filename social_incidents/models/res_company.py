@@ -1,4 +1,13 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from odoo.addons.social_incidents.tools.sla_presets import PRESETS
+
+SLA_PRESETS = [
+    ("kor", "Korenovsk (working time, 8 h; 4 h for high importance)"),
+    ("lya", "Lyambir (plain hours; the curator publishes)"),
+    ("bat", "Bataysk (24 h from detection)"),
+    ("akh", "Akhtubinsk (2 working h for information)"),
+]
 
 
 class ResCompany(models.Model):
@@ -18,3 +27,90 @@ class ResCompany(models.Model):
         help="Curator in charge of incidents that arrive without one "
         "(from monitoring software or a connector).",
     )
+    social_head_user_id = fields.Many2one(
+        "res.users",
+        string="Head of the Municipality",
+        help="Told at once of high-importance incidents (LYA 13, BAT 13) and of the "
+        "missed deadlines of high-importance incidents.",
+    )
+    social_sla_preset = fields.Selection(
+        SLA_PRESETS,
+        string="Deadline Regulation",
+        help="The deadlines of this regulation are copied into the company's policies, "
+        "which can then be edited.",
+    )
+    social_sla_policy_ids = fields.One2many("social.sla.policy", "company_id", string="Deadline Policies")
+
+    def _get_social_heads(self):
+        """The head of the municipality: the company's setting, or the users of
+        the head group in the company."""
+        self.ensure_one()
+        if self.social_head_user_id.active:
+            return self.social_head_user_id
+        group = self.env.ref("social_incidents.group_social_head")
+        return group.sudo().users.filtered(
+            lambda u: u.active and not u.share and self in u.company_ids
+        )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("social_sla_preset") and not self.env.context.get("social_sla_preset_applying"):
+            self._apply_social_sla_preset(vals["social_sla_preset"])
+        return result
+
+    def _apply_social_sla_preset(self, preset):
+        """Copy the preset's deadlines into the companies' policies (one per
+        importance), then recompute the open deadlines."""
+        definition = PRESETS[preset]
+        Policy = self.env["social.sla.policy"].sudo().with_context(
+            social_sla_no_recompute=True, active_test=False
+        )
+        labels = dict(self._fields["social_sla_preset"]._description_selection(self.env))
+        importance = dict(Policy._fields["importance"]._description_selection(self.env))
+        for company in self:
+            vals = {"social_sla_preset": preset}
+            if definition["publisher"]:
+                vals["social_reply_publisher"] = definition["publisher"]
+            company.with_context(social_sla_preset_applying=True).sudo().write(vals)
+            for level, lines in definition["lines"].items():
+                policy = Policy.search(
+                    [("company_id", "=", company.id), ("importance", "=", level)], limit=1
+                )
+                values = {
+                    "name": "%s — %s" % (labels[preset].split(" (")[0], importance[level]),
+                    "active": True,
+                    "pause_on_clarification": definition["pause_on_clarification"],
+                }
+                if not policy:
+                    policy = Policy.create(
+                        dict(
+                            values,
+                            company_id=company.id,
+                            importance=level,
+                            calendar_id=(company.resource_calendar_id or self.env.ref("resource.resource_calendar_std")).id,
+                        )
+                    )
+                else:
+                    values["calendar_id"] = (
+                        company.resource_calendar_id or policy.calendar_id
+                    ).id
+                    policy.with_context(social_sla_no_recompute=True).write(values)
+                policy.line_ids.unlink()
+                policy.line_ids = [
+                    (0, 0, {"step": step, "duration": duration, "unit": unit, "anchor": anchor})
+                    for step, duration, unit, anchor in lines
+                ]
+        policies = Policy.search([("company_id", "in", self.ids)])
+        policies.with_context(social_sla_no_recompute=False)._recompute_after_lines_change()
+        return True
+
+    @api.model
+    def _social_apply_default_preset(self):
+        """At installation: every company without a regulation gets the
+        Korenovsk deadlines (the most detailed); Settings switch it."""
+        companies = self.sudo().search([("social_sla_preset", "=", False)])
+        if companies:
+            companies._apply_social_sla_preset("kor")
+        return True
+
+

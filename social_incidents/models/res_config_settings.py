@@ -10,3 +10,16 @@ class ResConfigSettings(models.TransientModel):
     social_curator_id = fields.Many2one(
         related="company_id.social_curator_id", readonly=False
     )
+    social_head_user_id = fields.Many2one(
+        related="company_id.social_head_user_id", readonly=False
+    )
+    social_sla_preset = fields.Selection(
+        related="company_id.social_sla_preset", readonly=False
+    )
+
+    def action_open_social_sla_policies(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_incidents.social_sla_policy_action"
+        )
+        action["domain"] = [("company_id", "=", self.company_id.id)]
+        return action

@@ -1,7 +1,12 @@
+from datetime import timedelta
+
+import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from odoo.addons.social_incidents.tools import clock
 
 NETWORKS = [
     ("vk", "VK"),
@@ -71,6 +76,8 @@ ACTIVITY_TYPES = {
 }
 
 CURATOR_GROUP = "social_incidents.group_social_curator"
+# Demo data: minutes between two steps of a demo incident's history.
+DEMO_STEP_MINUTES = 20
 TRANSITION_CTX = "social_incidents_transition"
 
 
@@ -80,7 +87,7 @@ class SocialIncident(models.Model):
 
     _name = "social.incident"
     _description = "Social Network Incident"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "social.sla.mixin"]
     _order = "importance desc, detected_at desc, id desc"
     _mail_post_access = "read"
     _check_company_auto = True
@@ -119,10 +126,10 @@ class SocialIncident(models.Model):
     summary = fields.Char(compute="_compute_summary", store=True)
     published_at = fields.Datetime(string="Published")
     detected_at = fields.Datetime(
-        string="Detected", required=True, default=fields.Datetime.now, index=True
+        string="Detected", required=True, default=lambda self: clock.now(), index=True
     )
     registered_at = fields.Datetime(
-        string="Registered", readonly=True, default=fields.Datetime.now, copy=False
+        string="Registered", readonly=True, default=lambda self: clock.now(), copy=False
     )
     topic_ids = fields.Many2many("social.incident.topic", string="Topics")
     location_id = fields.Many2one(
@@ -225,6 +232,21 @@ class SocialIncident(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     color = fields.Integer(compute="_compute_color")
+    # Deadlines (issue: SLA engine): one row per step, the nearest mirrored by
+    # social.sla.mixin; the reply's total deadline shown on its own.
+    deadline_ids = fields.One2many("social.incident.deadline", "incident_id", string="Deadlines")
+    total_deadline = fields.Datetime(
+        string="Reply Due",
+        compute="_compute_total_deadline",
+        store=True,
+        help="Deadline of the published reply (or of the final reply after an intermediate one).",
+    )
+    violation_ids = fields.One2many("social.sla.violation", "incident_id", string="Missed Deadlines")
+    violation_count = fields.Integer(compute="_compute_violation_count", store=True)
+    head_notified_at = fields.Datetime(
+        string="Head Notified", readonly=True, copy=False,
+        help="When the head was told of this high-importance incident (LYA 13, BAT 13).",
+    )
     # What the current user may do: drives the buttons of the form.
     user_is_curator = fields.Boolean(compute="_compute_user_rights")
     user_assignment_id = fields.Many2one(
@@ -292,6 +314,19 @@ class SocialIncident(models.Model):
     def _compute_rework_count(self):
         for incident in self:
             incident.rework_count = sum(incident.reply_ids.mapped("rework_count"))
+
+    @api.depends("deadline_ids.deadline", "deadline_ids.step", "deadline_ids.state")
+    def _compute_total_deadline(self):
+        for incident in self:
+            rows = incident.deadline_ids.filtered(
+                lambda d: d.step in ("total", "final") and d.state != "cancelled"
+            ).sorted(lambda d: (d.started_at, d.id))
+            incident.total_deadline = rows[-1:].deadline
+
+    @api.depends("violation_ids")
+    def _compute_violation_count(self):
+        for incident in self:
+            incident.violation_count = len(incident.violation_ids)
 
     def _compute_color(self):
         for incident in self:
@@ -405,6 +440,7 @@ class SocialIncident(models.Model):
                 )
         incidents = super().create(vals_list)
         incidents._activity_update()
+        incidents.filtered(lambda i: i.importance == "high")._notify_head_high_importance()
         return incidents
 
     def write(self, vals):
@@ -421,7 +457,41 @@ class SocialIncident(models.Model):
                     **vals,
                 }
                 incident._check_external_id_unique([merged])
-        return super().write(vals)
+        result = super().write(vals)
+        if {"importance", "detected_at", "company_id"} & set(vals):
+            self.env["social.incident.deadline"]._sync(
+                self, force=True, reason=self.env._("the importance or the detection time changed")
+            )
+            self._activity_update(sync=False)
+        if vals.get("importance") == "high":
+            self.filtered(lambda i: not i.head_notified_at)._notify_head_high_importance()
+        return result
+
+    def _notify_head_high_importance(self):
+        """Report a high-importance incident to the head at once (LYA 13, BAT 13):
+        a message to the head's inbox and an activity."""
+        root = self.env.ref("base.partner_root")
+        for incident in self.sudo():
+            heads = incident.company_id._get_social_heads()
+            if not heads or incident.state in ("no_reply", "merged"):
+                continue
+            incident.with_context(mail_notify_force_send=False).message_post(
+                body=Markup("<p>%s</p><p>%s</p>") % (
+                    self.env._("High-importance incident %s: reported to the head.", incident.name),
+                    incident.text,
+                ),
+                author_id=root.id,
+                partner_ids=heads.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+            for head in heads:
+                incident.activity_schedule(
+                    act_type_xmlid="social_incidents.mail_act_social_high_importance",
+                    user_id=head.id,
+                    summary=self.env._("High-importance incident %s", incident.name),
+                    note=incident.summary,
+                )
+            incident.with_context(**{TRANSITION_CTX: True}).head_notified_at = clock.now()
 
     # ------------------------------------------------------------------
     # Who may act
@@ -561,7 +631,7 @@ class SocialIncident(models.Model):
             incident._set_state(
                 "in_progress",
                 clarification_answer=answer,
-                clarification_answered_at=fields.Datetime.now(),
+                clarification_answered_at=clock.now(),
             )
             incident._post(self.env._("The author answered:") + "<br/>%s", answer)
         self._activity_update()
@@ -574,7 +644,7 @@ class SocialIncident(models.Model):
             raise UserError(
                 self.env._("The incident is on additional control: lift the control first.")
             )
-        self._set_state("closed", closed_at=fields.Datetime.now())
+        self._set_state("closed", closed_at=clock.now())
         self._activity_update()
         return True
 
@@ -589,7 +659,7 @@ class SocialIncident(models.Model):
             raise UserError(self.env._("The incident is already on additional control."))
         if not (comment or "").strip():
             raise UserError(self.env._("Say why the incident goes on additional control."))
-        now = fields.Datetime.now()
+        now = clock.now()
         for incident in self:
             vals = {
                 "on_control": True,
@@ -621,7 +691,7 @@ class SocialIncident(models.Model):
             raise UserError(self.env._("Write the report."))
         for incident in self:
             incident.with_context(**{TRANSITION_CTX: True}).sudo().write(
-                {"control_report": report, "control_report_at": fields.Datetime.now()}
+                {"control_report": report, "control_report_at": clock.now()}
             )
             incident._post(self.env._("Report on additional control:") + "<br/>%s", report)
         self._activity_update()
@@ -648,7 +718,7 @@ class SocialIncident(models.Model):
                 "no_reply",
                 no_reply_reason_id=reason.id,
                 no_reply_comment=comment,
-                closed_at=fields.Datetime.now(),
+                closed_at=clock.now(),
             )
             body = self.env._("Closed without a reply: %s.")
             args = [reason.name]
@@ -677,7 +747,7 @@ class SocialIncident(models.Model):
             )
         for incident in self:
             incident._cancel_open_work()
-            incident._set_state("merged", merged_into_id=target.id, closed_at=fields.Datetime.now())
+            incident._set_state("merged", merged_into_id=target.id, closed_at=clock.now())
             incident._post(self.env._("Merged into %s."), target.name)
             target._post(
                 self.env._("Incident %s was merged into this one:") + "<br/>%s",
@@ -704,7 +774,7 @@ class SocialIncident(models.Model):
         self._set_state("clarification" if reply.kind == "clarification" else "approved")
 
     def _on_reply_published(self, reply):
-        now = fields.Datetime.now()
+        now = clock.now()
         if reply.kind == "final":
             self.assignment_ids.filtered(lambda a: a._is_active()).sudo().write(
                 {"state": "done", "date_done": now}
@@ -841,6 +911,15 @@ class SocialIncident(models.Model):
             "views": [(False, "form")],
         }
 
+    def action_view_violations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_incidents.social_sla_violation_action"
+        )
+        action["domain"] = [("incident_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
     def action_view_author_history(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -916,9 +995,12 @@ class SocialIncident(models.Model):
                 )
         return required
 
-    def _activity_update(self):
-        """Create the activities the state asks for; close the others: the one
+    def _activity_update(self, sync=True):
+        """Bring the step deadlines up to date, then create the activities the
+        state asks for, due on the step's deadline; close the others: the one
         of the user who just acted is marked done, the rest removed."""
+        if sync:
+            self.env["social.incident.deadline"]._sync(self)
         type_ids = {
             step: self.env.ref(xmlid).id for step, xmlid in ACTIVITY_TYPES.items()
         }
@@ -937,35 +1019,67 @@ class SocialIncident(models.Model):
             by_incident.setdefault(activity.res_id, Activity)
             by_incident[activity.res_id] |= activity
         to_create, done, obsolete = [], Activity, Activity
+        redate = {}
         today = fields.Date.context_today(self)
         absences = self.sudo().assignment_ids.executor_id._get_absences()
         for incident in self:
             required = incident.sudo()._get_required_activities(absences)
+            due = incident.sudo()._get_step_deadlines()
             for activity in by_incident.get(incident.id, Activity):
-                key = (step_by_type[activity.activity_type_id.id], activity.user_id.id)
+                step = step_by_type[activity.activity_type_id.id]
+                key = (step, activity.user_id.id)
                 if key in required:
                     required.pop(key)
+                    date = due.get(step, (None, None))[0]
+                    if date and activity.date_deadline != date:
+                        redate.setdefault(date, Activity)
+                        redate[date] |= activity
                 elif activity.user_id == self.env.user:
                     done |= activity
                 else:
                     obsolete |= activity
             for (step, user_id), note in required.items():
+                date, when = due.get(step, (None, None))
+                parts = []
+                if when:
+                    parts.append(self.env._("Due %s", when))
+                if note:
+                    parts.append(note)
                 to_create.append(
                     {
                         "res_model_id": model_id,
                         "res_id": incident.id,
                         "activity_type_id": type_ids[step],
                         "user_id": user_id,
-                        "note": note and Markup("<p>%s</p>") % note,
-                        "date_deadline": today,
+                        "note": Markup("").join(Markup("<p>%s</p>") % part for part in parts),
+                        "date_deadline": date or today,
                     }
                 )
         if done:
             done.action_feedback()
         if obsolete:
             obsolete.unlink()
+        for date, activities in redate.items():
+            activities.write({"date_deadline": date})
         if to_create:
             Activity.with_context(mail_activity_quick_update=True).create(to_create)
+
+    def _get_step_deadlines(self):
+        """{activity step: (local date, “dd.mm.yyyy hh:mm”)} of the open deadlines."""
+        self.ensure_one()
+        from .social_incident_deadline import ACTIVITY_STEPS
+
+        result = {}
+        rows = self.deadline_ids.filtered(lambda d: d.state == "open" and d.deadline)
+        for step, steps in ACTIVITY_STEPS.items():
+            matching = rows.filtered(lambda d, steps=steps: d.step in steps)
+            if not matching:
+                continue
+            row = min(matching, key=lambda d: d.deadline)
+            tz = pytz.timezone(row.calendar_id.tz or self.env.user.tz or "UTC")
+            local = pytz.utc.localize(row.deadline).astimezone(tz)
+            result[step] = (local.date(), row._format_when(row.deadline))
+        return result
 
     # ------------------------------------------------------------------
     # Demo data: walk incidents through the real transitions
@@ -979,12 +1093,17 @@ class SocialIncident(models.Model):
         ``("draft", kind, text)``, ``("submit",)``, ``("approve",)``,
         ``("return", reason xmlid, comment)``, ``("publish", url)``, ``("close",)``,
         ``("answer", text)``, ``("control", comment)``, ``("control_report", text)``,
-        ``("lift",)``, ``("no_reply", reason xmlid, comment)``, ``("merge", incident xmlid)``.
+        ``("lift",)``, ``("no_reply", reason xmlid, comment)``, ``("merge", incident xmlid)``,
+        ``("wait", minutes)``.
         Curator steps run as the incident's curator, executor steps as the first
-        acting member of the lead executor (or of the named one).
+        acting member of the lead executor (or of the named one). The steps are
+        stamped in the incident's past: the first 5 minutes after registration,
+        each next one ``DEMO_STEP_MINUTES`` later (plus any ``wait``), never
+        later than now; so the demo deadlines are met or missed as they would be.
         """
-        ref = self.env.ref
+        real_now = clock.now()
         for incident in self:
+            moment = min((incident.registered_at or incident.detected_at) + timedelta(minutes=5), real_now)
             curator = incident.curator_id or incident._get_curators()[:1]
 
             def as_curator(record, curator=curator):
@@ -997,50 +1116,61 @@ class SocialIncident(models.Model):
             for step in steps:
                 name, args = step[0], step[1:]
                 incident.invalidate_recordset()
-                if name == "route":
-                    executors = self.env["social.executor"].concat(*(ref(x) for x in args[0]))
-                    lead = ref(args[1]) if len(args) > 1 and args[1] else None
-                    as_curator(incident).action_route(executors, lead=lead)
-                elif name == "accept":
-                    for assignment in incident.assignment_ids.filtered(lambda a: a.state == "sent"):
-                        as_executor(assignment, assignment.executor_id).action_accept()
-                elif name == "decline":
-                    assignment = incident.assignment_ids.filtered(lambda a: a._is_active())[:1]
-                    as_executor(assignment, assignment.executor_id).action_decline(args[0])
-                elif name == "info":
-                    executor = ref(args[0])
-                    assignment = incident.assignment_ids.filtered(
-                        lambda a, e=executor: a.executor_id == e and a._is_active()
-                    )
-                    as_executor(assignment, executor).action_give_info(args[1])
-                elif name == "draft":
-                    as_executor(self.env["social.incident.reply"]).create(
-                        {"incident_id": incident.id, "kind": args[0], "body": args[1]}
-                    )
-                elif name == "submit":
-                    as_executor(incident.current_reply_id).action_submit()
-                elif name == "approve":
-                    as_curator(incident.current_reply_id).action_approve()
-                elif name == "return":
-                    as_curator(incident.current_reply_id).action_return(ref(args[0]), args[1])
-                elif name == "publish":
-                    reply = incident.current_reply_id
-                    publisher = incident._get_publishers(reply)[:1]
-                    reply.with_user(publisher).action_mark_published(args[0])
-                elif name == "close":
-                    as_curator(incident).action_close()
-                elif name == "answer":
-                    as_curator(incident).action_record_clarification(args[0])
-                elif name == "control":
-                    as_curator(incident).action_set_control(args[0])
-                elif name == "control_report":
-                    as_executor(incident).action_report_control(args[0])
-                elif name == "lift":
-                    as_curator(incident).action_lift_control()
-                elif name == "no_reply":
-                    as_curator(incident).action_no_reply(ref(args[0]), args[1])
-                elif name == "merge":
-                    as_curator(incident).action_merge(ref(args[0]))
-                else:
-                    raise ValueError(f"Unknown demo step {name!r}")
+                if name == "wait":
+                    moment = min(moment + timedelta(minutes=args[0]), real_now)
+                    continue
+                with clock.frozen_at(moment):
+                    incident._demo_step(name, args, as_curator, as_executor)
+                moment = min(moment + timedelta(minutes=DEMO_STEP_MINUTES), real_now)
+        return True
+
+    def _demo_step(self, name, args, as_curator, as_executor):
+        ref = self.env.ref
+        incident = self
+        if name == "route":
+            executors = self.env["social.executor"].concat(*(ref(x) for x in args[0]))
+            lead = ref(args[1]) if len(args) > 1 and args[1] else None
+            as_curator(incident).action_route(executors, lead=lead)
+        elif name == "accept":
+            for assignment in incident.assignment_ids.filtered(lambda a: a.state == "sent"):
+                as_executor(assignment, assignment.executor_id).action_accept()
+        elif name == "decline":
+            assignment = incident.assignment_ids.filtered(lambda a: a._is_active())[:1]
+            as_executor(assignment, assignment.executor_id).action_decline(args[0])
+        elif name == "info":
+            executor = ref(args[0])
+            assignment = incident.assignment_ids.filtered(
+                lambda a, e=executor: a.executor_id == e and a._is_active()
+            )
+            as_executor(assignment, executor).action_give_info(args[1])
+        elif name == "draft":
+            as_executor(self.env["social.incident.reply"]).create(
+                {"incident_id": incident.id, "kind": args[0], "body": args[1]}
+            )
+        elif name == "submit":
+            as_executor(incident.current_reply_id).action_submit()
+        elif name == "approve":
+            as_curator(incident.current_reply_id).action_approve()
+        elif name == "return":
+            as_curator(incident.current_reply_id).action_return(ref(args[0]), args[1])
+        elif name == "publish":
+            reply = incident.current_reply_id
+            publisher = incident._get_publishers(reply)[:1]
+            reply.with_user(publisher).action_mark_published(args[0])
+        elif name == "close":
+            as_curator(incident).action_close()
+        elif name == "answer":
+            as_curator(incident).action_record_clarification(args[0])
+        elif name == "control":
+            as_curator(incident).action_set_control(args[0])
+        elif name == "control_report":
+            as_executor(incident).action_report_control(args[0])
+        elif name == "lift":
+            as_curator(incident).action_lift_control()
+        elif name == "no_reply":
+            as_curator(incident).action_no_reply(ref(args[0]), args[1])
+        elif name == "merge":
+            as_curator(incident).action_merge(ref(args[0]))
+        else:
+            raise ValueError(f"Unknown demo step {name!r}")
         return True

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.social_incidents.tools import clock
+
 from .social_incident import TRANSITION_CTX
 
 ACTIVE_STATES = ("sent", "accepted", "info_given")
@@ -11,6 +13,7 @@ class SocialIncidentAssignment(models.Model):
     consolidated reply gathers the information of several (KOR 19, AKH 3.2)."""
 
     _name = "social.incident.assignment"
+    _inherit = ["social.sla.mixin"]
     _description = "Incident Routing"
     _order = "incident_id, is_lead desc, id"
     _rec_name = "executor_id"
@@ -43,9 +46,11 @@ class SocialIncidentAssignment(models.Model):
     )
     note = fields.Text(string="Curator's Note", readonly=True)
     date_sent = fields.Datetime(
-        string="Sent", default=fields.Datetime.now, readonly=True
+        string="Sent", default=lambda self: clock.now(), readonly=True
     )
     date_accepted = fields.Datetime(string="Accepted", readonly=True)
+    accepted_by_id = fields.Many2one("res.users", string="Accepted By", readonly=True)
+    deadline_ids = fields.One2many("social.incident.deadline", "assignment_id", string="Deadlines")
     date_done = fields.Datetime(string="Done", readonly=True)
     decline_reason = fields.Text(readonly=True)
     date_declined = fields.Datetime(string="Declined", readonly=True)
@@ -113,7 +118,9 @@ class SocialIncidentAssignment(models.Model):
         self._check_assignment_state(
             ("sent",), self.env._("The incident has already been taken into work.")
         )
-        self.sudo().write({"state": "accepted", "date_accepted": fields.Datetime.now()})
+        self.sudo().write(
+            {"state": "accepted", "date_accepted": clock.now(), "accepted_by_id": self.env.uid}
+        )
         for assignment in self:
             incident = assignment.incident_id
             if incident.state == "assigned":
@@ -141,7 +148,7 @@ class SocialIncidentAssignment(models.Model):
             {
                 "state": "declined",
                 "decline_reason": reason,
-                "date_declined": fields.Datetime.now(),
+                "date_declined": clock.now(),
                 "declined_by_id": self.env.uid,
                 "is_lead": False,
             }
@@ -173,7 +180,7 @@ class SocialIncidentAssignment(models.Model):
                 )
         if not (text or "").strip():
             raise UserError(self.env._("Write the information for the consolidated reply."))
-        now = fields.Datetime.now()
+        now = clock.now()
         vals = {
             "state": "info_given",
             "info_text": text,

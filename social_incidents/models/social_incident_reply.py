@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.social_incidents.tools import clock
+
 from .social_incident import (
     CURATOR_GROUP,
     REPLY_KINDS,
@@ -22,7 +24,7 @@ class SocialIncidentReply(models.Model):
 
     _name = "social.incident.reply"
     _description = "Reply"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "social.sla.mixin"]
     _order = "id desc"
     _mail_post_access = "read"
 
@@ -76,6 +78,7 @@ class SocialIncidentReply(models.Model):
     published_url = fields.Char(string="Reply Link", readonly=True, copy=False)
     external_id = fields.Char(string="Reply ID", readonly=True, copy=False)
     publish_error = fields.Text(readonly=True, copy=False)
+    deadline_ids = fields.One2many("social.incident.deadline", "reply_id", string="Deadlines")
     can_edit = fields.Boolean(compute="_compute_user_rights")
     can_submit = fields.Boolean(compute="_compute_user_rights")
     can_review = fields.Boolean(compute="_compute_user_rights")
@@ -220,7 +223,7 @@ class SocialIncidentReply(models.Model):
                 raise UserError(self.env._("Write the text of the reply before submitting it."))
             if reply.incident_id.state not in WORK_STATES:
                 raise UserError(self.env._("The incident is not being worked on any more."))
-        self._transition({"state": "submitted", "submitted_at": fields.Datetime.now()})
+        self._transition({"state": "submitted", "submitted_at": clock.now()})
         for reply in self:
             reply.incident_id._on_reply_submitted()
             reply._post_both(
@@ -232,7 +235,7 @@ class SocialIncidentReply(models.Model):
 
     def action_approve(self):
         self._check_reviewable()
-        now = fields.Datetime.now()
+        now = clock.now()
         self._transition({"state": "approved", "reviewer_id": self.env.uid, "reviewed_at": now})
         self.env["social.incident.reply.review"].sudo().create(
             [{"reply_id": reply.id, "decision": "approved", "reviewed_at": now} for reply in self]
@@ -248,7 +251,7 @@ class SocialIncidentReply(models.Model):
         self._check_reviewable(returning=True)
         if not reason:
             raise UserError(self.env._("Choose the reason for returning the draft."))
-        now = fields.Datetime.now()
+        now = clock.now()
         for reply in self:
             reply._transition(
                 {
@@ -320,7 +323,7 @@ class SocialIncidentReply(models.Model):
                 {
                     "state": "published",
                     "publisher_id": self.env.uid,
-                    "published_at": published_at or fields.Datetime.now(),
+                    "published_at": published_at or clock.now(),
                     "published_url": url.strip(),
                     "external_id": external_id,
                     "publish_error": False,

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.social_incidents.tools import clock
+
 
 class SocialIncidentReplyReview(models.Model):
     """One decision of the curator on a submitted draft: approved, or
@@ -22,4 +24,4 @@ class SocialIncidentReplyReview(models.Model):
     reason_id = fields.Many2one("social.return.reason", string="Reason")
     comment = fields.Text()
     reviewer_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user)
-    reviewed_at = fields.Datetime(required=True, default=fields.Datetime.now)
+    reviewed_at = fields.Datetime(required=True, default=lambda self: clock.now())

@@ -1,2 +1,3 @@
 from . import social_incident_route_wizard
 from . import social_incident_step_wizard
+from . import social_sla_violation_excuse_wizard

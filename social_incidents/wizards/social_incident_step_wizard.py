@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.social_incidents.tools import clock
+
 STEPS = [
     ("decline", "Not in Our Competence"),
     ("info", "Give Information"),
@@ -38,7 +40,7 @@ class SocialIncidentStepWizard(models.TransientModel):
     )
     company_id = fields.Many2one(related="incident_id.company_id")
     url = fields.Char(string="Reply Link")
-    published_at = fields.Datetime(string="Published At", default=fields.Datetime.now)
+    published_at = fields.Datetime(string="Published At", default=lambda self: clock.now())
     external_id = fields.Char(string="Reply ID")
 
     def action_confirm(self):

@@ -1,0 +1,609 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+from psycopg2.extras import execute_values
+
+from odoo import api, fields, models
+from odoo.tools.misc import format_datetime
+
+from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents.tools.worktime import (
+    WORKING_UNITS,
+    CalendarMissing,
+    from_ts,
+    to_ts,
+)
+
+from .social_incident import OPEN_STATES, WORK_STATES
+from .social_sla_policy_line import SLA_STEPS
+
+# Steps whose lateness counts only when the action is taken: declining and
+# asking for clarification are not mandatory, but if done, done in time.
+OPTIONAL_STEPS = ("decline", "clarification")
+# Activity of the next actor → steps whose deadline it carries.
+ACTIVITY_STEPS = {
+    "route": ("route", "reroute"),
+    "draft": ("draft",),
+    "info": ("info",),
+    "rework": ("rework",),
+    "review": ("review",),
+    "publish": ("publish",),
+    "control_report": ("control",),
+}
+SQL_BATCH = 1000
+
+
+class SocialIncidentDeadline(models.Model):
+    """One step of one incident with its deadline: set when the step starts,
+    closed when it is done. The watchdog reads this table with one indexed
+    query; the incident card and the disciplinary report read its history."""
+
+    _name = "social.incident.deadline"
+    _description = "Step Deadline"
+    _order = "started_at, id"
+    _rec_name = "step"
+
+    incident_id = fields.Many2one("social.incident", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="incident_id.company_id", store=True, index=True)
+    step = fields.Selection(SLA_STEPS, required=True)
+    assignment_id = fields.Many2one(
+        "social.incident.assignment", string="Routing", ondelete="cascade", index="btree_not_null"
+    )
+    reply_id = fields.Many2one(
+        "social.incident.reply", string="Reply", ondelete="cascade", index="btree_not_null"
+    )
+    executor_id = fields.Many2one(
+        "social.executor", compute="_compute_executor_id", store=True, index=True
+    )
+    policy_id = fields.Many2one("social.sla.policy", ondelete="set null", index=True)
+    line_id = fields.Many2one("social.sla.policy.line", string="Rule", ondelete="set null")
+    calendar_id = fields.Many2one("resource.calendar", related="policy_id.calendar_id")
+    unit = fields.Selection(related="line_id.unit")
+    optional = fields.Boolean(
+        help="Late only if the action is taken: declining, asking for clarification."
+    )
+    started_at = fields.Datetime(string="Started", required=True)
+    deadline = fields.Datetime(index=True)
+    risk_at = fields.Datetime(string="At Risk From")
+    done_at = fields.Datetime(string="Done")
+    state = fields.Selection(
+        [("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled")],
+        default="open",
+        required=True,
+        index=True,
+    )
+    paused_since = fields.Datetime(help="The clock stopped while waiting for the author.")
+    paused_seconds = fields.Float(help="Time the clock stood still, in the step's kind of time.")
+    missing_year = fields.Integer(
+        help="The production calendar of this year is not loaded: the deadline is not computed."
+    )
+    # = deadline while the step is open, watched, running and not yet recorded as
+    # missed; the watchdog's partial index covers only these rows.
+    watch_at = fields.Datetime(readonly=True)
+    violation_id = fields.Many2one("social.sla.violation", readonly=True, index="btree_not_null")
+    status = fields.Selection(
+        [
+            ("on_time", "On Time"),
+            ("at_risk", "At Risk"),
+            ("overdue", "Overdue"),
+            ("paused", "Paused"),
+            ("missing", "Calendar Not Loaded"),
+            ("done", "Done in Time"),
+            ("late", "Done Late"),
+            ("cancelled", "Cancelled"),
+        ],
+        compute="_compute_status",
+    )
+    remaining = fields.Char(string="Time Left", compute="_compute_status")
+
+    def init(self):
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS social_incident_deadline_watch_idx
+                ON social_incident_deadline (watch_at) WHERE watch_at IS NOT NULL
+            """
+        )
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS social_incident_deadline_open_uniq
+                ON social_incident_deadline
+                   (incident_id, step, COALESCE(assignment_id, 0), COALESCE(reply_id, 0))
+             WHERE state = 'open'
+            """
+        )
+
+    @api.depends("assignment_id.executor_id", "reply_id.executor_id")
+    def _compute_executor_id(self):
+        for row in self:
+            row.executor_id = row.assignment_id.executor_id or row.reply_id.executor_id
+
+    def _compute_status(self):
+        now = clock.now()
+        worktimes = {}
+        for row in self:
+            row.remaining = False
+            if row.state == "cancelled":
+                row.status = "cancelled"
+            elif row.state == "done":
+                row.status = "late" if row.deadline and row.done_at > row.deadline else "done"
+            elif row.paused_since:
+                row.status = "paused"
+            elif row.missing_year:
+                row.status = "missing"
+            elif not row.deadline:
+                row.status = False
+            else:
+                row.status = _status(now, row.deadline, row.risk_at)
+                row.remaining = row._format_remaining(now, worktimes)
+
+    def _format_remaining(self, now, worktimes):
+        """“2 h 15 min left” / “overdue by 1 h 5 min”, in the step's kind of time."""
+        self.ensure_one()
+        seconds = (self.deadline - now).total_seconds()
+        if self.unit in WORKING_UNITS and self.calendar_id:
+            if self.calendar_id.id not in worktimes:
+                worktimes[self.calendar_id.id] = self.env["social.sla.policy"]._get_worktime(
+                    self.calendar_id
+                )
+            worktime = worktimes[self.calendar_id.id]
+            try:
+                worktime._check_years(to_ts(now), to_ts(self.deadline))
+                seconds = worktime.between_ts(to_ts(now), to_ts(self.deadline))
+            except CalendarMissing:
+                pass
+        return format_remaining(
+            self.env, seconds, working=self.unit in WORKING_UNITS, overdue=now >= self.deadline
+        )
+
+    # ------------------------------------------------------------------
+    # Which steps an incident has open now
+    # ------------------------------------------------------------------
+    @api.model
+    def _required_for(self, incident, lines):
+        """{(step, assignment id, reply id): (start, optional)} the incident
+        needs now, for the steps its policy has a deadline for."""
+        required = {}
+
+        def need(step, start, assignment=None, reply=None, optional=False):
+            if step in lines and start:
+                key = (step, assignment.id if assignment else 0, reply.id if reply else 0)
+                required[key] = (start, optional)
+
+        state = incident.state
+        if state not in OPEN_STATES:
+            if incident.on_control and not incident.control_report:
+                need("control", incident.control_set_at)
+            return required
+        published = incident.reply_ids.filtered(
+            lambda r: r.state == "published" and r.kind in ("final", "intermediate")
+        )
+        if state == "new":
+            declined = incident.assignment_ids.filtered(lambda a: a.state == "declined")
+            if declined:
+                need("reroute", max(declined.mapped("date_declined")))
+            else:
+                need("route", incident.detected_at)
+        if state == "intermediate":
+            last = published.filtered(lambda r: r.kind == "intermediate").sorted("published_at")[-1:]
+            need("final", last.published_at)
+        elif not published:
+            need("total", incident.detected_at)
+        reply = incident.current_reply_id
+        if state in WORK_STATES:
+            lead = incident.lead_executor_id
+            for assignment in incident.assignment_ids.filtered(lambda a: a._is_active()):
+                if assignment.state in ("sent", "accepted"):
+                    need("decline", assignment.date_sent, assignment, optional=True)
+                if assignment.executor_id == lead:
+                    if state != "intermediate" and (not reply or reply.state == "draft"):
+                        start = max(
+                            assignment.date_sent,
+                            incident.clarification_answered_at or assignment.date_sent,
+                        )
+                        need("draft", start, assignment)
+                        if not incident.clarification_answered_at:
+                            need("clarification", assignment.date_sent, assignment, optional=True)
+                elif assignment.state in ("sent", "accepted") and incident.is_consolidated:
+                    need("info", assignment.date_sent, assignment)
+        if reply.state == "submitted":
+            need("review", reply.submitted_at, reply=reply)
+        elif reply.state == "returned":
+            need("rework", reply.reviewed_at, reply=reply)
+        elif reply.state in ("approved", "publish_failed"):
+            need("publish", reply.reviewed_at, reply=reply)
+        if incident.on_control and not incident.control_report:
+            need("control", incident.control_set_at)
+        return required
+
+    def _closing_outcome(self, lines):
+        """('done', when) | ('cancelled', when) | ('unlink', None) for an open
+        row its incident no longer needs."""
+        self.ensure_one()
+        now = clock.now()
+        incident = self.incident_id
+        if self.optional:
+            if self.step == "decline" and self.assignment_id.state == "declined":
+                return "done", self.assignment_id.date_declined or now
+            if self.step == "clarification":
+                asked = incident.reply_ids.filtered(
+                    lambda r: r.kind == "clarification"
+                    and r.executor_id == self.assignment_id.executor_id
+                    and r.submitted_at
+                    and r.submitted_at >= self.started_at
+                )
+                if asked:
+                    return "done", min(asked.mapped("submitted_at"))
+            return "unlink", None
+        if (
+            self.step not in lines
+            or incident.state in ("no_reply", "merged")
+            or self.assignment_id.state in ("cancelled", "declined")
+            or self.reply_id.state == "cancelled"
+            or (self.step == "draft" and self.assignment_id.executor_id != incident.lead_executor_id)
+            or (self.step == "control" and not incident.control_report)
+            or (self.step in ("route", "reroute") and incident.state == "new")
+        ):
+            return "cancelled", now
+        return "done", now
+
+    # ------------------------------------------------------------------
+    # Keeping the rows in step with the incidents
+    # ------------------------------------------------------------------
+    @api.model
+    def _sync(self, incidents, force=False, reason=None):
+        """Open the steps the incidents need now, close the others, and place
+        the deadlines of what is new or changed (all of them with ``force``)."""
+        self = self.sudo()  # noqa: PLW0642 - the rows follow the incidents, whoever acts
+        incidents = incidents.sudo().exists()
+        if not incidents:
+            return self.browse()
+        now = clock.now()
+        Policy = self.env["social.sla.policy"]
+        policies = Policy._get_policies(incidents.company_id)
+        existing = self.sudo().search([("incident_id", "in", incidents.ids), ("state", "=", "open")])
+        by_incident = defaultdict(lambda: self.browse())
+        for row in existing:
+            by_incident[row.incident_id.id] |= row
+        to_create, to_place, closing = [], self.browse(), []
+        for incident in incidents:
+            policy = policies.get((incident.company_id.id, incident.importance))
+            lines = {line.step: line for line in policy.line_ids} if policy else {}
+            required = self._required_for(incident, lines)
+            paused = bool(
+                policy and policy.pause_on_clarification and incident.state == "clarification"
+            )
+            for row in by_incident[incident.id]:
+                key = (row.step, row.assignment_id.id, row.reply_id.id)
+                if key not in required:
+                    closing.append((row, row._closing_outcome(lines)))
+                    continue
+                start, _optional = required.pop(key)
+                line = lines[row.step]
+                changes = {}
+                if row.started_at != start:
+                    changes["started_at"] = start
+                if row.line_id != line:
+                    changes.update(line_id=line.id, policy_id=policy.id)
+                if row.step == "total":
+                    if paused and not row.paused_since:
+                        changes["paused_since"] = now
+                    elif not paused and row.paused_since:
+                        worktime = Policy._get_worktime(policy.calendar_id)
+                        try:
+                            elapsed = worktime.elapsed_ts(to_ts(row.paused_since), to_ts(now), line.unit)
+                        except CalendarMissing:
+                            elapsed = (now - row.paused_since).total_seconds()
+                        changes.update(
+                            paused_since=False, paused_seconds=row.paused_seconds + max(elapsed, 0)
+                        )
+                if changes:
+                    row.write(changes)
+                if changes or force or row.missing_year or not row.deadline:
+                    to_place |= row
+            for (step, assignment_id, reply_id), (start, optional) in required.items():
+                to_create.append(
+                    {
+                        "incident_id": incident.id,
+                        "step": step,
+                        "assignment_id": assignment_id or False,
+                        "reply_id": reply_id or False,
+                        "started_at": start,
+                        "optional": optional,
+                        "policy_id": policy.id,
+                        "line_id": lines[step].id,
+                        "paused_since": now if step == "total" and paused else False,
+                    }
+                )
+        self._close_rows(closing)
+        created = self.sudo().create(to_create) if to_create else self.browse()
+        (created | to_place)._recompute(reason=reason if force else None)
+        return created
+
+    def _close_rows(self, closing):
+        """Close rows: done (a late one is recorded as a violation), cancelled,
+        or, for an optional step never taken, removed."""
+        to_unlink = self.browse()
+        late = self.browse()
+        for row, (outcome, when) in closing:
+            if outcome == "unlink":
+                to_unlink |= row
+                continue
+            row.write({"state": outcome, "done_at": when, "watch_at": False, "paused_since": False})
+            if outcome == "done" and row.deadline and when > row.deadline:
+                late |= row
+            elif row.violation_id and not row.violation_id.done_at:
+                row.violation_id._set_done(when)
+        if to_unlink:
+            to_unlink.unlink()
+        if late:
+            known = late.filtered("violation_id")
+            for row in known:
+                row.violation_id._set_done(row.done_at)
+            self.env["social.sla.violation"]._record(late - known)
+        self.flush_model()
+
+    # ------------------------------------------------------------------
+    # Placing deadlines, in one batch
+    # ------------------------------------------------------------------
+    def _recompute(self, reason=None):
+        """Place the deadlines of these open rows with the working-time engine
+        and write them in bulk; with ``reason``, tell each incident whose
+        deadlines moved."""
+        rows = self.filtered(lambda r: r.state == "open")
+        if not rows:
+            return {}
+        self.env.flush_all()
+        values = self._place(rows.ids)
+        moved = defaultdict(list)
+        if reason:
+            for row in rows:
+                new = values.get(row.id)
+                if row.deadline and new and new[0] != row.deadline:
+                    moved[row.incident_id].append((row, row.deadline, new[0]))
+        self._write_placements(values)
+        missing = {value[3] for value in values.values() if value[3]}
+        if missing:
+            self.env["social.production.year"]._request_years(missing)
+        for incident, changes in moved.items():
+            items = Markup("").join(
+                Markup("<li>%s: %s → %s</li>")
+                % (
+                    row._step_label(),
+                    row._format_when(old),
+                    row._format_when(new),
+                )
+                for row, old, new in changes
+            )
+            incident._post(
+                self.env._("Deadlines recomputed: %s.") + "<ul>%s</ul>", reason, items
+            )
+        return values
+
+    @api.model
+    def _place(self, row_ids):
+        """{row id: (deadline, risk_at, watch_at, missing_year)} placed from
+        the rows' rules; one query to read, one engine per calendar."""
+        cr = self.env.cr
+        result = {}
+        Policy = self.env["social.sla.policy"]
+        worktimes = {}
+        for chunk in _chunks(row_ids, 20000):
+            cr.execute(
+                """
+                SELECT d.id, d.step, d.started_at, d.paused_seconds, d.paused_since IS NOT NULL,
+                       d.optional, d.violation_id IS NOT NULL,
+                       l.duration, l.unit, l.anchor, p.calendar_id, p.at_risk_percent,
+                       i.detected_at, tl.duration, tl.unit, COALESCE(tot.paused_seconds, 0)
+                  FROM social_incident_deadline d
+                  JOIN social_sla_policy_line l ON l.id = d.line_id
+                  JOIN social_sla_policy p ON p.id = l.policy_id
+                  JOIN social_incident i ON i.id = d.incident_id
+             LEFT JOIN social_sla_policy_line tl ON tl.policy_id = p.id AND tl.step = 'total'
+             LEFT JOIN social_incident_deadline tot
+                       ON tot.incident_id = d.incident_id AND tot.step = 'total' AND tot.state = 'open'
+                 WHERE d.id = ANY(%s)
+                """,
+                [list(chunk)],
+            )
+            for record in cr.fetchall():
+                calendar_id = record[10]
+                if calendar_id not in worktimes:
+                    worktimes[calendar_id] = Policy._get_worktime(
+                        self.env["resource.calendar"].browse(calendar_id)
+                    )
+                result[record[0]] = place_row(worktimes[calendar_id], record)
+        # rows without a rule (its line was removed): no deadline
+        for row_id in row_ids:
+            result.setdefault(row_id, (None, None, None, 0))
+        return result
+
+    @api.model
+    def _write_placements(self, values):
+        if not values:
+            return
+        cr = self.env.cr
+        items = list(values.items())
+        for chunk in _chunks(items, SQL_BATCH * 5):
+            execute_values(
+                cr._obj,
+                """
+                UPDATE social_incident_deadline d
+                   SET deadline = v.deadline, risk_at = v.risk_at, watch_at = v.watch_at,
+                       missing_year = NULLIF(v.missing_year, 0), write_date = now() at time zone 'UTC'
+                  FROM (VALUES %s) AS v(id, deadline, risk_at, watch_at, missing_year)
+                 WHERE d.id = v.id
+                """,
+                [(row_id, *value) for row_id, value in chunk],
+                template="(%s, %s::timestamp, %s::timestamp, %s::timestamp, %s::int)",
+                page_size=SQL_BATCH,
+            )
+        rows = self.browse([row_id for row_id, _value in items])
+        fnames = ["deadline", "risk_at", "watch_at", "missing_year"]
+        rows.invalidate_recordset(fnames)
+        rows.modified(fnames)
+        self.env.flush_all()
+
+    # ------------------------------------------------------------------
+    # Watchdog
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_watchdog(self, batch_size=500):
+        """Record each step that has just passed its deadline unfinished, once,
+        and tell whoever must know. One indexed query a batch; progress is
+        reported so that the scheduler runs the next batch at once."""
+        now = clock.now()
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT id FROM social_incident_deadline
+             WHERE watch_at <= %s
+             ORDER BY watch_at, id
+             LIMIT %s
+            """,
+            (now, batch_size + 1),
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        rows = self.sudo().browse(ids[:batch_size])
+        if rows:
+            self.env["social.sla.violation"]._record(rows)
+        remaining = 0
+        if len(ids) > batch_size:
+            self.env.cr.execute(
+                "SELECT count(*) FROM social_incident_deadline WHERE watch_at <= %s", (now,)
+            )
+            remaining = self.env.cr.fetchone()[0]
+        self.env["social.sla.violation"]._refresh_open_delays()
+        self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
+        return len(rows)
+
+    # ------------------------------------------------------------------
+    # Display helpers
+    # ------------------------------------------------------------------
+    def _step_label(self):
+        self.ensure_one()
+        return dict(self._fields["step"]._description_selection(self.env))[self.step]
+
+    def _format_when(self, value):
+        tz = self.calendar_id.tz or self.env.user.tz or "UTC"
+        return format_datetime(self.env, value, tz=tz, dt_format="dd.MM.yyyy HH:mm")
+
+    def _get_responsible(self):
+        """(executor, user) answerable for this step."""
+        self.ensure_one()
+        incident = self.incident_id
+        curator = incident._get_curators()[:1]
+        if self.step in ("route", "reroute", "review"):
+            return self.env["social.executor"], curator
+        if self.reply_id:
+            reply = self.reply_id
+            if self.step == "publish":
+                publishers = incident._get_publishers(reply)
+                user = reply.author_id if reply.author_id in publishers else publishers[:1]
+                executor = reply.executor_id if user != curator else self.env["social.executor"]
+                return executor, user or curator
+            return reply.executor_id, reply.author_id or curator
+        assignment = self.assignment_id
+        if not assignment:
+            assignment = incident.assignment_ids.filtered(
+                lambda a: a.executor_id == incident.lead_executor_id
+            ).sorted("id")[-1:]
+        if not assignment:
+            return self.env["social.executor"], curator
+        executor = assignment.executor_id
+        author = incident.reply_ids.filtered(lambda r: r.executor_id == executor).sorted("id")[-1:].author_id
+        user = (
+            author
+            or assignment.accepted_by_id
+            or executor.head_user_id
+            or executor._get_responsible_users()[:1]
+        )
+        return executor, user or curator
+
+
+def _status(now, deadline, risk_at):
+    if now >= deadline:
+        return "overdue"
+    if risk_at and now >= risk_at:
+        return "at_risk"
+    return "on_time"
+
+
+def format_duration(env, seconds, working=False):
+    """“2 h 15 min”; whole days only for plain (calendar) time."""
+    total = int(abs(seconds) // 60)
+    days, rest = divmod(total, 1440)
+    hours, minutes = divmod(rest, 60)
+    if working:
+        hours += days * 24
+        days = 0
+    parts = []
+    if days:
+        parts.append(env._("%s d", days))
+    if hours:
+        parts.append(env._("%s h", hours))
+    if minutes or not parts:
+        parts.append(env._("%s min", minutes))
+    return " ".join(parts)
+
+
+def format_remaining(env, seconds, working=False, overdue=None):
+    """“2 h 15 min left” or “overdue by 1 h 5 min”; ``overdue`` when the
+    deadline has passed though no working time has run since."""
+    if overdue is None:
+        overdue = seconds < 0
+    if overdue and abs(seconds) < 60:
+        return env._("overdue")
+    text = format_duration(env, seconds, working)
+    if overdue:
+        return env._("overdue by %s", text)
+    return env._("%s left", text)
+
+
+def place_row(worktime, record):
+    """Deadline, at-risk moment, watch moment and missing year of one row,
+    from the tuple read by ``_place``."""
+    (
+        _id, step, started_at, paused_seconds, paused, optional, violated,
+        duration, unit, anchor, _calendar_id, at_risk_percent,
+        detected_at, total_duration, total_unit, total_paused,
+    ) = record
+    try:
+        start = to_ts(started_at)
+        if anchor == "detection":
+            deadline = worktime.place_ts(to_ts(detected_at), duration, unit)
+        elif anchor == "before_total" and total_duration:
+            total = worktime.place_ts(to_ts(detected_at), total_duration, total_unit)
+            if total_paused:
+                total = _shift(worktime, total, total_paused, total_unit)
+            deadline = worktime.place_before_ts(total, duration, unit)
+        else:
+            deadline = worktime.place_ts(start, duration, unit)
+        if step == "total" and paused_seconds:
+            deadline = _shift(worktime, deadline, paused_seconds, unit)
+        span = worktime.elapsed_ts(start, deadline, unit)
+        risk = deadline
+        if span > 0 and at_risk_percent:
+            margin = span * at_risk_percent / 100
+            if unit in WORKING_UNITS:
+                risk = worktime.subtract_ts(deadline, margin)
+            else:
+                risk = deadline - margin
+    except CalendarMissing as missing:
+        return (None, None, None, missing.year)
+    deadline_dt = from_ts(deadline)
+    watch = None if (optional or paused or violated) else deadline_dt
+    return (deadline_dt, from_ts(risk), watch, 0)
+
+
+def _shift(worktime, ts, seconds, unit):
+    if unit in WORKING_UNITS:
+        return worktime.add_ts(ts, seconds)
+    return ts + seconds
+
+
+def _chunks(items, size):
+    items = list(items)
+    for index in range(0, len(items), size):
+        yield items[index : index + size]
+
+

@@ -1,0 +1,88 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+DAY_TYPES = [
+    ("holiday", "Public Holiday"),
+    ("day_off", "Moved Day Off"),
+    ("working", "Working Weekend Day"),
+    ("short", "Shortened Working Day"),
+    ("normal", "Ordinary Day"),
+]
+
+
+class SocialProductionDay(models.Model):
+    """A day of the production calendar that differs from the ordinary week.
+
+    An administrator may add an exception by hand, or override a loaded day
+    (“Ordinary Day” cancels it); days set by hand survive reloading."""
+
+    _name = "social.production.day"
+    _description = "Production Calendar Day"
+    _order = "date"
+    _rec_name = "date"
+
+    year_id = fields.Many2one(
+        "social.production.year", required=True, ondelete="cascade", index=True,
+        compute="_compute_year_id", store=True, readonly=False, precompute=True,
+    )
+    date = fields.Date(required=True)
+    day_type = fields.Selection(DAY_TYPES, string="Type", required=True)
+    name = fields.Char(string="Description")
+    origin = fields.Selection(
+        [("holidays", "Production Calendar"), ("manual", "Set by Hand")],
+        required=True,
+        default="manual",
+        readonly=True,
+    )
+
+    _sql_constraints = [
+        ("date_uniq", "UNIQUE (date)", "This day is already in the production calendar."),
+    ]
+
+    @api.depends("date")
+    def _compute_year_id(self):
+        Year = self.env["social.production.year"].sudo()
+        for day in self:
+            if not day.date or (day.year_id and day.year_id.year == day.date.year):
+                continue
+            year = Year.search([("year", "=", day.date.year)], limit=1)
+            if not year:
+                year = Year.with_context(social_production_no_load=True).create(
+                    {"year": day.date.year}
+                )
+            day.year_id = year
+
+    @api.constrains("date", "year_id")
+    def _check_year(self):
+        for day in self:
+            if day.date.year != day.year_id.year:
+                raise ValidationError(self.env._("The day %s is not in its year.", day.date))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("social_production_batch"):
+            for vals in vals_list:
+                vals["origin"] = "manual"
+        days = super().create(vals_list)
+        days._after_change()
+        return days
+
+    def write(self, vals):
+        if not self.env.context.get("social_production_batch") and {"date", "day_type"} & set(vals):
+            vals = dict(vals, origin="manual")
+        old = self.year_id
+        result = super().write(vals)
+        if not self.env.context.get("social_production_batch"):
+            (self.year_id | old)._recompute_deadlines()
+        return result
+
+    def unlink(self):
+        years = self.year_id
+        result = super().unlink()
+        if not self.env.context.get("social_production_batch"):
+            years._recompute_deadlines()
+        return result
+
+    def _after_change(self):
+        if not self.env.context.get("social_production_batch"):
+            self.year_id._recompute_deadlines()

@@ -1,0 +1,101 @@
+from odoo import api, fields, models
+
+from odoo.addons.social_incidents.tools import clock
+
+from .social_sla_policy_line import SLA_STEPS
+
+SLA_STATUS = [
+    ("on_time", "On Time"),
+    ("at_risk", "At Risk"),
+    ("overdue", "Overdue"),
+    ("paused", "Waiting for the Author"),
+    ("missing", "Calendar Not Loaded"),
+]
+
+
+class SocialSlaMixin(models.AbstractModel):
+    """The nearest open deadline of a record, stored and indexed, with its
+    status and the working time left. The record defines ``deadline_ids``."""
+
+    _name = "social.sla.mixin"
+    _description = "Deadline of the Current Step"
+
+    sla_deadline_id = fields.Many2one(
+        "social.incident.deadline", compute="_compute_sla_deadline", store=True, string="Current Step"
+    )
+    sla_deadline = fields.Datetime(
+        string="Deadline", compute="_compute_sla_deadline", store=True, index=True,
+        help="Deadline of the step due first, in working time where the regulation says so.",
+    )
+    sla_risk_at = fields.Datetime(compute="_compute_sla_deadline", store=True)
+    sla_step = fields.Selection(SLA_STEPS, string="Step Due", compute="_compute_sla_deadline", store=True)
+    sla_paused = fields.Boolean(compute="_compute_sla_deadline", store=True)
+    sla_missing_year = fields.Integer(compute="_compute_sla_deadline", store=True)
+    sla_status = fields.Selection(
+        SLA_STATUS, string="Deadline Status", compute="_compute_sla_status", search="_search_sla_status"
+    )
+    sla_remaining = fields.Char(string="Time Left", compute="_compute_sla_status")
+
+    @api.depends(
+        "deadline_ids.deadline",
+        "deadline_ids.state",
+        "deadline_ids.optional",
+        "deadline_ids.risk_at",
+        "deadline_ids.paused_since",
+        "deadline_ids.missing_year",
+    )
+    def _compute_sla_deadline(self):
+        for record in self:
+            rows = record.deadline_ids.filtered(lambda d: d.state == "open" and not d.optional)
+            running = rows.filtered(lambda d: d.deadline and not d.paused_since)
+            row = min(running, key=lambda d: (d.deadline, d.id)) if running else rows.browse()
+            record.sla_deadline_id = row
+            record.sla_deadline = row.deadline
+            record.sla_risk_at = row.risk_at
+            record.sla_step = row.step
+            record.sla_paused = bool(rows.filtered("paused_since"))
+            record.sla_missing_year = max(rows.mapped("missing_year") or [0])
+
+    def _compute_sla_status(self):
+        now = clock.now()
+        worktimes = {}
+        for record in self:
+            record.sla_remaining = False
+            if record.sla_deadline:
+                if now >= record.sla_deadline:
+                    record.sla_status = "overdue"
+                elif record.sla_risk_at and now >= record.sla_risk_at:
+                    record.sla_status = "at_risk"
+                else:
+                    record.sla_status = "on_time"
+                record.sla_remaining = record.sla_deadline_id.sudo()._format_remaining(now, worktimes)
+            elif record.sla_paused:
+                record.sla_status = "paused"
+            elif record.sla_missing_year:
+                record.sla_status = "missing"
+                record.sla_remaining = self.env._(
+                    "Production calendar of %s not loaded", record.sla_missing_year
+                )
+            else:
+                record.sla_status = False
+
+    def _search_sla_status(self, operator, value):
+        if operator not in ("=", "in"):
+            raise NotImplementedError(self.env._("Search the deadline status with = or in."))
+        values = [value] if isinstance(value, str) else list(value)
+        now = clock.now()
+        domains = {
+            "overdue": [("sla_deadline", "<=", now)],
+            "at_risk": [("sla_risk_at", "<=", now), ("sla_deadline", ">", now)],
+            "on_time": [("sla_risk_at", ">", now)],
+            "paused": [("sla_paused", "=", True), ("sla_deadline", "=", False)],
+            "missing": [("sla_missing_year", "!=", 0), ("sla_deadline", "=", False)],
+        }
+        result = []
+        for key in values:
+            domain = domains.get(key)
+            if domain:
+                result = (["|"] + result + ["&"] * (len(domain) - 1) + domain) if result else (
+                    ["&"] * (len(domain) - 1) + domain
+                )
+        return result or [("id", "=", 0)]

@@ -1,0 +1,305 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+from psycopg2.extras import execute_values
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents.tools.worktime import WORKING_UNITS, CalendarMissing, to_ts
+
+from .social_incident import CURATOR_GROUP
+from .social_incident_deadline import format_duration
+from .social_sla_policy_line import SLA_STEPS
+
+HEAD_GROUP = "social_incidents.group_social_head"
+
+
+class SocialSlaViolation(models.Model):
+    """A missed deadline, recorded once per step, for the head's disciplinary
+    decisions (AKH 3.9, BAT 12, LYA 12, KOR 22)."""
+
+    _name = "social.sla.violation"
+    _description = "Missed Deadline"
+    _inherit = ["mail.thread"]
+    _order = "deadline desc, id desc"
+    _mail_post_access = "read"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    incident_id = fields.Many2one(
+        "social.incident", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    deadline_id = fields.Many2one(
+        "social.incident.deadline", string="Step Deadline", required=True, ondelete="cascade", readonly=True
+    )
+    step = fields.Selection(SLA_STEPS, required=True, readonly=True)
+    executor_id = fields.Many2one("social.executor", readonly=True, index=True)
+    user_id = fields.Many2one("res.users", string="Responsible", readonly=True, index=True)
+    escalated_user_ids = fields.Many2many(
+        "res.users", string="Escalated To", readonly=True,
+        help="Heads told of the missed deadline.",
+    )
+    company_id = fields.Many2one(related="incident_id.company_id", store=True, index=True)
+    importance = fields.Selection(related="incident_id.importance", store=True)
+    network = fields.Selection(related="incident_id.network", store=True)
+    deadline = fields.Datetime(required=True, readonly=True, index=True)
+    done_at = fields.Datetime(string="Done", readonly=True)
+    delay_minutes = fields.Integer(
+        string="Delay (min)",
+        readonly=True,
+        aggregator="sum",
+        help="How late, in the step's kind of time: working minutes for steps counted "
+        "in working time.",
+    )
+    delay_display = fields.Char(string="Delay", compute="_compute_delay_display")
+    excused = fields.Boolean(readonly=True, tracking=True)
+    excuse_comment = fields.Text(string="Excuse", readonly=True)
+    excused_by_id = fields.Many2one("res.users", string="Excused By", readonly=True)
+    excused_at = fields.Datetime(readonly=True)
+    count = fields.Integer(default=1, readonly=True, aggregator="sum")
+
+    _sql_constraints = [
+        ("deadline_uniq", "UNIQUE (deadline_id)", "This missed deadline is already recorded."),
+    ]
+
+    @api.depends("incident_id.name", "step")
+    def _compute_name(self):
+        steps = dict(self._fields["step"]._description_selection(self.env))
+        for violation in self:
+            violation.name = f"{violation.incident_id.name or ''} — {steps.get(violation.step, '')}"
+
+    @api.depends("delay_minutes", "deadline_id.unit")
+    def _compute_delay_display(self):
+        for violation in self:
+            violation.delay_display = format_duration(
+                self.env,
+                violation.delay_minutes * 60,
+                working=violation.deadline_id.unit in WORKING_UNITS,
+            )
+
+    # ------------------------------------------------------------------
+    # Recording
+    # ------------------------------------------------------------------
+    @api.model
+    def _record(self, rows):
+        """Record a violation for each deadline row (open and overdue, or done
+        late) that has none, and notify."""
+        rows = rows.sudo().filtered(lambda r: not r.violation_id and r.deadline)
+        if not rows:
+            return self.browse()
+        now = clock.now()
+        delays = self._delays([(row, row.done_at or now) for row in rows])
+        vals_list = []
+        for row in rows:
+            executor, user = row._get_responsible()
+            vals_list.append(
+                {
+                    "incident_id": row.incident_id.id,
+                    "deadline_id": row.id,
+                    "step": row.step,
+                    "executor_id": executor.id,
+                    "user_id": user.id,
+                    "deadline": row.deadline,
+                    "done_at": row.done_at,
+                    "delay_minutes": delays[row.id],
+                }
+            )
+        violations = self.sudo().with_context(mail_create_nolog=True, tracking_disable=True).create(vals_list)
+        execute_values(
+            self.env.cr._obj,
+            """
+            UPDATE social_incident_deadline d SET violation_id = v.vid, watch_at = NULL
+              FROM (VALUES %s) AS v(id, vid) WHERE d.id = v.id
+            """,
+            [(violation.deadline_id.id, violation.id) for violation in violations],
+            page_size=1000,
+        )
+        rows.invalidate_recordset(["violation_id", "watch_at"])
+        violations._notify()
+        return violations
+
+    @api.model
+    def _delays(self, pairs):
+        """{row id: minutes late} for (deadline row, moment) pairs."""
+        Policy = self.env["social.sla.policy"]
+        worktimes = {}
+        result = {}
+        for row, moment in pairs:
+            seconds = (moment - row.deadline).total_seconds()
+            if row.unit in WORKING_UNITS and row.calendar_id:
+                if row.calendar_id.id not in worktimes:
+                    worktimes[row.calendar_id.id] = Policy._get_worktime(row.calendar_id)
+                worktime = worktimes[row.calendar_id.id]
+                try:
+                    worktime._check_years(to_ts(row.deadline), to_ts(moment))
+                    seconds = worktime.between_ts(to_ts(row.deadline), to_ts(moment))
+                except CalendarMissing:
+                    pass
+            result[row.id] = max(int(seconds // 60), 0)
+        return result
+
+    def _set_done(self, when):
+        for violation in self.sudo():
+            delay = self._delays([(violation.deadline_id, when)])[violation.deadline_id.id]
+            violation.write({"done_at": when, "delay_minutes": delay})
+
+    @api.model
+    def _refresh_open_delays(self):
+        """Bring the delay of the steps still unfinished up to now."""
+        open_violations = self.sudo().search([("done_at", "=", False)])
+        if not open_violations:
+            return
+        now = clock.now()
+        delays = self._delays([(v.deadline_id, now) for v in open_violations])
+        execute_values(
+            self.env.cr._obj,
+            """
+            UPDATE social_sla_violation s SET delay_minutes = v.delay
+              FROM (VALUES %s) AS v(id, delay) WHERE s.id = v.id AND s.delay_minutes <> v.delay
+            """,
+            [(v.id, delays[v.deadline_id.id]) for v in open_violations],
+            page_size=1000,
+        )
+        open_violations.invalidate_recordset(["delay_minutes"])
+
+    def _notify(self):
+        """One message per incident to the responsible people, the curator and
+        the heads; an activity for each of them (not twice)."""
+        overdue_type = self.env.ref("social_incidents.mail_act_social_overdue")
+        escalation_type = self.env.ref("social_incidents.mail_act_social_escalation")
+        by_incident = defaultdict(lambda: self.browse())
+        for violation in self:
+            by_incident[violation.incident_id] |= violation
+        incidents = self.incident_id
+        existing = self.env["mail.activity"].sudo().search(
+            [
+                ("res_model", "=", "social.incident"),
+                ("res_id", "in", incidents.ids),
+                ("activity_type_id", "in", [overdue_type.id, escalation_type.id]),
+            ]
+        )
+        have = {(a.res_id, a.activity_type_id.id, a.user_id.id) for a in existing}
+        model_id = self.env["ir.model"]._get_id("social.incident")
+        activities = []
+        root = self.env.ref("base.partner_root")
+        for incident, violations in by_incident.items():
+            curators = incident._get_curators()
+            responsible = violations.user_id
+            heads = violations.executor_id.head_user_id - responsible
+            if incident.importance == "high":
+                heads |= incident.company_id._get_social_heads()
+            heads = heads.filtered("active")
+            violations.escalated_user_ids = [(6, 0, heads.ids)]
+            lines = Markup("").join(
+                Markup("<li>%s</li>") % violation._describe() for violation in violations
+            )
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._("Deadline missed:"),
+                lines,
+            )
+            if heads:
+                body += Markup("<p>%s %s</p>") % (
+                    self.env._("Escalated to:"),
+                    ", ".join(heads.mapped("name")),
+                )
+            incident.sudo().with_context(mail_notify_force_send=False).message_post(
+                body=body,
+                author_id=root.id,
+                partner_ids=(responsible | curators | heads).partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+            note = Markup("<ul>%s</ul>") % lines
+            first = violations.sorted("deadline")[:1]
+            for user, activity_type in [(u, overdue_type) for u in (responsible | curators)] + [
+                (u, escalation_type) for u in heads
+            ]:
+                key = (incident.id, activity_type.id, user.id)
+                if key in have or not user.active:
+                    continue
+                have.add(key)
+                activities.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": incident.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": user.id,
+                        "summary": first._describe_short(),
+                        "note": note,
+                        "date_deadline": clock.now().date(),
+                    }
+                )
+        if activities:
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(activities)
+
+    def _describe(self):
+        self.ensure_one()
+        row = self.deadline_id
+        text = self.env._(
+            "%(step)s: due %(deadline)s, responsible %(user)s",
+            step=row._step_label(),
+            deadline=row._format_when(self.deadline),
+            user=self.user_id.name or "—",
+        )
+        if self.executor_id:
+            text += f" ({self.executor_id.name})"
+        return text
+
+    def _describe_short(self):
+        self.ensure_one()
+        return self.env._(
+            "Missed: %(step)s (due %(deadline)s)",
+            step=self.deadline_id._step_label(),
+            deadline=self.deadline_id._format_when(self.deadline),
+        )
+
+    # ------------------------------------------------------------------
+    # Excusing
+    # ------------------------------------------------------------------
+    def action_excuse(self, comment):
+        """The head or a curator accepts the reason of the delay."""
+        user = self.env.user
+        if not (user.has_group(CURATOR_GROUP) or user.has_group(HEAD_GROUP)):
+            raise UserError(self.env._("Only the head or a curator can excuse a missed deadline."))
+        if not (comment or "").strip():
+            raise UserError(self.env._("Say why the delay is excused."))
+        if self.filtered("excused"):
+            raise UserError(self.env._("This missed deadline is already excused."))
+        self.sudo().write(
+            {
+                "excused": True,
+                "excuse_comment": comment,
+                "excused_by_id": user.id,
+                "excused_at": clock.now(),
+            }
+        )
+        for violation in self:
+            violation.incident_id._post(
+                self.env._("Missed deadline excused: %s.") + "<br/>%s",
+                violation.deadline_id._step_label(),
+                comment,
+            )
+        return True
+
+    def action_open_excuse_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "social.sla.violation.excuse.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_violation_ids": [(6, 0, self.ids)]},
+            "name": self.env._("Excuse the Delay"),
+        }
+
+    def action_open_incident(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "social.incident",
+            "res_id": self.incident_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
