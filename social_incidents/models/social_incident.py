@@ -317,11 +317,24 @@ class SocialIncident(models.Model):
 
     @api.depends("deadline_ids.deadline", "deadline_ids.step", "deadline_ids.state")
     def _compute_total_deadline(self):
-        for incident in self:
-            rows = incident.deadline_ids.filtered(
-                lambda d: d.step in ("total", "final") and d.state != "cancelled"
-            ).sorted(lambda d: (d.started_at, d.id))
-            incident.total_deadline = rows[-1:].deadline
+        """The deadline of the latest “total” or “final” step, in one query."""
+        incidents = self.filtered("id")
+        (self - incidents).total_deadline = False
+        if not incidents:
+            return
+        self.env["social.incident.deadline"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (incident_id) incident_id, deadline
+              FROM social_incident_deadline
+             WHERE incident_id = ANY(%s) AND step IN ('total', 'final') AND state != 'cancelled'
+             ORDER BY incident_id, started_at DESC, id DESC
+            """,
+            [incidents.ids],
+        )
+        totals = dict(self.env.cr.fetchall())
+        for incident in incidents:
+            incident.total_deadline = totals.get(incident.id) or False
 
     @api.depends("violation_ids")
     def _compute_violation_count(self):

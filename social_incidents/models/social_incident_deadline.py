@@ -1,3 +1,4 @@
+import io
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -52,10 +53,8 @@ class SocialIncidentDeadline(models.Model):
     reply_id = fields.Many2one(
         "social.incident.reply", string="Reply", ondelete="cascade", index="btree_not_null"
     )
-    executor_id = fields.Many2one(
-        "social.executor", compute="_compute_executor_id", store=True, index=True
-    )
-    policy_id = fields.Many2one("social.sla.policy", ondelete="set null", index=True)
+    executor_id = fields.Many2one("social.executor", compute="_compute_executor_id", store=True)
+    policy_id = fields.Many2one("social.sla.policy", ondelete="set null")
     line_id = fields.Many2one("social.sla.policy.line", string="Rule", ondelete="set null")
     calendar_id = fields.Many2one("resource.calendar", related="policy_id.calendar_id")
     unit = fields.Selection(related="line_id.unit")
@@ -63,14 +62,15 @@ class SocialIncidentDeadline(models.Model):
         help="Late only if the action is taken: declining, asking for clarification."
     )
     started_at = fields.Datetime(string="Started", required=True)
-    deadline = fields.Datetime(index=True)
+    # not indexed: the watchdog reads watch_at, views read the mirrored
+    # (indexed) deadline of the incident, routing and reply
+    deadline = fields.Datetime()
     risk_at = fields.Datetime(string="At Risk From")
     done_at = fields.Datetime(string="Done")
     state = fields.Selection(
         [("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled")],
         default="open",
         required=True,
-        index=True,
     )
     paused_since = fields.Datetime(help="The clock stopped while waiting for the author.")
     paused_seconds = fields.Float(help="Time the clock stood still, in the step's kind of time.")
@@ -419,29 +419,64 @@ class SocialIncidentDeadline(models.Model):
 
     @api.model
     def _write_placements(self, values):
+        """Write the placed deadlines with one COPY and one UPDATE, then have
+        the records that mirror them (incident, routing, reply) recomputed."""
         if not values:
             return
         cr = self.env.cr
-        items = list(values.items())
-        for chunk in _chunks(items, SQL_BATCH * 5):
-            execute_values(
-                cr._obj,
-                """
-                UPDATE social_incident_deadline d
-                   SET deadline = v.deadline, risk_at = v.risk_at, watch_at = v.watch_at,
-                       missing_year = NULLIF(v.missing_year, 0), write_date = now() at time zone 'UTC'
-                  FROM (VALUES %s) AS v(id, deadline, risk_at, watch_at, missing_year)
-                 WHERE d.id = v.id
-                """,
-                [(row_id, *value) for row_id, value in chunk],
-                template="(%s, %s::timestamp, %s::timestamp, %s::timestamp, %s::int)",
-                page_size=SQL_BATCH,
+        buffer = io.StringIO()
+        for row_id, (deadline, risk_at, watch_at, missing_year) in values.items():
+            buffer.write(
+                "%s\t%s\t%s\t%s\t%s\n"
+                % (row_id, _copy_value(deadline), _copy_value(risk_at), _copy_value(watch_at), missing_year or 0)
             )
-        rows = self.browse([row_id for row_id, _value in items])
-        fnames = ["deadline", "risk_at", "watch_at", "missing_year"]
-        rows.invalidate_recordset(fnames)
-        rows.modified(fnames)
+        buffer.seek(0)
+        cr.execute(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS social_deadline_placement
+                (id int, deadline timestamp, risk_at timestamp, watch_at timestamp, missing_year int)
+                ON COMMIT DROP
+            """
+        )
+        cr.execute("TRUNCATE social_deadline_placement")
+        cr._obj.copy_expert("COPY social_deadline_placement FROM STDIN", buffer)
+        cr.execute(
+            """
+            UPDATE social_incident_deadline d
+               SET deadline = v.deadline, risk_at = v.risk_at, watch_at = v.watch_at,
+                   missing_year = NULLIF(v.missing_year, 0), write_date = now() at time zone 'UTC'
+              FROM social_deadline_placement v
+             WHERE d.id = v.id
+            RETURNING d.incident_id, d.assignment_id, d.reply_id
+            """
+        )
+        touched = cr.fetchall()
+        rows = self.browse(list(values))
+        rows.invalidate_recordset(["deadline", "risk_at", "watch_at", "missing_year"])
+        self._mark_mirrors(
+            {incident for incident, _a, _r in touched},
+            {assignment for _i, assignment, _r in touched if assignment},
+            {reply for _i, _a, reply in touched if reply},
+        )
         self.env.flush_all()
+
+    @api.model
+    def _mark_mirrors(self, incident_ids, assignment_ids, reply_ids):
+        """Schedule the recomputation of the stored deadline of these records
+        (cheaper than ``modified`` on every row written in bulk)."""
+        for model, ids in (
+            ("social.incident", incident_ids),
+            ("social.incident.assignment", assignment_ids),
+            ("social.incident.reply", reply_ids),
+        ):
+            if not ids:
+                continue
+            records = self.env[model].browse(sorted(ids))
+            names = [name for name, field in records._fields.items() if field.compute in (
+                "_compute_sla_deadline", "_compute_total_deadline")]
+            records.invalidate_recordset(names + ["deadline_ids"])
+            for name in names:
+                self.env.add_to_compute(records._fields[name], records)
 
     # ------------------------------------------------------------------
     # Watchdog
@@ -599,6 +634,10 @@ def _shift(worktime, ts, seconds, unit):
     if unit in WORKING_UNITS:
         return worktime.add_ts(ts, seconds)
     return ts + seconds
+
+
+def _copy_value(value):
+    return "\\N" if value is None else str(value)
 
 
 def _chunks(items, size):

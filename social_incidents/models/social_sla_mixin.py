@@ -13,6 +13,16 @@ SLA_STATUS = [
 ]
 
 
+_EMPTY_SLA = {
+    "sla_deadline_id": False,
+    "sla_deadline": False,
+    "sla_risk_at": False,
+    "sla_step": False,
+    "sla_paused": False,
+    "sla_missing_year": 0,
+}
+
+
 class SocialSlaMixin(models.AbstractModel):
     """The nearest open deadline of a record, stored and indexed, with its
     status and the working time left. The record defines ``deadline_ids``."""
@@ -45,16 +55,46 @@ class SocialSlaMixin(models.AbstractModel):
         "deadline_ids.missing_year",
     )
     def _compute_sla_deadline(self):
-        for record in self:
-            rows = record.deadline_ids.filtered(lambda d: d.state == "open" and not d.optional)
-            running = rows.filtered(lambda d: d.deadline and not d.paused_since)
-            row = min(running, key=lambda d: (d.deadline, d.id)) if running else rows.browse()
-            record.sla_deadline_id = row
-            record.sla_deadline = row.deadline
-            record.sla_risk_at = row.risk_at
-            record.sla_step = row.step
-            record.sla_paused = bool(rows.filtered("paused_since"))
-            record.sla_missing_year = max(rows.mapped("missing_year") or [0])
+        """One query for the whole batch: the open, running, mandatory row
+        with the nearest deadline of each record."""
+        records = self.filtered("id")
+        for record in self - records:  # new records have no deadline yet
+            record.update(_EMPTY_SLA)
+        if not records:
+            return
+        key = self._fields["deadline_ids"].inverse_name
+        self.env["social.incident.deadline"].flush_model()
+        self.env.cr.execute(
+            f"""
+            SELECT DISTINCT ON (d.{key}) d.{key}, d.id, d.deadline, d.risk_at, d.step
+              FROM social_incident_deadline d
+             WHERE d.{key} = ANY(%s) AND d.state = 'open' AND NOT d.optional
+               AND d.deadline IS NOT NULL AND d.paused_since IS NULL
+             ORDER BY d.{key}, d.deadline, d.id
+            """,
+            [records.ids],
+        )
+        nearest = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        self.env.cr.execute(
+            f"""
+            SELECT d.{key}, bool_or(d.paused_since IS NOT NULL), max(COALESCE(d.missing_year, 0))
+              FROM social_incident_deadline d
+             WHERE d.{key} = ANY(%s) AND d.state = 'open' AND NOT d.optional
+             GROUP BY d.{key}
+            """,
+            [records.ids],
+        )
+        flags = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        Deadline = self.env["social.incident.deadline"]
+        for record in records:
+            row_id, deadline, risk_at, step = nearest.get(record.id, (False,) * 4)
+            paused, missing = flags.get(record.id, (False, 0))
+            record.sla_deadline_id = Deadline.browse(row_id or ())
+            record.sla_deadline = deadline or False
+            record.sla_risk_at = risk_at or False
+            record.sla_step = step or False
+            record.sla_paused = bool(paused)
+            record.sla_missing_year = missing or 0
 
     def _compute_sla_status(self):
         now = clock.now()

@@ -164,8 +164,9 @@ class SocialSlaViolation(models.Model):
         open_violations.invalidate_recordset(["delay_minutes"])
 
     def _notify(self):
-        """One message per incident to the responsible people, the curator and
-        the heads; an activity for each of them (not twice)."""
+        """Tell the responsible people, the curator and the heads: one note per
+        incident in its chatter (logged in one batch) and an activity for each
+        of them, not twice."""
         overdue_type = self.env.ref("social_incidents.mail_act_social_overdue")
         escalation_type = self.env.ref("social_incidents.mail_act_social_escalation")
         by_incident = defaultdict(lambda: self.browse())
@@ -182,7 +183,8 @@ class SocialSlaViolation(models.Model):
         have = {(a.res_id, a.activity_type_id.id, a.user_id.id) for a in existing}
         model_id = self.env["ir.model"]._get_id("social.incident")
         activities = []
-        root = self.env.ref("base.partner_root")
+        bodies = {}
+        today = clock.now().date()
         for incident, violations in by_incident.items():
             curators = incident._get_curators()
             responsible = violations.user_id
@@ -194,21 +196,17 @@ class SocialSlaViolation(models.Model):
             lines = Markup("").join(
                 Markup("<li>%s</li>") % violation._describe() for violation in violations
             )
-            body = Markup("<p>%s</p><ul>%s</ul>") % (
-                self.env._("Deadline missed:"),
-                lines,
+            body = Markup("<p>%s</p><ul>%s</ul>") % (self.env._("Deadline missed:"), lines)
+            body += Markup("<p>%s %s</p>") % (
+                self.env._("Told:"),
+                ", ".join((responsible | curators).mapped("name")),
             )
             if heads:
                 body += Markup("<p>%s %s</p>") % (
                     self.env._("Escalated to:"),
                     ", ".join(heads.mapped("name")),
                 )
-            incident.sudo().with_context(mail_notify_force_send=False).message_post(
-                body=body,
-                author_id=root.id,
-                partner_ids=(responsible | curators | heads).partner_id.ids,
-                subtype_xmlid="mail.mt_note",
-            )
+            bodies[incident.id] = body
             note = Markup("<ul>%s</ul>") % lines
             first = violations.sorted("deadline")[:1]
             for user, activity_type in [(u, overdue_type) for u in (responsible | curators)] + [
@@ -226,9 +224,12 @@ class SocialSlaViolation(models.Model):
                         "user_id": user.id,
                         "summary": first._describe_short(),
                         "note": note,
-                        "date_deadline": clock.now().date(),
+                        "date_deadline": today,
                     }
                 )
+        incidents.sudo()._message_log_batch(
+            bodies, author_id=self.env.ref("base.partner_root").id, message_type="comment"
+        )
         if activities:
             self.env["mail.activity"].sudo().with_context(
                 mail_activity_quick_update=True

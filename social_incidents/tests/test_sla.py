@@ -288,10 +288,8 @@ class TestWatchdog(SlaCase):
         self.assertEqual(violation.escalated_user_ids, self.housing_user2)
         message = incident.message_ids.filtered(lambda m: "Deadline missed" in (m.body or ""))
         self.assertEqual(len(message), 1)
-        self.assertEqual(
-            message.partner_ids,
-            (self.housing_user | self.curator | self.housing_user2).partner_id,
-        )
+        self.assertIn("Draft Sent for Approval: due 03.03.2025 16:00, responsible T Housing (Housing)", message.body)
+        self.assertIn("Escalated to: T Housing2", message.body)
         overdue = self.env.ref("social_incidents.mail_act_social_overdue")
         escalation = self.env.ref("social_incidents.mail_act_social_escalation")
 
@@ -424,7 +422,7 @@ class TestPresets(SlaCase):
         self.assertEqual(company.social_reply_publisher, "curator")
         normal = company.social_sla_policy_ids.filtered(lambda p: p.importance == "normal")
         self.assertEqual(
-            {(l.step, l.duration, l.unit, l.anchor) for l in normal.line_ids},
+            {(line.step, line.duration, line.unit, line.anchor) for line in normal.line_ids},
             {
                 ("route", 2, "calendar_hours", "detection"),
                 ("draft", 8, "calendar_hours", "start"),
@@ -442,17 +440,17 @@ class TestPresets(SlaCase):
         self.assertEqual(incident.total_deadline, msk(2025, 3, 2, 22, 0))  # BAT 7: 24 h
         company._apply_social_sla_preset("akh")
         self.assertEqual(
-            {(l.step, l.duration, l.unit) for l in company.social_sla_policy_ids.line_ids},
+            {(line.step, line.duration, line.unit) for line in company.social_sla_policy_ids.line_ids},
             {("info", 2, "hours")},
         )
         self.assertFalse(incident.deadline_ids.filtered(lambda d: d.state == "open"))
         company._apply_social_sla_preset("kor")
         high = company.social_sla_policy_ids.filtered(lambda p: p.importance == "high")
-        self.assertEqual(high.line_ids.filtered(lambda l: l.step == "total").duration, 4)
+        self.assertEqual(high.line_ids.filtered(lambda line: line.step == "total").duration, 4)
 
     def test_editing_a_line_recomputes(self):
         with at(2025, 3, 3, 10, 0):
             incident = self.register()
         normal = self.company.social_sla_policy_ids.filtered(lambda p: p.importance == "normal")
-        normal.line_ids.filtered(lambda l: l.step == "total").duration = 4
+        normal.line_ids.filtered(lambda line: line.step == "total").duration = 4
         self.assertEqual(incident.total_deadline, msk(2025, 3, 3, 15, 0))
