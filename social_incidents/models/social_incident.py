@@ -453,7 +453,9 @@ class SocialIncident(models.Model):
                 )
         incidents = super().create(vals_list)
         incidents._activity_update()
-        incidents.filtered(lambda i: i.importance == "high")._notify_head_high_importance()
+        incidents.filtered(lambda i: i.importance == "high")._notify_head_high_importance(
+            at_registration=True
+        )
         return incidents
 
     def write(self, vals):
@@ -480,7 +482,7 @@ class SocialIncident(models.Model):
             self.filtered(lambda i: not i.head_notified_at)._notify_head_high_importance()
         return result
 
-    def _notify_head_high_importance(self):
+    def _notify_head_high_importance(self, at_registration=False):
         """Report a high-importance incident to the head at once (LYA 13, BAT 13):
         a message to the head's inbox and an activity."""
         root = self.env.ref("base.partner_root")
@@ -504,7 +506,10 @@ class SocialIncident(models.Model):
                     summary=self.env._("High-importance incident %s", incident.name),
                     note=incident.summary,
                 )
-            incident.with_context(**{TRANSITION_CTX: True}).head_notified_at = clock.now()
+            now = clock.now()
+            if at_registration and incident.registered_at:
+                now = min(now, incident.registered_at)
+            incident.with_context(**{TRANSITION_CTX: True}).head_notified_at = now
 
     # ------------------------------------------------------------------
     # Who may act

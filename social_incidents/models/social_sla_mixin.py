@@ -37,10 +37,12 @@ class SocialSlaMixin(models.AbstractModel):
         string="Deadline", compute="_compute_sla_deadline", store=True, index=True,
         help="Deadline of the step due first, in working time where the regulation says so.",
     )
-    sla_risk_at = fields.Datetime(compute="_compute_sla_deadline", store=True)
+    sla_risk_at = fields.Datetime(string="At Risk From", compute="_compute_sla_deadline", store=True)
     sla_step = fields.Selection(SLA_STEPS, string="Step Due", compute="_compute_sla_deadline", store=True)
-    sla_paused = fields.Boolean(compute="_compute_sla_deadline", store=True)
-    sla_missing_year = fields.Integer(compute="_compute_sla_deadline", store=True)
+    sla_paused = fields.Boolean(string="Clock Stopped", compute="_compute_sla_deadline", store=True)
+    sla_missing_year = fields.Integer(
+        string="Production Calendar Missing", compute="_compute_sla_deadline", store=True
+    )
     sla_status = fields.Selection(
         SLA_STATUS, string="Deadline Status", compute="_compute_sla_status", search="_search_sla_status"
     )
