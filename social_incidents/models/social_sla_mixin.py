@@ -113,6 +113,7 @@ class SocialSlaMixin(models.AbstractModel):
                 record.sla_remaining = record.sla_deadline_id.sudo()._format_remaining(now, worktimes)
             elif record.sla_paused:
                 record.sla_status = "paused"
+                record.sla_remaining = self.env._("stopped: waiting for the author")
             elif record.sla_missing_year:
                 record.sla_status = "missing"
                 record.sla_remaining = self.env._(

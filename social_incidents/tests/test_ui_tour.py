@@ -75,6 +75,13 @@ class TestSocialIncidentTour(HttpCase):
             1,
             "The executor is asked to prepare a reply",
         )
+        steps = {(row.step, row.state) for row in incident.deadline_ids}
+        self.assertIn(("route", "done"), steps)
+        self.assertIn(("draft", "open"), steps)
+        self.assertEqual(
+            incident.assignment_ids.sla_deadline,
+            incident.deadline_ids.filtered(lambda d: d.step == "draft").deadline,
+        )
 
     def test_executor_takes_and_submits_reply(self):
         incident = (

@@ -64,6 +64,10 @@ registry.category("web_tour.tours").add("social_incident_curator_tour", {
             trigger: `.o_form_view .o_form_saved ${currentState("new")}`,
         },
         {
+            content: "The deadline of the routing step and the time left are shown",
+            trigger: ".o_form_view div[name=sla_banner]:visible .o_field_widget[name=sla_remaining] .badge",
+        },
+        {
             content: "Open the routing dialog",
             trigger: headerButton("action_open_route_wizard"),
             run: "click",
@@ -98,6 +102,10 @@ registry.category("web_tour.tours").add("social_incident_curator_tour", {
         {
             content: "The routing list names the executor",
             trigger: `.o_form_view .o_field_widget[name=assignment_ids] .o_data_row:contains(${EXECUTOR_NAME})`,
+        },
+        {
+            content: "The executor's routing carries the deadline of its draft",
+            trigger: ".o_form_view .o_field_widget[name=assignment_ids] .o_data_row td[name=sla_deadline]:not(:empty)",
         },
     ],
 });
