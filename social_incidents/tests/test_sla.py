@@ -454,3 +454,26 @@ class TestPresets(SlaCase):
         normal = self.company.social_sla_policy_ids.filtered(lambda p: p.importance == "normal")
         normal.line_ids.filtered(lambda line: line.step == "total").duration = 4
         self.assertEqual(incident.total_deadline, msk(2025, 3, 3, 15, 0))
+
+
+class TestDeadlineAccess(SlaCase):
+    def test_who_sees_the_missed_deadlines(self):
+        with at(2025, 3, 3, 10, 0):
+            incident = self.routed()
+            incident.assignment_ids.with_user(self.housing_user).action_accept()
+        with at(2025, 3, 3, 16, 5):
+            self.watchdog()
+        violation = self.violations(incident)
+        self.assertEqual(violation.step, "draft")
+        Violation = self.env["social.sla.violation"]
+        self.assertEqual(Violation.with_user(self.housing_user).search([("id", "=", violation.id)]), violation)
+        self.assertFalse(Violation.with_user(self.roads_user).search([("id", "=", violation.id)]))
+        self.assertEqual(Violation.with_user(self.head).search([("id", "=", violation.id)]), violation)
+        # the executor reads the deadlines of the incident routed to it, not others'
+        rows = self.Deadline.with_user(self.housing_user).search([("incident_id", "=", incident.id)])
+        self.assertEqual(rows, incident.deadline_ids)
+        self.assertFalse(self.Deadline.with_user(self.roads_user).search([("incident_id", "=", incident.id)]))
+        with self.assertRaises(UserError):
+            self.env["social.production.day"].with_user(self.curator).create(
+                {"date": date(2025, 3, 4), "day_type": "day_off"}
+            )
