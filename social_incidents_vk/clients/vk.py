@@ -1,0 +1,524 @@
+"""A small client of the VK API (https://dev.vk.com/ru/reference), without Odoo.
+
+What the addon needs from VK, and with which access token VK accepts it
+(from VK's own method schema, github.com/VKCOM/vk-api-schema, API 5.199):
+
+* ``wall.get`` (user, service): polling the community's posts;
+* ``wall.getComments`` (user, service): polling the citizens' comments;
+* ``wall.createComment`` (user, community): the approved reply, as the
+  community (``from_group`` = the community id);
+* ``wall.deleteComment`` (user): deleting a comment;
+* ``groups.ban`` (user): banning an author;
+* ``users.get`` and ``groups.getById`` (user, community, service): the
+  authors' names, the connection test;
+* ``groups.getCallbackConfirmationCode`` (user, community): the string the
+  Callback API server answers to the ``confirmation`` event.
+
+So a community token publishes the replies, a service (or user) token reads
+the wall, and the user token of a community administrator deletes and bans.
+
+A method called with a token type it does not accept fails with error 27
+("Group authorization failed: method is unavailable with group auth.") for a
+community token and error 28 ("Application authorization failed: method is
+unavailable with service token.") for a service token; both are raised here as
+:class:`VkAccessError`.
+
+Every request is a form-encoded ``POST`` to ``base_url + method`` with
+``access_token`` and ``v`` added and an explicit timeout. Booleans are sent as
+``1``/``0`` and lists joined with commas.
+
+Transient failures are retried with an exponential backoff
+(``backoff * 2 ** attempt`` seconds): VK errors 6 (too many requests per
+second), 9 (flood control) and 10 (internal server error), HTTP 5xx and 429,
+timeouts and connection errors. Nothing else is retried. A write that may have
+reached VK (a timeout, a dropped connection, a 5xx, error 10) is retried only
+when it is idempotent: ``wall.createComment`` with a ``guid`` (VK answers a
+repeated ``guid`` with the comment already created); without a ``guid`` only
+the errors that prove VK refused the request (6, 9, 429) are retried.
+
+Requests are spaced to stay within VK's frequency limits
+(https://dev.vk.com/ru/api/api-requests): 3 requests per second with a user
+token, 20 with a community token, and for a service token a limit that grows
+with the application's audience, 5 per second for the smallest applications.
+The limiter is shared by every client of the same token in the process (a
+registry keyed by a SHA-256 of the token, never the token itself).
+
+The token is never logged nor put into an exception: log records name the
+method only, and any text that comes back from VK or ``requests`` is redacted.
+"""
+
+import hashlib
+import logging
+import re
+import threading
+import time
+from datetime import datetime
+
+import requests
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_API_VERSION = "5.199"
+DEFAULT_BASE_URL = "https://api.vk.com/method/"
+
+TOKEN_TYPES = ("community", "user", "service")
+#: Requests per second allowed by VK for each token type.
+DEFAULT_RATE_LIMITS = {"user": 3.0, "community": 20.0, "service": 5.0}
+
+#: VK error codes, as documented by VK (https://dev.vk.com/ru/reference/errors).
+ERROR_UNKNOWN = 1
+ERROR_AUTH = 5
+ERROR_TOO_MANY_REQUESTS = 6
+ERROR_PERMISSION = 7
+ERROR_FLOOD = 9
+ERROR_SERVER = 10
+ERROR_CAPTCHA = 14
+ERROR_ACCESS = 15
+ERROR_VALIDATION = 17
+ERROR_GROUP_AUTH = 27
+ERROR_APP_AUTH = 28
+ERROR_RATE_LIMIT = 29
+ERROR_PARAM = 100
+
+AUTH_ERRORS = frozenset({ERROR_AUTH, ERROR_VALIDATION})
+ACCESS_ERRORS = frozenset(
+    {ERROR_PERMISSION, ERROR_ACCESS, ERROR_GROUP_AUTH, ERROR_APP_AUTH, 30, 203, 210, 211, 212, 213}
+)
+RATE_LIMIT_ERRORS = frozenset({ERROR_TOO_MANY_REQUESTS, ERROR_FLOOD, ERROR_RATE_LIMIT, 223})
+SERVER_ERRORS = frozenset({ERROR_UNKNOWN, ERROR_SERVER})
+#: Errors worth another try, after a pause.
+RETRY_ERRORS = frozenset({ERROR_TOO_MANY_REQUESTS, ERROR_FLOOD, ERROR_SERVER})
+#: Errors that prove VK did not carry the request out (safe to send a write again).
+REFUSAL_ERRORS = frozenset({ERROR_TOO_MANY_REQUESTS, ERROR_FLOOD})
+
+_TOKEN_IN_TEXT = re.compile(r"(access_token=)[^&\s\"']+")
+
+
+# ----------------------------------------------------------------------
+# Errors
+# ----------------------------------------------------------------------
+class VkError(Exception):
+    """A failed VK API call.
+
+    :ivar code: VK's ``error_code``, or ``None`` for an HTTP or network failure
+    :ivar message: VK's ``error_msg`` (or a description of the failure)
+    :ivar method: the API method called, e.g. ``"wall.createComment"``
+    """
+
+    def __init__(self, message, code=None, method=""):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.method = method
+
+    def __str__(self):
+        where = f" ({self.method})" if self.method else ""
+        if self.code is None:
+            return f"VK API failure{where}: {self.message}"
+        return f"VK API error {self.code}{where}: {self.message}"
+
+    def __repr__(self):
+        return f"{type(self).__name__}(code={self.code!r}, method={self.method!r}, message={self.message!r})"
+
+
+class VkAuthError(VkError):
+    """The token is rejected (error 5) or must be validated again (17)."""
+
+
+class VkAccessError(VkError):
+    """The token may not do this: 7, 15, 203, 211, 212, 213, or the method
+    is unavailable with this token type (27 community, 28 service)."""
+
+
+class VkCaptchaError(VkError):
+    """VK asks for a captcha (error 14).
+
+    :ivar captcha_sid: to send back as ``captcha_sid`` with the solved ``captcha_key``
+    :ivar captcha_img: URL of the captcha image
+    """
+
+    def __init__(self, message, code=ERROR_CAPTCHA, method="", captcha_sid=None, captcha_img=None):
+        super().__init__(message, code=code, method=method)
+        self.captcha_sid = captcha_sid
+        self.captcha_img = captcha_img
+
+
+class VkRateLimitError(VkError):
+    """Too many requests (6), flood control (9) or a quota (29, 223), still
+    failing after the retries for 6 and 9."""
+
+
+class VkServerError(VkError):
+    """Error 10 / 1, an HTTP 5xx or an unreadable answer, after the retries."""
+
+
+class VkNetworkError(VkError):
+    """Timeout or connection failure, still failing after the retries."""
+
+
+_ERROR_CLASSES = (
+    (AUTH_ERRORS, VkAuthError),
+    (ACCESS_ERRORS, VkAccessError),
+    (RATE_LIMIT_ERRORS, VkRateLimitError),
+    (SERVER_ERRORS, VkServerError),
+)
+
+
+def error_class(code):
+    """The exception class for a VK error code."""
+    if code == ERROR_CAPTCHA:
+        return VkCaptchaError
+    for codes, cls in _ERROR_CLASSES:
+        if code in codes:
+            return cls
+    return VkError
+
+
+class _Transient(Exception):
+    """Internal: a failure worth retrying; carries the error to raise at the end.
+
+    ``refused`` is true when VK surely did not carry the request out."""
+
+    def __init__(self, error, refused=False):
+        super().__init__(str(error))
+        self.error = error
+        self.refused = refused
+
+
+# ----------------------------------------------------------------------
+# Rate limiting
+# ----------------------------------------------------------------------
+class RateLimiter:
+    """Spaces calls at least ``1 / rate`` seconds apart; thread-safe.
+
+    Each caller reserves the next free slot under a lock, then sleeps until
+    it outside the lock, so concurrent callers queue up fairly. The clock and
+    the sleep are the caller's (``time.monotonic`` and ``time.sleep`` in
+    production, fakes in tests).
+    """
+
+    def __init__(self, rate):
+        if rate <= 0:
+            raise ValueError("A rate limit must be a positive number of requests per second.")
+        self.rate = float(rate)
+        self._lock = threading.Lock()
+        self._next_slot = None
+
+    @property
+    def interval(self):
+        return 1.0 / self.rate
+
+    def tighten(self, rate):
+        """Lower the rate to ``rate`` if that is stricter."""
+        with self._lock:
+            self.rate = min(self.rate, float(rate))
+
+    def acquire(self, clock=time.monotonic, sleep=time.sleep):
+        """Wait for the next slot; return the time waited (in seconds)."""
+        with self._lock:
+            now = clock()
+            slot = now if self._next_slot is None else max(now, self._next_slot)
+            self._next_slot = slot + self.interval
+        wait = slot - now
+        if wait > 0:
+            sleep(wait)
+            return wait
+        return 0.0
+
+
+_limiters = {}
+_limiters_lock = threading.Lock()
+
+
+def _token_key(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def shared_rate_limiter(token, rate):
+    """The process-wide limiter of ``token`` (keyed by a hash of the token).
+
+    When clients of the same token ask for different rates, the strictest
+    one applies to all of them."""
+    key = _token_key(token)
+    with _limiters_lock:
+        limiter = _limiters.get(key)
+        if limiter is None:
+            limiter = _limiters[key] = RateLimiter(rate)
+            return limiter
+    limiter.tighten(rate)
+    return limiter
+
+
+def reset_rate_limiters():
+    """Forget every shared limiter (for tests)."""
+    with _limiters_lock:
+        _limiters.clear()
+
+
+# ----------------------------------------------------------------------
+# Parameters
+# ----------------------------------------------------------------------
+def encode_param(value):
+    """A parameter value as VK wants it: booleans 1/0, lists comma-joined."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime):
+        return str(int(value.timestamp()))
+    if isinstance(value, list | tuple | set | frozenset):
+        return ",".join(encode_param(item) for item in value)
+    return str(value)
+
+
+def _encode_params(params):
+    return {key: encode_param(value) for key, value in params.items() if value is not None}
+
+
+# ----------------------------------------------------------------------
+# Client
+# ----------------------------------------------------------------------
+class VkClient:
+    """Calls VK API methods with one access token.
+
+    :param token: the access token (community, user or service)
+    :param token_type: ``"community"``, ``"user"`` or ``"service"``; sets the
+        default rate limit
+    :param api_version: the ``v`` parameter
+    :param base_url: the API address, ending with ``/method/``
+    :param timeout: seconds, for every HTTP request
+    :param max_retries: retries after a transient failure (0: none)
+    :param backoff: first pause before a retry, doubled at each retry
+    :param session: a ``requests.Session`` (one is created otherwise)
+    :param sleep: the sleep function (injected in tests)
+    :param clock: the monotonic clock of the rate limiter (injected in tests)
+    :param rate_limit: requests per second, instead of the token type's default
+    """
+
+    def __init__(
+        self,
+        token,
+        *,
+        token_type="community",
+        api_version=DEFAULT_API_VERSION,
+        base_url=DEFAULT_BASE_URL,
+        timeout=10,
+        max_retries=3,
+        backoff=0.5,
+        session=None,
+        sleep=time.sleep,
+        clock=time.monotonic,
+        rate_limit=None,
+    ):
+        if not token:
+            raise ValueError("A VK access token is required.")
+        if token_type not in TOKEN_TYPES:
+            raise ValueError(f"Unknown VK token type {token_type!r}; expected one of {', '.join(TOKEN_TYPES)}.")
+        self._token = token
+        self.token_type = token_type
+        self.api_version = api_version
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.timeout = timeout
+        self.max_retries = max(0, int(max_retries))
+        self.backoff = max(0.0, float(backoff))
+        self.session = session if session is not None else requests.Session()
+        self._sleep = sleep
+        self._clock = clock
+        rate = DEFAULT_RATE_LIMITS[token_type] if rate_limit is None else rate_limit
+        self.rate_limiter = shared_rate_limiter(token, rate)
+
+    def __repr__(self):
+        return f"<VkClient {self.token_type} token #{_token_key(self._token)[:8]}>"
+
+    # ------------------------------------------------------------------
+    # Generic call
+    # ------------------------------------------------------------------
+    def call(self, method, **params):
+        """Call ``method`` with ``params``; return the value of ``response``.
+
+        ``None`` values are left out. Raises a :class:`VkError` subclass."""
+        return self._call(method, params, idempotent=True)
+
+    def _call(self, method, params, idempotent):
+        payload = _encode_params(params)
+        payload["access_token"] = self._token
+        payload["v"] = self.api_version
+        url = self.base_url + method
+        attempt = 0
+        while True:
+            try:
+                return self._request(method, url, payload)
+            except _Transient as transient:
+                error = transient.error
+                if attempt >= self.max_retries or not (idempotent or transient.refused):
+                    raise error from transient.__cause__
+                delay = self.backoff * (2**attempt)
+                attempt += 1
+                _logger.warning(
+                    "VK API %s: %s; retry %d of %d in %.2f s",
+                    method, self._redact(str(error)), attempt, self.max_retries, delay,
+                )
+                if delay > 0:
+                    self._sleep(delay)
+
+    def _request(self, method, url, payload):
+        """One HTTP request; the response, or a typed error (``_Transient``
+        when it is worth retrying)."""
+        self.rate_limiter.acquire(self._clock, self._sleep)
+        _logger.debug("VK API call %s", method)
+        try:
+            response = self.session.post(url, data=payload, timeout=self.timeout)
+        except requests.ConnectTimeout as exc:
+            error = VkNetworkError(f"connection timed out after {self.timeout} s", method=method)
+            raise _Transient(error, refused=True) from exc
+        except requests.Timeout as exc:
+            error = VkNetworkError(f"no answer within {self.timeout} s", method=method)
+            raise _Transient(error) from exc
+        except requests.ConnectionError as exc:
+            error = VkNetworkError(f"connection failed: {self._redact(str(exc))}", method=method)
+            raise _Transient(error) from exc
+        except requests.RequestException as exc:
+            raise VkNetworkError(f"request failed: {self._redact(str(exc))}", method=method) from exc
+
+        status = response.status_code
+        if status >= 500:
+            raise _Transient(VkServerError(f"HTTP {status}", method=method))
+        if status == 429:
+            raise _Transient(VkRateLimitError("HTTP 429 Too Many Requests", method=method), refused=True)
+        if status != 200:
+            raise VkError(f"unexpected HTTP status {status}", method=method)
+        try:
+            body = response.json()
+        except ValueError:
+            raise _Transient(VkServerError("the answer is not JSON", method=method)) from None
+        if not isinstance(body, dict):
+            raise _Transient(VkServerError("the answer is not a JSON object", method=method))
+        if "error" in body:
+            self._raise_api_error(method, body["error"])
+        if "response" not in body:
+            raise _Transient(VkServerError("the answer has no 'response'", method=method))
+        return body["response"]
+
+    def _raise_api_error(self, method, error):
+        if not isinstance(error, dict):
+            error = {"error_msg": str(error)}
+        try:
+            code = int(error.get("error_code"))
+        except (TypeError, ValueError):
+            code = None
+        message = self._redact(str(error.get("error_msg") or "unknown error"))
+        cls = error_class(code)
+        if cls is VkCaptchaError:
+            exc = VkCaptchaError(
+                message, code=code, method=method,
+                captcha_sid=error.get("captcha_sid"), captcha_img=error.get("captcha_img"),
+            )
+        else:
+            exc = cls(message, code=code, method=method)
+        if code in RETRY_ERRORS:
+            raise _Transient(exc, refused=code in REFUSAL_ERRORS)
+        raise exc
+
+    def _redact(self, text):
+        text = text.replace(self._token, "***")
+        return _TOKEN_IN_TEXT.sub(r"\1***", text)
+
+    # ------------------------------------------------------------------
+    # Methods
+    # ------------------------------------------------------------------
+    def wall_get(self, owner_id, count=20, offset=0):
+        """Posts of a wall (``owner_id`` negative for a community): ``{"count", "items"}``.
+
+        VK accepts a user or a service token only."""
+        return self.call("wall.get", owner_id=owner_id, count=count, offset=offset)
+
+    def wall_get_comments(
+        self, owner_id, post_id, count=100, offset=0, sort="desc", *,
+        comment_id=None, thread_items_count=10, start_comment_id=None,
+    ):
+        """Comments of a post: ``{"count", "items", "current_level_count", ...}``.
+
+        Texts are never truncated (``preview_length=0``). The first
+        ``thread_items_count`` replies (VK's maximum is 10) come in each
+        comment's ``thread.items``; pass ``comment_id`` for all the replies
+        to one comment. VK accepts a user or a service token only."""
+        return self.call(
+            "wall.getComments",
+            owner_id=owner_id,
+            post_id=post_id,
+            count=count,
+            offset=offset,
+            sort=sort,
+            preview_length=0,
+            comment_id=comment_id,
+            thread_items_count=thread_items_count or None,
+            start_comment_id=start_comment_id,
+        )
+
+    def wall_create_comment(
+        self, owner_id, post_id, message, *,
+        from_group=None, reply_to_comment=None, guid=None, attachments=None,
+    ):
+        """Post a comment: ``{"comment_id": int, "parents_stack": [...]}``.
+
+        :param from_group: the id (positive) of the community to comment as
+        :param reply_to_comment: the id of the comment answered
+        :param guid: a string unique to this comment: VK answers a repeated
+            guid with the comment already posted, so retries never post twice;
+            without it, a failure that may have reached VK is not retried
+        :param attachments: ``"photo-1_2"`` style strings (list or string)
+        """
+        if isinstance(from_group, bool):
+            raise TypeError("from_group is the id of the community, not a flag.")
+        if not message and not attachments:
+            raise ValueError("A comment needs a message or attachments.")
+        return self._call(
+            "wall.createComment",
+            {
+                "owner_id": owner_id,
+                "post_id": post_id,
+                "message": message or None,
+                "from_group": from_group,
+                "reply_to_comment": reply_to_comment,
+                "guid": guid,
+                "attachments": attachments or None,
+            },
+            idempotent=bool(guid),
+        )
+
+    def wall_delete_comment(self, owner_id, comment_id):
+        """Delete a comment; returns 1. VK accepts a user token only (an
+        administrator or moderator of the community)."""
+        return self.call("wall.deleteComment", owner_id=owner_id, comment_id=comment_id)
+
+    def groups_ban(self, group_id, owner_id, *, reason=0, comment="", comment_visible=True, end_date=None):
+        """Ban a user (or a community, negative id) from the community; returns 1.
+
+        :param group_id: the community id (a negative id is taken as its absolute value)
+        :param reason: 0 other, 1 spam, 2 insulting participants, 3 obscene
+            language, 4 irrelevant messages
+        :param comment: the moderator's comment
+        :param comment_visible: show the comment to the banned user
+        :param end_date: end of the ban (unix time or ``datetime``); ``None`` for ever
+
+        VK accepts a user token only (an administrator of the community)."""
+        return self.call(
+            "groups.ban",
+            group_id=abs(int(group_id)),
+            owner_id=owner_id,
+            end_date=end_date,
+            reason=reason,
+            comment=comment or None,
+            comment_visible=bool(comment_visible),
+        )
+
+    def users_get(self, user_ids, fields="screen_name"):
+        """Users by id or screen name: a list of ``{"id", "first_name", "last_name", ...}``.
+
+        An empty ``user_ids`` asks for the token's own user (user token)."""
+        if isinstance(user_ids, int | str):
+            user_ids = [user_ids]
+        return self.call("users.get", user_ids=list(user_ids) or None, fields=fields or None)
+
+    def groups_get_callback_confirmation_code(self, group_id):
+        """The string the Callback API server must answer to the
+        ``confirmation`` event: ``{"code": "..."}`` (user or community token)."""
+        return self.call("groups.getCallbackConfirmationCode", group_id=abs(int(group_id)))

@@ -1,0 +1,402 @@
+import logging
+import re
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents_vk.clients.ok import OkAuthError, OkClient, OkError
+from odoo.addons.social_incidents_vk.clients.vk import (
+    VkAccessError,
+    VkAuthError,
+    VkCaptchaError,
+    VkClient,
+    VkError,
+    VkNetworkError,
+    VkRateLimitError,
+    VkServerError,
+)
+
+_logger = logging.getLogger(__name__)
+
+ADMIN_GROUP = "social_incidents.group_social_admin"
+SECRET_FIELDS = (
+    "vk_community_token",
+    "vk_user_token",
+    "vk_service_token",
+    "vk_secret",
+    "ok_application_secret_key",
+    "ok_access_token",
+)
+# VK's ban reasons (groups.ban): 0 other, 1 spam, 2 verbal abuse, 3 strong language.
+VK_BAN_REASONS = {"law": 0, "spam": 1, "insult": 2, "obscene": 3}
+
+
+class SocialAccount(models.Model):
+    """The connector of an official page: credentials (administrators only),
+    the webhook address and the connector's health."""
+
+    _name = "social.account"
+    _inherit = ["social.account", "mail.activity.mixin"]
+
+    connector_enabled = fields.Boolean(
+        string="Connected",
+        groups=ADMIN_GROUP,
+        tracking=True,
+        help="Receive its comments as incidents and post the approved replies through the API.",
+    )
+    # VK community
+    vk_group_id = fields.Char(
+        string="VK Community ID",
+        compute="_compute_vk_group_id",
+        store=True,
+        readonly=False,
+        help="The community's numeric id (without the minus sign).",
+    )
+    vk_community_token = fields.Char(string="Community Token", groups=ADMIN_GROUP, copy=False)
+    vk_user_token = fields.Char(
+        string="Moderator's User Token",
+        groups=ADMIN_GROUP,
+        copy=False,
+        help="Token of a community administrator with the wall and groups rights: deletes "
+        "comments and bans authors.",
+    )
+    vk_service_token = fields.Char(
+        string="Service Token", groups=ADMIN_GROUP, copy=False,
+        help="The application's service token: reads authors' names.",
+    )
+    vk_secret = fields.Char(
+        string="Callback API Secret", groups=ADMIN_GROUP, copy=False,
+        help="The secret key set in the community's Callback API settings; every event must carry it.",
+    )
+    vk_confirmation = fields.Char(
+        string="Confirmation String", groups=ADMIN_GROUP, copy=False,
+        help="The string VK expects in answer to the confirmation request.",
+    )
+    vk_api_version = fields.Char(string="VK API Version", default="5.199", groups=ADMIN_GROUP)
+    vk_api_url = fields.Char(
+        string="VK API Address", default="https://api.vk.com/method/", groups=ADMIN_GROUP,
+    )
+    # OK group
+    ok_application_key = fields.Char(string="OK Application Key", groups=ADMIN_GROUP, copy=False)
+    ok_application_secret_key = fields.Char(
+        string="OK Application Secret Key", groups=ADMIN_GROUP, copy=False
+    )
+    ok_access_token = fields.Char(string="OK Access Token", groups=ADMIN_GROUP, copy=False)
+    ok_group_id = fields.Char(
+        string="OK Group ID", compute="_compute_vk_group_id", store=True, readonly=False
+    )
+    ok_api_url = fields.Char(
+        string="OK API Address", default="https://api.ok.ru/fb.do", groups=ADMIN_GROUP
+    )
+    poll_post_count = fields.Integer(
+        string="Posts Polled", default=10, groups=ADMIN_GROUP,
+        help="How many recent posts (topics) the polling reads comments of.",
+    )
+    # Health
+    webhook_url = fields.Char(string="Callback API Address", compute="_compute_webhook_url")
+    last_event_at = fields.Datetime(string="Last Event Received", compute="_compute_last_event_at")
+    last_success_at = fields.Datetime(string="Last Successful Call", readonly=True)
+    last_poll_at = fields.Datetime(string="Last Polling", readonly=True)
+    last_post_at = fields.Datetime(
+        string="Last Post on the Page", readonly=True,
+        help="From the wall_post_new events: the weekly posting quota (KOR A1 5, BAT 6).",
+    )
+    last_error = fields.Text(readonly=True)
+    last_error_at = fields.Datetime(readonly=True)
+    connector_log_ids = fields.One2many("social.connector.log", "account_id", string="Connector Log")
+    connector_state = fields.Selection(
+        [("off", "Not Connected"), ("ok", "Working"), ("error", "Failing")],
+        compute="_compute_connector_state",
+    )
+
+    @api.depends("external_id", "network")
+    def _compute_vk_group_id(self):
+        for account in self:
+            page_id = (account.external_id or "").strip().lstrip("-")
+            if account.network == "vk" and not account.vk_group_id and page_id.isdigit():
+                account.vk_group_id = page_id
+            if account.network == "ok" and not account.ok_group_id and page_id.isdigit():
+                account.ok_group_id = page_id
+
+    def _compute_last_event_at(self):
+        # read from the events: writing the page on every delivery would make
+        # concurrent deliveries wait for each other
+        last = dict(
+            self.env["social.inbound.event"].sudo()._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["received_at:max"]
+            )
+        )
+        for account in self:
+            account.last_event_at = last.get(account, False)
+
+    def _compute_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for account in self:
+            account.webhook_url = (
+                f"{base}/social_incidents_vk/vk/{account.id}"
+                if account.network == "vk" and account.id
+                else False
+            )
+
+    def _compute_connector_state(self):
+        for account in self:
+            sudo = account.sudo()
+            if not sudo.connector_enabled:
+                account.connector_state = "off"
+            elif account.last_error_at and account.last_error_at > max(
+                filter(None, [account.last_success_at, account.last_event_at]),
+                default=account.last_error_at.replace(year=1970),
+            ):
+                account.connector_state = "error"
+            else:
+                account.connector_state = "ok"
+
+    # ------------------------------------------------------------------
+    # Clients
+    # ------------------------------------------------------------------
+    def _vk_client(self, token_type="community"):
+        """A VK client with this page's token of ``token_type``."""
+        self.ensure_one()
+        account = self.sudo()
+        token = {
+            "community": account.vk_community_token,
+            "user": account.vk_user_token,
+            "service": account.vk_service_token,
+        }[token_type]
+        if not token:
+            labels = {
+                "community": self.env._("community token"),
+                "user": self.env._("moderator's user token"),
+                "service": self.env._("service token"),
+            }
+            raise UserError(
+                self.env._(
+                    "The page %(page)s has no %(token)s: an administrator sets it on the page's "
+                    "Connector tab.",
+                    page=self.name,
+                    token=labels[token_type],
+                )
+            )
+        return VkClient(
+            token,
+            token_type=token_type,
+            api_version=account.vk_api_version or "5.199",
+            base_url=account.vk_api_url or "https://api.vk.com/method/",
+            **self._client_options(),
+        )
+
+    def _ok_client(self):
+        self.ensure_one()
+        account = self.sudo()
+        if not (account.ok_application_key and account.ok_application_secret_key and account.ok_access_token):
+            raise UserError(
+                self.env._(
+                    "The page %s lacks its OK application key, secret key or access token.",
+                    self.name,
+                )
+            )
+        return OkClient(
+            account.ok_application_key,
+            account.ok_application_secret_key,
+            account.ok_access_token,
+            base_url=account.ok_api_url or "https://api.ok.ru/fb.do",
+            **self._client_options(),
+        )
+
+    @api.model
+    def _client_options(self):
+        """Timeout and retries of the API calls (system parameters
+        social_incidents_vk.timeout, .max_retries, .retry_backoff)."""
+        get = self.env["ir.config_parameter"].sudo().get_param
+        return {
+            "timeout": float(get("social_incidents_vk.timeout", 10)),
+            "max_retries": int(get("social_incidents_vk.max_retries", 3)),
+            "backoff": float(get("social_incidents_vk.retry_backoff", 0.5)),
+        }
+
+    def _vk_owner_id(self):
+        self.ensure_one()
+        group = (self.vk_group_id or "").strip().lstrip("-")
+        if not group.isdigit():
+            raise UserError(self.env._("Set the VK community id of the page %s.", self.name))
+        return -int(group)
+
+    # ------------------------------------------------------------------
+    # Health
+    # ------------------------------------------------------------------
+    def _connector_success(self):
+        self.sudo().write({"last_success_at": clock.now()})
+
+    def _connector_error(self, operation, error, alert=False):
+        """Record a failed call (never with a secret) and, for failures an
+        administrator must fix (secret, token), give them an activity."""
+        message = error_message(self.env, error)
+        now = clock.now()
+        for account in self.sudo():
+            account.write({"last_error": message, "last_error_at": now})
+            self.env["social.connector.log"].sudo().create(
+                {"account_id": account.id, "operation": operation, "message": message}
+            )
+            _logger.warning("Connector of page %s: %s failed: %s", account.id, operation, message)
+            if alert:
+                account._alert_administrators(message)
+
+    def _alert_administrators(self, message):
+        activity_type = self.env.ref("social_incidents_vk.mail_act_social_connector")
+        admins = self.env.ref(ADMIN_GROUP).sudo().users.filtered(lambda u: u.active and not u.share)
+        for account in self.sudo():
+            have = account.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
+            for admin in admins - have:
+                account.activity_schedule(
+                    act_type_xmlid="social_incidents_vk.mail_act_social_connector",
+                    user_id=admin.id,
+                    summary=self.env._("Connector of %s fails", account.name),
+                    note=Markup("<p>%s</p>") % message,
+                )
+
+    def action_test_connection(self):
+        """Call the API with each token set and say what works."""
+        self.ensure_one()
+        results = []
+        if self.network == "vk":
+            for token_type, call in (
+                ("community", lambda c: c.call("groups.getById", group_id=self.vk_group_id)),
+                ("user", lambda c: c.users_get([])),
+                ("service", lambda c: c.users_get(["1"])),
+            ):
+                token = getattr(self.sudo(), f"vk_{token_type}_token")
+                if not token:
+                    continue
+                try:
+                    call(self._vk_client(token_type))
+                except VkError as error:
+                    self._connector_error("test", error, alert=_is_auth(error))
+                    results.append(f"{token_type}: {error_message(self.env, error)}")
+                else:
+                    self._connector_success()
+                    results.append(f"{token_type}: OK")
+        elif self.network == "ok":
+            try:
+                self._ok_client().group_topics(self.ok_group_id, count=1)
+            except OkError as error:
+                self._connector_error("test", error, alert=True)
+                results.append(error_message(self.env, error))
+            else:
+                self._connector_success()
+                results.append("OK")
+        if not results:
+            raise UserError(self.env._("Set the page's credentials first."))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Connection test"),
+                "message": "\n".join(results),
+                "sticky": True,
+                "type": "info",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Polling
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_poll(self):
+        """Back-fill what the webhook missed: comments on the recent posts of
+        each connected VK community and the recent topics of each OK group."""
+        accounts = self.sudo().search(
+            [("connector_enabled", "=", True), ("network", "in", ("vk", "ok"))]
+        )
+        for account in accounts:
+            account._poll_once()
+        return True
+
+    def _poll_once(self):
+        """Poll this page; return (new incidents, error message or None)."""
+        self.ensure_one()
+        try:
+            created = self._poll_vk() if self.network == "vk" else self._poll_ok()
+        except (VkError, OkError) as error:
+            self._connector_error("poll", error, alert=_is_auth(error))
+            return self.env["social.incident"], error_message(self.env, error)
+        now = clock.now()
+        self.sudo().write({"last_poll_at": now, "last_success_at": now})
+        return created, None
+
+    def _poll_vk(self):
+        # wall.get and wall.getComments take a service or a user token, not the community's
+        self.ensure_one()
+        client = self._vk_client("service" if self.sudo().vk_service_token else "user")
+        owner_id = self._vk_owner_id()
+        posts = client.wall_get(owner_id, count=self.sudo().poll_post_count or 10).get("items", [])
+        comments = []
+        for post in posts:
+            page = client.wall_get_comments(owner_id, post["id"], count=100, sort="desc")
+            for comment in page.get("items", []):
+                comments.append(dict(comment, post_id=post["id"], owner_id=owner_id))
+                for reply in (comment.get("thread") or {}).get("items", []):
+                    comments.append(dict(reply, post_id=post["id"], owner_id=owner_id))
+        return self.env["social.inbound.event"]._vk_comments_to_incidents(self, comments)
+
+    def _poll_ok(self):
+        self.ensure_one()
+        client = self._ok_client()
+        comments = []
+        for topic in client.group_topics(self.ok_group_id, count=self.sudo().poll_post_count or 10):
+            for comment in client.topic_comments(topic["id"], count=100):
+                comments.append(dict(comment, topic_id=topic["id"]))
+        return self.env["social.inbound.event"]._ok_comments_to_incidents(self, comments)
+
+    def action_poll_now(self):
+        """Poll the page now (Connector tab) and say what came in."""
+        self.ensure_one()
+        if not self.sudo().connector_enabled:
+            raise UserError(self.env._("Connect the page first."))
+        created, error = self.sudo()._poll_once()
+        if error:
+            message, kind = error, "danger"
+        else:
+            message, kind = self.env._("%s new incidents.", len(created)), "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Polling"),
+                "message": message,
+                "type": kind,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+
+def _is_auth(error):
+    return isinstance(error, (VkAuthError, OkAuthError))
+
+
+def error_message(env, error):
+    """A clear Russian message (through the translation) for a connector error."""
+    if isinstance(error, VkAuthError):
+        return env._("VK rejected the token (error 5): an administrator must issue a new one.")
+    if isinstance(error, VkCaptchaError):
+        return env._("VK asks for a captcha (error 14): try again later or post by hand.")
+    if isinstance(error, VkAccessError):
+        return env._(
+            "VK denies access (error %(code)s): %(message)s. Check the token's rights.",
+            code=error.code,
+            message=error.message,
+        )
+    if isinstance(error, VkRateLimitError):
+        return env._("VK limits the rate of requests (error %s): it will be retried.", error.code)
+    if isinstance(error, VkServerError):
+        return env._("VK is failing (%s): it will be retried.", error.code or "HTTP 5xx")
+    if isinstance(error, VkNetworkError):
+        return env._("VK does not answer (timeout or connection error): it will be retried.")
+    if isinstance(error, VkError):
+        return env._("VK error %(code)s: %(message)s", code=error.code, message=error.message)
+    if isinstance(error, OkError):
+        return env._("OK error %(code)s: %(message)s", code=error.code, message=error.message)
+    return re.sub(r"\s+", " ", str(error))[:500]

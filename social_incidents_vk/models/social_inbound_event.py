@@ -1,0 +1,424 @@
+import json
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+
+
+from odoo import api, fields, models
+
+from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents_vk.clients.ok import parse_ok_date
+from odoo.addons.social_incidents_vk.clients.vk import VkError
+
+_logger = logging.getLogger(__name__)
+
+# Callback API events turned into something; any other type is kept as ignored.
+VK_HANDLED = ("wall_reply_new", "wall_reply_edit", "wall_reply_delete", "wall_reply_restore", "wall_post_new")
+MAX_ATTEMPTS = 5
+# Wake the processing job at most once a second per worker: a burst of
+# deliveries is processed in batches, not one job per event.
+_LAST_TRIGGER = {}
+EMPTY_TEXT = "(комментарий без текста: только вложения)"
+
+
+class SocialInboundEvent(models.Model):
+    """A raw event received from a network, stored before anything else so that
+    nothing is lost: a re-delivery finds it and makes nothing new; a failure
+    while turning it into an incident leaves it here with its error, for a retry."""
+
+    _name = "social.inbound.event"
+    _description = "Incoming Event"
+    _order = "id desc"
+    _rec_name = "event_type"
+
+    account_id = fields.Many2one(
+        "social.account", string="Official Page", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="account_id.company_id", store=True)
+    network = fields.Selection([("vk", "VK"), ("ok", "OK")], required=True, default="vk")
+    event_id = fields.Char(string="Event ID", readonly=True)
+    event_type = fields.Char(string="Type", readonly=True)
+    payload = fields.Text(readonly=True)
+    state = fields.Selection(
+        [
+            ("pending", "To Process"),
+            ("done", "Processed"),
+            ("ignored", "Ignored"),
+            ("error", "Failed"),
+        ],
+        default="pending",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    note = fields.Char(readonly=True)
+    error = fields.Text(readonly=True)
+    attempts = fields.Integer(readonly=True)
+    next_try_at = fields.Datetime(readonly=True)
+    received_at = fields.Datetime(readonly=True, default=lambda self: clock.now(), index=True)
+    processed_at = fields.Datetime(readonly=True)
+    incident_id = fields.Many2one("social.incident", readonly=True, index="btree_not_null")
+
+    def init(self):
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS social_inbound_event_uniq
+                ON social_inbound_event (network, event_id) WHERE event_id IS NOT NULL
+            """
+        )
+
+    # ------------------------------------------------------------------
+    # Receiving
+    # ------------------------------------------------------------------
+    @api.model
+    def _store(self, account, network, event_id, event_type, payload):
+        """Store the raw event once: returns its id, or None for a re-delivery
+        (also when two deliveries of it arrive at the same moment)."""
+        handled = event_type in VK_HANDLED if network == "vk" else True
+        self.env.cr.execute(
+            """
+            INSERT INTO social_inbound_event
+                   (account_id, company_id, network, event_id, event_type, payload, state, note,
+                    attempts, received_at, create_uid, create_date, write_uid, write_date)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 0, %s, %s, now() at time zone 'UTC',
+                    %s, now() at time zone 'UTC')
+            ON CONFLICT (network, event_id) WHERE event_id IS NOT NULL DO NOTHING
+            RETURNING id
+            """,
+            (
+                account.id,
+                account.company_id.id,
+                network,
+                event_id,
+                event_type,
+                json.dumps(payload, ensure_ascii=False),
+                "pending" if handled else "ignored",
+                None if handled else "Unknown event type",
+                clock.now(),
+                self.env.uid,
+                self.env.uid,
+            ),
+        )
+        row = self.env.cr.fetchone()
+        if row and handled:
+            self._trigger_processing()
+        return row[0] if row else None
+
+    @api.model
+    def _trigger_processing(self):
+        key = self.env.cr.dbname
+        now = time.monotonic()
+        if now - _LAST_TRIGGER.get(key, 0) < 1:
+            return
+        _LAST_TRIGGER[key] = now
+        self.env.ref("social_incidents_vk.ir_cron_social_inbound_process").sudo()._trigger()
+
+    # ------------------------------------------------------------------
+    # Processing
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_process(self, limit=200):
+        """Turn pending events into incidents, in batches; failed ones are
+        retried with a growing delay."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT id FROM social_inbound_event
+             WHERE state = 'pending'
+                OR (state = 'error' AND attempts < %s AND next_try_at <= %s)
+             ORDER BY id
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+            """,
+            (MAX_ATTEMPTS, clock.now(), limit),
+        )
+        events = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        events._process()
+        remaining = 0
+        if len(events) == limit:
+            self.env.cr.execute(
+                "SELECT count(*) FROM social_inbound_event WHERE state = 'pending'"
+            )
+            remaining = self.env.cr.fetchone()[0]
+        self.env["ir.cron"]._notify_progress(done=len(events), remaining=remaining)
+        return len(events)
+
+    def _process(self):
+        new = self.filtered(lambda e: e.network == "vk" and e.event_type == "wall_reply_new")
+        for account in new.account_id:
+            batch = new.filtered(lambda e, a=account: e.account_id == a)
+            try:
+                with self.env.cr.savepoint():
+                    batch._process_new_comments()
+            except Exception:  # noqa: BLE001 - isolate the event that fails
+                for event in batch:
+                    event._process_guarded(lambda e: e._process_new_comments())
+        for event in self - new:
+            event._process_guarded(lambda e: e._process_other())
+        return True
+
+    def _process_guarded(self, function):
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                function(self)
+        except Exception as error:  # noqa: BLE001 - kept with the event for a retry
+            self._fail(error)
+
+    def _fail(self, error):
+        from .social_account import error_message
+
+        attempts = self.attempts + 1
+        message = error_message(self.env, error) if isinstance(error, VkError) else (
+            str(error) or type(error).__name__
+        )
+        self.write(
+            {
+                "state": "error",
+                "error": message,
+                "attempts": attempts,
+                "next_try_at": clock.now() + timedelta(minutes=2**attempts),
+            }
+        )
+        self.account_id._connector_error("process", error)
+        _logger.info("Incoming event %s failed (attempt %s): %s", self.id, attempts, message)
+
+    def _done(self, incident=None, note=None, state="done"):
+        self.write(
+            {
+                "state": state,
+                "incident_id": incident.id if incident else False,
+                "note": note,
+                "error": False,
+                "processed_at": clock.now(),
+            }
+        )
+
+    def _object(self):
+        self.ensure_one()
+        data = json.loads(self.payload or "{}")
+        return data.get("object") or {}
+
+    def _process_new_comments(self):
+        account = self.account_id
+        account.ensure_one()
+        comments = [event._object() for event in self]
+        incidents = self._vk_comments_to_incidents(account, comments)
+        for event, comment in zip(self, comments, strict=True):
+            incident = incidents.filtered(
+                lambda i, c=comment: i.external_id == vk_external_id(account, c)
+            )
+            if incident:
+                event._done(incident, "Incident registered")
+            else:
+                event._done(note="The community's own comment", state="ignored")
+
+    def _process_other(self):
+        self.ensure_one()
+        account = self.account_id
+        obj = self._object()
+        Incident = self.env["social.incident"].sudo().with_context(active_test=False)
+        if self.event_type == "wall_post_new":
+            posted = _from_unix(obj.get("date")) or self.received_at
+            if not account.last_post_at or posted > account.last_post_at:
+                account.sudo().last_post_at = posted
+            self._done(note="Post on the page recorded")
+            return
+        incident = Incident.search(
+            [
+                ("network", "=", "vk"),
+                ("account_id", "=", account.id),
+                ("external_id", "=", vk_external_id(account, obj)),
+            ],
+            limit=1,
+        )
+        if self.event_type == "wall_reply_edit":
+            if not incident:
+                incidents = self._vk_comments_to_incidents(account, [obj])
+                self._done(incidents[:1], "Incident registered from an edit", "done" if incidents else "ignored")
+                return
+            old = incident.text
+            new = obj.get("text") or EMPTY_TEXT
+            if old != new:
+                incident.with_context(social_incidents_transition=True).write({"text": new})
+                incident._post(
+                    self.env._("The author edited the comment. Before:") + "<br/>%s", old
+                )
+            self._done(incident, "Text updated")
+        elif self.event_type in ("wall_reply_delete", "wall_reply_restore"):
+            if not incident:
+                self._done(note="Comment not registered", state="ignored")
+                return
+            deleted = self.event_type == "wall_reply_delete"
+            deleter = obj.get("deleter_id")
+            incident.write(
+                {"source_deleted": deleted, "source_deleted_at": clock.now() if deleted else False}
+            )
+            if not deleted:
+                incident._post(self.env._("The comment was restored in the network."))
+            elif deleter and incident.author_id.external_id == str(deleter):
+                incident._post(self.env._("The author deleted the comment in the network."))
+            else:
+                incident._post(self.env._("The comment was deleted in the network (by %s)."), str(deleter or "?"))
+            self._done(incident, "Deletion recorded" if deleted else "Restoration recorded")
+
+    def action_retry(self):
+        """Process these failed (or ignored) events again now."""
+        self.filtered(lambda e: e.state in ("error", "pending"))._process()
+        return True
+
+    # ------------------------------------------------------------------
+    # Comments → incidents (webhook and polling share this)
+    # ------------------------------------------------------------------
+    @api.model
+    def _vk_comments_to_incidents(self, account, comments):
+        """Register the citizens' comments not registered yet; return the
+        incidents of all of them (new and known). The community's own
+        comments (our published replies) are skipped."""
+        account = account.sudo()
+        citizens = [c for c in comments if (c.get("from_id") or 0) > 0 and c.get("id")]
+        if not citizens:
+            return self.env["social.incident"]
+        keys = {vk_external_id(account, c): c for c in citizens}
+        Incident = self.env["social.incident"].sudo().with_context(
+            active_test=False, mail_create_nosubscribe=True
+        )
+        known = Incident.search(
+            [("network", "=", "vk"), ("account_id", "=", account.id), ("external_id", "in", list(keys))]
+        )
+        missing = {key: c for key, c in keys.items() if key not in set(known.mapped("external_id"))}
+        if not missing:
+            return known
+        authors = self._vk_authors(account, {c["from_id"] for c in missing.values()})
+        company = account.company_id
+        vals_list = []
+        for key, comment in missing.items():
+            owner_id, post_id = _vk_owner_post(account, comment)
+            root = (comment.get("parents_stack") or [None])[0]
+            url = f"https://vk.com/wall{owner_id}_{post_id}?reply={comment['id']}"
+            if root and root != comment["id"]:
+                url += f"&thread={root}"
+            vals_list.append(
+                {
+                    "network": "vk",
+                    "account_id": account.id,
+                    "source": "own_page",
+                    "external_id": key,
+                    "url": url,
+                    "text": comment.get("text") or EMPTY_TEXT,
+                    "published_at": _from_unix(comment.get("date")),
+                    "detected_at": clock.now(),
+                    "author_id": authors[comment["from_id"]].id,
+                    "company_id": company.id,
+                    "curator_id": company.social_curator_id.id,
+                }
+            )
+        return known | Incident.with_company(company).create(vals_list)
+
+    @api.model
+    def _vk_authors(self, account, user_ids):
+        """{VK user id: social.author}, names read with the service token
+        when there is one (a failure leaves "id123")."""
+        Author = self.env["social.author"].sudo()
+        existing = Author.search(
+            [("network", "=", "vk"), ("external_id", "in", [str(u) for u in user_ids])]
+        )
+        result = {int(a.external_id): a for a in existing}
+        missing = [u for u in user_ids if u not in result]
+        names = {}
+        if missing and account.vk_service_token:
+            try:
+                for user in account._vk_client("service").users_get(missing):
+                    names[user["id"]] = " ".join(
+                        filter(None, [user.get("first_name"), user.get("last_name")])
+                    )
+            except VkError as error:
+                account._connector_error("process", error)
+        if missing:
+            created = Author.create(
+                [
+                    {
+                        "network": "vk",
+                        "external_id": str(user_id),
+                        "name": names.get(user_id) or f"id{user_id}",
+                        "profile_url": f"https://vk.com/id{user_id}",
+                        "company_id": account.company_id.id,
+                    }
+                    for user_id in missing
+                ]
+            )
+            result.update({int(a.external_id): a for a in created})
+        return result
+
+    @api.model
+    def _ok_comments_to_incidents(self, account, comments):
+        """Register OK comments (polling) not registered yet; return their incidents."""
+        account = account.sudo()
+        group_id = str(account.ok_group_id or "")
+        citizens = [
+            c
+            for c in comments
+            if c.get("id") and str(c.get("author_id") or "") not in ("", group_id)
+            and (c.get("author_type") or "USER").upper() != "GROUP"
+        ]
+        if not citizens:
+            return self.env["social.incident"]
+        keys = {f"{c['topic_id']}_{c['id']}": c for c in citizens}
+        Incident = self.env["social.incident"].sudo().with_context(
+            active_test=False, mail_create_nosubscribe=True
+        )
+        known = Incident.search(
+            [("network", "=", "ok"), ("account_id", "=", account.id), ("external_id", "in", list(keys))]
+        )
+        known_keys = set(known.mapped("external_id"))
+        missing = {key: c for key, c in keys.items() if key not in known_keys}
+        if not missing:
+            return known
+        Author = self.env["social.author"].sudo()
+        company = account.company_id
+        vals_list = []
+        for key, comment in missing.items():
+            author = Author._find_or_create(
+                "ok",
+                str(comment["author_id"]),
+                name=comment.get("author_name"),
+                profile_url=f"https://ok.ru/profile/{comment['author_id']}",
+            )
+            vals_list.append(
+                {
+                    "network": "ok",
+                    "account_id": account.id,
+                    "source": "own_page",
+                    "external_id": key,
+                    "url": f"https://ok.ru/group/{group_id}/topic/{comment['topic_id']}",
+                    "text": comment.get("text") or EMPTY_TEXT,
+                    "published_at": _from_ok_date(comment.get("date")),
+                    "detected_at": clock.now(),
+                    "author_id": author.id,
+                    "company_id": company.id,
+                    "curator_id": company.social_curator_id.id,
+                }
+            )
+        return known | Incident.with_company(company).create(vals_list)
+
+
+def _vk_owner_post(account, comment):
+    owner_id = comment.get("owner_id") or comment.get("post_owner_id") or account._vk_owner_id()
+    return int(owner_id), int(comment.get("post_id") or 0)
+
+
+def vk_external_id(account, comment):
+    """The incident's message id for a VK comment: wall{owner}_{post}_{comment}."""
+    owner_id, post_id = _vk_owner_post(account, comment)
+    return f"wall{owner_id}_{post_id}_{comment.get('id')}"
+
+
+def _from_unix(value):
+    if not value:
+        return False
+    return datetime.fromtimestamp(int(value), UTC).replace(tzinfo=None)
+
+
+def _from_ok_date(value):
+    """OK comment dates are Moscow time: naive UTC for Odoo."""
+    return parse_ok_date(value) or False

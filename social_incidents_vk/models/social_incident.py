@@ -1,0 +1,50 @@
+import re
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+VK_EXTERNAL_ID = re.compile(r"^wall(-?\d+)_(\d+)_(\d+)$")
+
+
+class SocialIncident(models.Model):
+    _inherit = "social.incident"
+
+    source_deleted = fields.Boolean(
+        string="Deleted in the Network", readonly=True, tracking=True,
+        help="The comment was deleted in the network (by its author or a moderator).",
+    )
+    source_deleted_at = fields.Datetime(string="Deleted At", readonly=True)
+    moderation_log_ids = fields.One2many("social.moderation.log", "incident_id", string="Moderation")
+    account_connected = fields.Boolean(compute="_compute_account_connected")
+
+    def _compute_account_connected(self):
+        for incident in self:
+            incident.account_connected = bool(incident.account_id.sudo().connector_enabled)
+
+    def _vk_ids(self):
+        """(owner id, post id, comment id) of the VK comment of this incident."""
+        self.ensure_one()
+        match = VK_EXTERNAL_ID.match(self.external_id or "")
+        if self.network != "vk" or not match:
+            raise UserError(
+                self.env._(
+                    "Incident %s is not a comment of a VK community registered by the connector.",
+                    self.name,
+                )
+            )
+        return int(match[1]), int(match[2]), int(match[3])
+
+    def action_open_moderation_wizard(self):
+        self.ensure_one()
+        self._check_curator()
+        if not self.account_id:
+            raise UserError(self.env._("The message was not found on an official page: there is nothing to moderate."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "social.moderation.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_incident_id": self.id},
+            "name": self.env._("Moderate the Comment"),
+        }
