@@ -41,7 +41,11 @@ class VkCallbackController(http.Controller):
             return request.make_response("Страница не подключена.", TEXT, status=404)
         secret = account.vk_secret or ""
         given = payload.get("secret")
-        if not isinstance(given, str) or not secret or not hmac.compare_digest(given, secret):
+        if (
+            not isinstance(given, str)
+            or not secret
+            or not hmac.compare_digest(given.encode(), secret.encode())
+        ):
             account._connector_error(
                 "webhook",
                 ValueError(request.env._("An event came with a wrong or missing secret key.")),

@@ -98,6 +98,15 @@ class SocialIncidentReply(models.Model):
             {"publish_attempts": self.publish_attempts + 1, "publish_next_at": False}
         )
         self.action_mark_published(url, clock.now(), str(new_id))
+        if self.attachment_ids:
+            # photo and video uploads to VK are not part of the connector yet
+            self._post_both(
+                self.env._(
+                    "The text is posted; the photos and videos (%s) are not: add them to the "
+                    "community's answer in VK by hand."
+                ),
+                ", ".join(self.attachment_ids.mapped("name")),
+            )
         return True
 
     def _publish_failed(self, error):

@@ -40,7 +40,7 @@ class TestVkCallback(ConnectorMixin, HttpCase):
 
     def test_wrong_or_missing_secret_is_refused_and_nothing_stored(self):
         comment = self.comment()
-        for secret in ("wrong", None):
+        for secret in ("wrong", None, "секрет"):
             payload = self.event(comment, secret=secret)
             if secret is None:
                 payload.pop("secret", None)
