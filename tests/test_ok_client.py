@@ -5,33 +5,17 @@ signs wrongly is refused exactly as api.ok.ru refuses it (error 104).
 """
 
 import hashlib
-import importlib.util
+import importlib
 import logging
-import sys
 from datetime import datetime
-from pathlib import Path
 
 import pytest
+from addon_files import REPO_ROOT, load
 
-ADDON = Path(__file__).resolve().parent.parent / "social_incidents_vk"
-
-
-def _load(name, path, package_dir=None):
-    """Load a module from its file; a package when ``package_dir`` is given
-    (so that the relative imports between its modules work)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    locations = [str(package_dir)] if package_dir else None
-    spec = importlib.util.spec_from_file_location(name, path, submodule_search_locations=locations)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_load("sivk_clients", ADDON / "clients" / "__init__.py", ADDON / "clients")
+ADDON = REPO_ROOT / "social_incidents_vk"
+load("sivk_clients", ADDON / "clients" / "__init__.py", ADDON / "clients")
 ok = importlib.import_module("sivk_clients.ok")
-fake_networks = _load("sivk_fake_networks", ADDON / "tests" / "fake_networks.py")
+fake_networks = load("sivk_fake_networks", ADDON / "tests" / "fake_networks.py")
 
 
 @pytest.fixture

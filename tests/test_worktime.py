@@ -7,20 +7,13 @@ demo administration: Monday to Friday, 9:00-13:00 and 14:00-18:00, Moscow time
 (UTC+3, no daylight saving).
 """
 
-import importlib.util
-import sys
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
+from addon_files import REPO_ROOT, load
 
-TOOLS = Path(__file__).resolve().parent.parent / "social_incidents" / "tools"
-_spec = importlib.util.spec_from_file_location(
-    "si_tools", TOOLS / "__init__.py", submodule_search_locations=[str(TOOLS)]
-)
-si_tools = importlib.util.module_from_spec(_spec)
-sys.modules["si_tools"] = si_tools
-_spec.loader.exec_module(si_tools)
+TOOLS = REPO_ROOT / "social_incidents" / "tools"
+load("si_tools", TOOLS / "__init__.py", TOOLS)
 
 from si_tools.production_calendar import production_calendar  # noqa: E402
 from si_tools.sla_presets import PRESETS  # noqa: E402

@@ -46,19 +46,36 @@ class SocialAuthor(models.Model):
     @api.model
     def _find_or_create(self, network, external_id, name=None, profile_url=None):
         """Return the author of ``network`` with ``external_id``, creating it if new."""
-        author = self.search(
-            [("network", "=", network), ("external_id", "=", external_id)], limit=1
-        )
-        if author:
-            return author
-        return self.create(
-            {
-                "network": network,
-                "external_id": external_id,
-                "name": name or external_id,
-                "profile_url": profile_url,
-            }
-        )
+        return self._find_or_create_many(
+            network,
+            [external_id],
+            lambda _missing: {external_id: {"name": name, "profile_url": profile_url}},
+        )[external_id]
+
+    @api.model
+    def _find_or_create_many(self, network, external_ids, make_values):
+        """{external id: author} of ``network``, in one search; the missing
+        ones are created in one batch with ``make_values(missing ids)`` →
+        {external id: {field: value}} (the name defaults to the id)."""
+        wanted = {str(external_id) for external_id in external_ids}
+        authors = self.search([("network", "=", network), ("external_id", "in", list(wanted))])
+        result = {author.external_id: author for author in authors}
+        missing = sorted(wanted - set(result))
+        if missing:
+            values = make_values(missing) or {}
+            created = self.create(
+                [
+                    dict(
+                        values.get(external_id, {}),
+                        network=network,
+                        external_id=external_id,
+                        name=values.get(external_id, {}).get("name") or external_id,
+                    )
+                    for external_id in missing
+                ]
+            )
+            result.update({author.external_id: author for author in created})
+        return result
 
     def action_view_incidents(self):
         self.ensure_one()

@@ -76,6 +76,7 @@ ACTIVITY_TYPES = {
 }
 
 CURATOR_GROUP = "social_incidents.group_social_curator"
+ADMIN_GROUP = "social_incidents.group_social_admin"
 # Demo data: minutes between two steps of a demo incident's history.
 DEMO_STEP_MINUTES = 20
 TRANSITION_CTX = "social_incidents_transition"

@@ -16,6 +16,7 @@ from odoo.addons.social_incidents.tools.worktime import (
 )
 
 from .social_incident import OPEN_STATES, WORK_STATES
+from .social_sla_mixin import deadline_status
 from .social_sla_policy_line import SLA_STEPS
 
 # Steps whose lateness counts only when the action is taken: declining and
@@ -133,13 +134,16 @@ class SocialIncidentDeadline(models.Model):
             elif not row.deadline:
                 row.status = False
             else:
-                row.status = _status(now, row.deadline, row.risk_at)
+                row.status = deadline_status(now, row.deadline, row.risk_at)
                 row.remaining = row._format_remaining(now, worktimes)
 
-    def _format_remaining(self, now, worktimes):
-        """“2 h 15 min left” / “overdue by 1 h 5 min”, in the step's kind of time."""
+    def _elapsed_seconds(self, start, end, worktimes):
+        """Seconds from ``start`` to ``end`` in the step's kind of time: working
+        seconds for a step counted in working time (plain seconds where the
+        production calendar of the span is not loaded). ``worktimes`` caches
+        the engine of each calendar for the caller's batch."""
         self.ensure_one()
-        seconds = (self.deadline - now).total_seconds()
+        seconds = (end - start).total_seconds()
         if self.unit in WORKING_UNITS and self.calendar_id:
             if self.calendar_id.id not in worktimes:
                 worktimes[self.calendar_id.id] = self.env["social.sla.policy"]._get_worktime(
@@ -147,12 +151,20 @@ class SocialIncidentDeadline(models.Model):
                 )
             worktime = worktimes[self.calendar_id.id]
             try:
-                worktime._check_years(to_ts(now), to_ts(self.deadline))
-                seconds = worktime.between_ts(to_ts(now), to_ts(self.deadline))
+                worktime._check_years(to_ts(start), to_ts(end))
+                seconds = worktime.between_ts(to_ts(start), to_ts(end))
             except CalendarMissing:
                 pass
+        return seconds
+
+    def _format_remaining(self, now, worktimes):
+        """“2 h 15 min left” / “overdue by 1 h 5 min”, in the step's kind of time."""
+        self.ensure_one()
         return format_remaining(
-            self.env, seconds, working=self.unit in WORKING_UNITS, overdue=now >= self.deadline
+            self.env,
+            self._elapsed_seconds(now, self.deadline, worktimes),
+            working=self.unit in WORKING_UNITS,
+            overdue=now >= self.deadline,
         )
 
     # ------------------------------------------------------------------
@@ -321,25 +333,31 @@ class SocialIncidentDeadline(models.Model):
 
     def _close_rows(self, closing):
         """Close rows: done (a late one is recorded as a violation), cancelled,
-        or, for an optional step never taken, removed."""
+        or, for an optional step never taken, removed. Rows closed alike are
+        written together."""
         to_unlink = self.browse()
-        late = self.browse()
+        groups = defaultdict(lambda: self.browse())
         for row, (outcome, when) in closing:
             if outcome == "unlink":
                 to_unlink |= row
-                continue
-            row.write({"state": outcome, "done_at": when, "watch_at": False, "paused_since": False})
-            if outcome == "done" and row.deadline and when > row.deadline:
-                late |= row
-            elif row.violation_id and not row.violation_id.done_at:
-                row.violation_id._set_done(when)
+            else:
+                groups[(outcome, when)] |= row
+        late = self.browse()
+        finished = defaultdict(lambda: self.env["social.sla.violation"])
+        for (outcome, when), rows in groups.items():
+            rows.write({"state": outcome, "done_at": when, "watch_at": False, "paused_since": False})
+            overdue = rows.filtered(lambda r, w=when: r.deadline and w > r.deadline)
+            if outcome == "done":
+                late |= overdue
+            # a step recorded as missed, now finished (or withdrawn): its delay is final
+            finished[when] |= (rows - late).violation_id.filtered(lambda v: not v.done_at)
+            finished[when] |= (late & rows).violation_id
         if to_unlink:
             to_unlink.unlink()
+        for when, violations in finished.items():
+            violations._set_done(when)
         if late:
-            known = late.filtered("violation_id")
-            for row in known:
-                row.violation_id._set_done(row.done_at)
-            self.env["social.sla.violation"]._record(late - known)
+            self.env["social.sla.violation"]._record(late.filtered(lambda r: not r.violation_id))
         self.flush_model()
 
     # ------------------------------------------------------------------
@@ -553,14 +571,6 @@ class SocialIncidentDeadline(models.Model):
             or executor._get_responsible_users()[:1]
         )
         return executor, user or curator
-
-
-def _status(now, deadline, risk_at):
-    if now >= deadline:
-        return "overdue"
-    if risk_at and now >= risk_at:
-        return "at_risk"
-    return "on_time"
 
 
 def format_duration(env, seconds, working=False):

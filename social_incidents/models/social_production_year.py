@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents.tools.production_calendar import production_calendar
 
-ADMIN_GROUP = "social_incidents.group_social_admin"
+from .social_incident import ADMIN_GROUP
 
 
 class SocialProductionYear(models.Model):

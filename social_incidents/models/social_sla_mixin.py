@@ -13,6 +13,15 @@ SLA_STATUS = [
 ]
 
 
+def deadline_status(now, deadline, risk_at):
+    """On time, at risk (past ``risk_at``) or overdue (past ``deadline``)."""
+    if now >= deadline:
+        return "overdue"
+    if risk_at and now >= risk_at:
+        return "at_risk"
+    return "on_time"
+
+
 _EMPTY_SLA = {
     "sla_deadline_id": False,
     "sla_deadline": False,
@@ -104,12 +113,7 @@ class SocialSlaMixin(models.AbstractModel):
         for record in self:
             record.sla_remaining = False
             if record.sla_deadline:
-                if now >= record.sla_deadline:
-                    record.sla_status = "overdue"
-                elif record.sla_risk_at and now >= record.sla_risk_at:
-                    record.sla_status = "at_risk"
-                else:
-                    record.sla_status = "on_time"
+                record.sla_status = deadline_status(now, record.sla_deadline, record.sla_risk_at)
                 record.sla_remaining = record.sla_deadline_id.sudo()._format_remaining(now, worktimes)
             elif record.sla_paused:
                 record.sla_status = "paused"

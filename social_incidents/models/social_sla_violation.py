@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.social_incidents.tools import clock
-from odoo.addons.social_incidents.tools.worktime import WORKING_UNITS, CalendarMissing, to_ts
+from odoo.addons.social_incidents.tools.worktime import WORKING_UNITS
 
 from .social_incident import CURATOR_GROUP
 from .social_incident_deadline import format_duration
@@ -121,28 +121,20 @@ class SocialSlaViolation(models.Model):
 
     @api.model
     def _delays(self, pairs):
-        """{row id: minutes late} for (deadline row, moment) pairs."""
-        Policy = self.env["social.sla.policy"]
+        """{row id: minutes late} for (deadline row, moment) pairs, in each
+        step's kind of time."""
         worktimes = {}
-        result = {}
-        for row, moment in pairs:
-            seconds = (moment - row.deadline).total_seconds()
-            if row.unit in WORKING_UNITS and row.calendar_id:
-                if row.calendar_id.id not in worktimes:
-                    worktimes[row.calendar_id.id] = Policy._get_worktime(row.calendar_id)
-                worktime = worktimes[row.calendar_id.id]
-                try:
-                    worktime._check_years(to_ts(row.deadline), to_ts(moment))
-                    seconds = worktime.between_ts(to_ts(row.deadline), to_ts(moment))
-                except CalendarMissing:
-                    pass
-            result[row.id] = max(int(seconds // 60), 0)
-        return result
+        return {
+            row.id: max(int(row._elapsed_seconds(row.deadline, moment, worktimes) // 60), 0)
+            for row, moment in pairs
+        }
 
     def _set_done(self, when):
-        for violation in self.sudo():
-            delay = self._delays([(violation.deadline_id, when)])[violation.deadline_id.id]
-            violation.write({"done_at": when, "delay_minutes": delay})
+        """The step of these violations finished at ``when``: its delay is final."""
+        violations = self.sudo()
+        delays = self._delays([(violation.deadline_id, when) for violation in violations])
+        for violation in violations:
+            violation.write({"done_at": when, "delay_minutes": delays[violation.deadline_id.id]})
 
     @api.model
     def _refresh_open_delays(self):

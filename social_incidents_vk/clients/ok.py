@@ -89,6 +89,8 @@ from datetime import datetime, timedelta
 
 import requests
 
+from .base import ApiError, Transient, call_with_retries, error_class
+
 _logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.ok.ru/fb.do"
@@ -123,28 +125,10 @@ MOSCOW_OFFSET = timedelta(hours=3)
 # ----------------------------------------------------------------------
 # Errors
 # ----------------------------------------------------------------------
-class OkError(Exception):
-    """A failed OK API call.
+class OkError(ApiError):
+    """A failed OK API call (``code``, ``message``, ``method``)."""
 
-    :ivar code: OK's ``error_code``, or ``None`` for an HTTP or network failure
-    :ivar message: OK's ``error_msg`` (or a description of the failure)
-    :ivar method: the API method called, e.g. ``"discussions.getComments"``
-    """
-
-    def __init__(self, message, code=None, method=""):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.method = method
-
-    def __str__(self):
-        where = f" ({self.method})" if self.method else ""
-        if self.code is None:
-            return f"OK API failure{where}: {self.message}"
-        return f"OK API error {self.code}{where}: {self.message}"
-
-    def __repr__(self):
-        return f"{type(self).__name__}(code={self.code!r}, method={self.method!r}, message={self.message!r})"
+    network = "OK"
 
 
 class OkAuthError(OkError):
@@ -175,20 +159,9 @@ _ERROR_CLASSES = (
 )
 
 
-def error_class(code):
+def ok_error_class(code):
     """The exception class for an OK error code."""
-    for codes, cls in _ERROR_CLASSES:
-        if code in codes:
-            return cls
-    return OkError
-
-
-class _Transient(Exception):
-    """Internal: a failure worth retrying; carries the error to raise at the end."""
-
-    def __init__(self, error):
-        super().__init__(str(error))
-        self.error = error
+    return error_class(code, _ERROR_CLASSES, OkError)
 
 
 # ----------------------------------------------------------------------
@@ -293,44 +266,37 @@ class OkClient:
         payload.update(application_key=self.application_key, method=method, format="json")
         payload["sig"] = self.sign(payload)
         payload["access_token"] = self._access_token
-        attempt = 0
-        while True:
-            try:
-                return self._request(method, payload)
-            except _Transient as transient:
-                error = transient.error
-                if attempt >= self.max_retries:
-                    raise error from transient.__cause__
-                delay = self.backoff * (2**attempt)
-                attempt += 1
-                _logger.warning(
-                    "OK API %s: %s; retry %d of %d in %.2f s",
-                    method, self._redact(str(error)), attempt, self.max_retries, delay,
-                )
-                if delay > 0:
-                    self._sleep(delay)
+        return call_with_retries(
+            lambda: self._request(method, payload),
+            method=method,
+            max_retries=self.max_retries,
+            backoff=self.backoff,
+            sleep=self._sleep,
+            redact=self._redact,
+            logger=_logger,
+        )
 
     def _request(self, method, payload):
         _logger.debug("OK API call %s", method)
         try:
             response = self.session.post(self.base_url, data=payload, timeout=self.timeout)
         except requests.Timeout as exc:
-            raise _Transient(OkNetworkError(f"no answer within {self.timeout} s", method=method)) from exc
+            raise Transient(OkNetworkError(f"no answer within {self.timeout} s", method=method)) from exc
         except requests.ConnectionError as exc:
             error = OkNetworkError(f"connection failed: {self._redact(str(exc))}", method=method)
-            raise _Transient(error) from exc
+            raise Transient(error) from exc
         except requests.RequestException as exc:
             raise OkNetworkError(f"request failed: {self._redact(str(exc))}", method=method) from exc
 
         status = response.status_code
         if status >= 500:
-            raise _Transient(OkServerError(f"HTTP {status}", method=method))
+            raise Transient(OkServerError(f"HTTP {status}", method=method))
         if status != 200:
             raise OkError(f"unexpected HTTP status {status}", method=method)
         try:
             result = response.json()
         except ValueError:
-            raise _Transient(OkServerError("the answer is not JSON", method=method)) from None
+            raise Transient(OkServerError("the answer is not JSON", method=method)) from None
         if isinstance(result, dict) and "error_code" in result:
             self._raise_api_error(method, result)
         return result
@@ -341,9 +307,9 @@ class OkClient:
         except (TypeError, ValueError):
             code = None
         message = self._redact(str(result.get("error_msg") or "unknown error"))
-        error = error_class(code)(message, code=code, method=method)
+        error = ok_error_class(code)(message, code=code, method=method)
         if code in RETRY_ERRORS:
-            raise _Transient(error)
+            raise Transient(error)
         raise error
 
     def _redact(self, text):

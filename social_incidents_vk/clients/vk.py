@@ -56,6 +56,8 @@ from datetime import datetime
 
 import requests
 
+from .base import ApiError, Transient, call_with_retries, error_class
+
 _logger = logging.getLogger(__name__)
 
 DEFAULT_API_VERSION = "5.199"
@@ -97,28 +99,10 @@ _TOKEN_IN_TEXT = re.compile(r"(access_token=)[^&\s\"']+")
 # ----------------------------------------------------------------------
 # Errors
 # ----------------------------------------------------------------------
-class VkError(Exception):
-    """A failed VK API call.
+class VkError(ApiError):
+    """A failed VK API call (``code``, ``message``, ``method``)."""
 
-    :ivar code: VK's ``error_code``, or ``None`` for an HTTP or network failure
-    :ivar message: VK's ``error_msg`` (or a description of the failure)
-    :ivar method: the API method called, e.g. ``"wall.createComment"``
-    """
-
-    def __init__(self, message, code=None, method=""):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.method = method
-
-    def __str__(self):
-        where = f" ({self.method})" if self.method else ""
-        if self.code is None:
-            return f"VK API failure{where}: {self.message}"
-        return f"VK API error {self.code}{where}: {self.message}"
-
-    def __repr__(self):
-        return f"{type(self).__name__}(code={self.code!r}, method={self.method!r}, message={self.message!r})"
+    network = "VK"
 
 
 class VkAuthError(VkError):
@@ -164,25 +148,11 @@ _ERROR_CLASSES = (
 )
 
 
-def error_class(code):
+def vk_error_class(code):
     """The exception class for a VK error code."""
     if code == ERROR_CAPTCHA:
         return VkCaptchaError
-    for codes, cls in _ERROR_CLASSES:
-        if code in codes:
-            return cls
-    return VkError
-
-
-class _Transient(Exception):
-    """Internal: a failure worth retrying; carries the error to raise at the end.
-
-    ``refused`` is true when VK surely did not carry the request out."""
-
-    def __init__(self, error, refused=False):
-        super().__init__(str(error))
-        self.error = error
-        self.refused = refused
+    return error_class(code, _ERROR_CLASSES, VkError)
 
 
 # ----------------------------------------------------------------------
@@ -342,25 +312,19 @@ class VkClient:
         payload["access_token"] = self._token
         payload["v"] = self.api_version
         url = self.base_url + method
-        attempt = 0
-        while True:
-            try:
-                return self._request(method, url, payload)
-            except _Transient as transient:
-                error = transient.error
-                if attempt >= self.max_retries or not (idempotent or transient.refused):
-                    raise error from transient.__cause__
-                delay = self.backoff * (2**attempt)
-                attempt += 1
-                _logger.warning(
-                    "VK API %s: %s; retry %d of %d in %.2f s",
-                    method, self._redact(str(error)), attempt, self.max_retries, delay,
-                )
-                if delay > 0:
-                    self._sleep(delay)
+        return call_with_retries(
+            lambda: self._request(method, url, payload),
+            method=method,
+            max_retries=self.max_retries,
+            backoff=self.backoff,
+            sleep=self._sleep,
+            redact=self._redact,
+            logger=_logger,
+            idempotent=idempotent,
+        )
 
     def _request(self, method, url, payload):
-        """One HTTP request; the response, or a typed error (``_Transient``
+        """One HTTP request; the response, or a typed error (``Transient``
         when it is worth retrying)."""
         self.rate_limiter.acquire(self._clock, self._sleep)
         _logger.debug("VK API call %s", method)
@@ -368,33 +332,33 @@ class VkClient:
             response = self.session.post(url, data=payload, timeout=self.timeout)
         except requests.ConnectTimeout as exc:
             error = VkNetworkError(f"connection timed out after {self.timeout} s", method=method)
-            raise _Transient(error, refused=True) from exc
+            raise Transient(error, refused=True) from exc
         except requests.Timeout as exc:
             error = VkNetworkError(f"no answer within {self.timeout} s", method=method)
-            raise _Transient(error) from exc
+            raise Transient(error) from exc
         except requests.ConnectionError as exc:
             error = VkNetworkError(f"connection failed: {self._redact(str(exc))}", method=method)
-            raise _Transient(error) from exc
+            raise Transient(error) from exc
         except requests.RequestException as exc:
             raise VkNetworkError(f"request failed: {self._redact(str(exc))}", method=method) from exc
 
         status = response.status_code
         if status >= 500:
-            raise _Transient(VkServerError(f"HTTP {status}", method=method))
+            raise Transient(VkServerError(f"HTTP {status}", method=method))
         if status == 429:
-            raise _Transient(VkRateLimitError("HTTP 429 Too Many Requests", method=method), refused=True)
+            raise Transient(VkRateLimitError("HTTP 429 Too Many Requests", method=method), refused=True)
         if status != 200:
             raise VkError(f"unexpected HTTP status {status}", method=method)
         try:
             body = response.json()
         except ValueError:
-            raise _Transient(VkServerError("the answer is not JSON", method=method)) from None
+            raise Transient(VkServerError("the answer is not JSON", method=method)) from None
         if not isinstance(body, dict):
-            raise _Transient(VkServerError("the answer is not a JSON object", method=method))
+            raise Transient(VkServerError("the answer is not a JSON object", method=method))
         if "error" in body:
             self._raise_api_error(method, body["error"])
         if "response" not in body:
-            raise _Transient(VkServerError("the answer has no 'response'", method=method))
+            raise Transient(VkServerError("the answer has no 'response'", method=method))
         return body["response"]
 
     def _raise_api_error(self, method, error):
@@ -405,7 +369,7 @@ class VkClient:
         except (TypeError, ValueError):
             code = None
         message = self._redact(str(error.get("error_msg") or "unknown error"))
-        cls = error_class(code)
+        cls = vk_error_class(code)
         if cls is VkCaptchaError:
             exc = VkCaptchaError(
                 message, code=code, method=method,
@@ -414,7 +378,7 @@ class VkClient:
         else:
             exc = cls(message, code=code, method=method)
         if code in RETRY_ERRORS:
-            raise _Transient(exc, refused=code in REFUSAL_ERRORS)
+            raise Transient(exc, refused=code in REFUSAL_ERRORS)
         raise exc
 
     def _redact(self, text):

@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.social_incidents.models.social_incident import ADMIN_GROUP
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents_vk.clients.ok import OkAuthError, OkClient, OkError
 from odoo.addons.social_incidents_vk.clients.vk import (
@@ -21,7 +22,6 @@ from odoo.addons.social_incidents_vk.clients.vk import (
 
 _logger = logging.getLogger(__name__)
 
-ADMIN_GROUP = "social_incidents.group_social_admin"
 SECRET_FIELDS = (
     "vk_community_token",
     "vk_user_token",
@@ -282,7 +282,7 @@ class SocialAccount(models.Model):
             try:
                 self._ok_client().group_topics(self.ok_group_id, count=1)
             except OkError as error:
-                self._connector_error("test", error, alert=True)
+                self._connector_error("test", error, alert=_is_auth(error))
                 results.append(error_message(self.env, error))
             else:
                 self._connector_success()

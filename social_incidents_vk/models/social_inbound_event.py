@@ -204,10 +204,9 @@ class SocialInboundEvent(models.Model):
         account.ensure_one()
         comments = [event._object() for event in self]
         incidents = self._vk_comments_to_incidents(account, comments)
+        by_key = {incident.external_id: incident for incident in incidents}
         for event, comment in zip(self, comments, strict=True):
-            incident = incidents.filtered(
-                lambda i, c=comment: i.external_id == vk_external_id(account, c)
-            )
+            incident = by_key.get(vk_external_id(account, comment))
             if incident:
                 event._done(incident, "Incident registered")
             else:
@@ -317,38 +316,30 @@ class SocialInboundEvent(models.Model):
 
     @api.model
     def _vk_authors(self, account, user_ids):
-        """{VK user id: social.author}, names read with the service token
-        when there is one (a failure leaves "id123")."""
-        Author = self.env["social.author"].sudo()
-        existing = Author.search(
-            [("network", "=", "vk"), ("external_id", "in", [str(u) for u in user_ids])]
-        )
-        result = {int(a.external_id): a for a in existing}
-        missing = [u for u in user_ids if u not in result]
-        names = {}
-        if missing and account.vk_service_token:
-            try:
-                for user in account._vk_client("service").users_get(missing):
-                    names[user["id"]] = " ".join(
-                        filter(None, [user.get("first_name"), user.get("last_name")])
-                    )
-            except VkError as error:
-                account._connector_error("process", error)
-        if missing:
-            created = Author.create(
-                [
-                    {
-                        "network": "vk",
-                        "external_id": str(user_id),
-                        "name": names.get(user_id) or f"id{user_id}",
-                        "profile_url": f"https://vk.com/id{user_id}",
-                        "company_id": account.company_id.id,
-                    }
-                    for user_id in missing
-                ]
-            )
-            result.update({int(a.external_id): a for a in created})
-        return result
+        """{VK user id: social.author}, the names of the new ones read with the
+        service token when there is one (a failure leaves "id123")."""
+
+        def make_values(missing):
+            names = {}
+            if account.vk_service_token:
+                try:
+                    for user in account._vk_client("service").users_get([int(u) for u in missing]):
+                        names[str(user["id"])] = " ".join(
+                            filter(None, [user.get("first_name"), user.get("last_name")])
+                        )
+                except VkError as error:
+                    account._connector_error("process", error)
+            return {
+                user_id: {
+                    "name": names.get(user_id) or f"id{user_id}",
+                    "profile_url": f"https://vk.com/id{user_id}",
+                    "company_id": account.company_id.id,
+                }
+                for user_id in missing
+            }
+
+        authors = self.env["social.author"].sudo()._find_or_create_many("vk", user_ids, make_values)
+        return {int(key): author for key, author in authors.items()}
 
     @api.model
     def _ok_comments_to_incidents(self, account, comments):
@@ -374,16 +365,23 @@ class SocialInboundEvent(models.Model):
         missing = {key: c for key, c in keys.items() if key not in known_keys}
         if not missing:
             return known
-        Author = self.env["social.author"].sudo()
+        by_author = {str(c["author_id"]): c for c in missing.values()}
+        authors = self.env["social.author"].sudo()._find_or_create_many(
+            "ok",
+            by_author,
+            lambda ids: {
+                author_id: {
+                    "name": by_author[author_id].get("author_name"),
+                    "profile_url": f"https://ok.ru/profile/{author_id}",
+                    "company_id": account.company_id.id,
+                }
+                for author_id in ids
+            },
+        )
         company = account.company_id
         vals_list = []
         for key, comment in missing.items():
-            author = Author._find_or_create(
-                "ok",
-                str(comment["author_id"]),
-                name=comment.get("author_name"),
-                profile_url=f"https://ok.ru/profile/{comment['author_id']}",
-            )
+            author = authors[str(comment["author_id"])]
             vals_list.append(
                 {
                     "network": "ok",

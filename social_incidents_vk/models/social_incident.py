@@ -15,12 +15,6 @@ class SocialIncident(models.Model):
     )
     source_deleted_at = fields.Datetime(string="Deleted At", readonly=True)
     moderation_log_ids = fields.One2many("social.moderation.log", "incident_id", string="Moderation")
-    account_connected = fields.Boolean(compute="_compute_account_connected")
-
-    def _compute_account_connected(self):
-        for incident in self:
-            incident.account_connected = bool(incident.account_id.sudo().connector_enabled)
-
     def _vk_ids(self):
         """(owner id, post id, comment id) of the VK comment of this incident."""
         self.ensure_one()

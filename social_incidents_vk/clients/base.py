@@ -1,0 +1,74 @@
+"""What the VK and OK clients share: the error base, the marker of a failure
+worth retrying, and the retry loop with exponential backoff. No Odoo import."""
+
+
+
+class ApiError(Exception):
+    """A failed API call.
+
+    :ivar code: the network's error code, or ``None`` for an HTTP or network failure
+    :ivar message: the network's error message (or a description of the failure)
+    :ivar method: the API method called, e.g. ``"wall.createComment"``
+    """
+
+    #: the network's name in messages ("VK", "OK")
+    network = "API"
+
+    def __init__(self, message, code=None, method=""):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.method = method
+
+    def __str__(self):
+        where = f" ({self.method})" if self.method else ""
+        if self.code is None:
+            return f"{self.network} API failure{where}: {self.message}"
+        return f"{self.network} API error {self.code}{where}: {self.message}"
+
+    def __repr__(self):
+        return f"{type(self).__name__}(code={self.code!r}, method={self.method!r}, message={self.message!r})"
+
+
+def error_class(code, table, default):
+    """The exception class of ``code`` in ``table`` ((codes, class), …), else ``default``."""
+    for codes, cls in table:
+        if code in codes:
+            return cls
+    return default
+
+
+class Transient(Exception):
+    """Internal: a failure worth retrying; carries the error to raise at the end.
+
+    ``refused`` is true when the network surely did not carry the request out."""
+
+    def __init__(self, error, refused=False):
+        super().__init__(str(error))
+        self.error = error
+        self.refused = refused
+
+
+def call_with_retries(request, *, method, max_retries, backoff, sleep, redact, logger, idempotent=True):
+    """Run ``request()`` until it succeeds, retrying a :class:`Transient`
+    failure up to ``max_retries`` times after ``backoff * 2 ** attempt``
+    seconds; a request that is not idempotent is retried only when the
+    network surely refused it. Raises the last error."""
+    attempt = 0
+    while True:
+        try:
+            return request()
+        except Transient as transient:
+            error = transient.error
+            if attempt >= max_retries or not (idempotent or transient.refused):
+                raise error from transient.__cause__
+            delay = backoff * (2**attempt)
+            attempt += 1
+            logger.warning(
+                "%s API %s: %s; retry %d of %d in %.2f s",
+                error.network, method, redact(str(error)), attempt, max_retries, delay,
+            )
+            if delay > 0:
+                sleep(delay)
+
+
