@@ -1,0 +1,3 @@
+from . import test_analysis
+from . import test_reports_pdf
+from . import test_monthly_dispatch
