@@ -123,7 +123,9 @@ class SocialReportWizard(models.TransientModel):
         )
         action.update(
             domain=self.env["social.incident.report"]._period_domain(company, date_from, date_to),
-            context={"search_default_group_executor": 0},
+            context={
+                "pivot_measures": ["__count", "answered_count", "on_time_rate", "reply_hours", "violation_count"]
+            },
             name=self.env._("Analysis: %(from)s — %(to)s", **{
                 "from": date_from.strftime("%d.%m.%Y"), "to": date_to.strftime("%d.%m.%Y")
             }),
