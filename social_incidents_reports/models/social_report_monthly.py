@@ -45,9 +45,10 @@ class SocialReportMonthly(models.Model):
     def _cron_send_monthly(self):
         """On the first day of a month: send each company's head the analysis
         of the previous month, unless it was already sent."""
-        companies = self.env["res.company"].sudo().search([])
+        # the companies that work with incidents at all
+        companies = self.env["social.incident"].sudo()._read_group([], ["company_id"])
         sent = self.browse()
-        for company in companies:
+        for (company,) in companies:
             date_from, date_to = previous_month(local_today(company))
             if self.sudo().search_count(
                 [("company_id", "=", company.id), ("date_from", "=", date_from), ("date_to", "=", date_to)]

@@ -136,6 +136,13 @@ class TestAnalysis(ReportsCase):
         printed = wizard.action_print()
         self.assertEqual(printed["report_name"], "social_incidents_reports.report_monthly")
         self.assertEqual(printed["data"]["date_from"], "2025-03-01")
+        disciplinary = self.env["social.report.wizard"].with_user(self.head).create(
+            {"report": "disciplinary", "period": "custom", "date_from": MARCH[0], "date_to": MARCH[1]}
+        )
+        action = disciplinary.action_open()
+        self.assertEqual(action["res_model"], "social.sla.violation")
+        figures = self.env["report.social_incidents_reports.report_disciplinary"]._figures(self.company, *MARCH)
+        self.assertEqual(self.Violation.with_user(self.head).search_count(action["domain"]), figures["count"])
         self.assertEqual(
             self.env["social.report.wizard"]._period_dates("last_month", MARCH[1]),
             (date(2025, 2, 1), date(2025, 2, 28)),

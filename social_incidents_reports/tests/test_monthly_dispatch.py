@@ -42,5 +42,7 @@ class TestMonthlyDispatch(ReportsCase):
         with at(2025, 4, 1, 6, 0):
             self.env["social.report.monthly"]._cron_send_monthly()
         self.assertFalse(
-            self.env["social.report.monthly"].search([("company_id", "=", self.company.id)])
+            self.env["social.report.monthly"].search(
+                [("company_id", "=", self.company.id), ("date_from", "=", "2025-03-01")]
+            )
         )
