@@ -909,6 +909,17 @@ class SocialIncident(models.Model):
             "name": self.env._("Draft Reply"),
         }
 
+    def _action_open_form(self):
+        """The act_window that opens this incident's form."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "social.incident",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
     def action_open_current_reply(self):
         self.ensure_one()
         return {

@@ -289,10 +289,4 @@ class SocialSlaViolation(models.Model):
 
     def action_open_incident(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "social.incident",
-            "res_id": self.incident_id.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
+        return self.incident_id._action_open_form()

@@ -43,6 +43,25 @@ def local_today(company):
     return datetime.now(company_tz(company)).date()
 
 
+def report_period(company, data):
+    """(date_from, date_to) asked for in a report's ``data``; the previous
+    month of the company when none is given (as the monthly action sends)."""
+    if data.get("date_from") and data.get("date_to"):
+        return to_date(data["date_from"]), to_date(data["date_to"])
+    return previous_month(local_today(company))
+
+
+def company_report_values(env, docids, figures):
+    """Values of a report printed for companies: ``figures(company)`` of each."""
+    companies = env["res.company"].browse(docids or env.company.ids)
+    return {
+        "doc_ids": companies.ids,
+        "doc_model": "res.company",
+        "docs": companies,
+        "reports": [figures(company) for company in companies],
+    }
+
+
 class Formatter:
     """Formatting for one report: dates in the company's time zone, numbers in
     the report's language."""

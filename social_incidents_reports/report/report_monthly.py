@@ -5,7 +5,7 @@ from odoo.tools import SQL
 
 from odoo.addons.social_incidents.tools import clock
 
-from .helpers import Formatter, local_today, previous_month, to_date
+from .helpers import Formatter, company_report_values, report_period
 
 # What every table of the monthly report counts, as the pivot aggregates it.
 AGGREGATES = [
@@ -41,21 +41,9 @@ class ReportMonthly(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         data = data or {}
-        companies = self.env["res.company"].browse(docids or self.env.company.ids)
-        reports = []
-        for company in companies:
-            date_from, date_to = data.get("date_from"), data.get("date_to")
-            if date_from and date_to:
-                date_from, date_to = to_date(date_from), to_date(date_to)
-            else:
-                date_from, date_to = previous_month(local_today(company))
-            reports.append(self._figures(company, date_from, date_to))
-        return {
-            "doc_ids": companies.ids,
-            "doc_model": "res.company",
-            "docs": companies,
-            "reports": reports,
-        }
+        return company_report_values(
+            self.env, docids, lambda company: self._figures(company, *report_period(company, data))
+        )
 
     # ------------------------------------------------------------------
     @api.model

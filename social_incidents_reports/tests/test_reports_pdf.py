@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from .common import MARCH, ReportsCase
+from .common import ReportsCase
 from .pdf import pdf_text
 
 
