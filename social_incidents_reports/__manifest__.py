@@ -26,5 +26,10 @@
     "demo": [
         "demo/social_incident_history_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "social_incidents_reports/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -21,6 +21,7 @@ class SocialReportMonthly(models.Model):
     _description = "Monthly Report to the Head"
     _inherit = ["mail.thread"]
     _order = "date_from desc, id desc"
+    _mail_post_access = "read"  # the head answers in the chatter: instructions to the curators
 
     name = fields.Char(required=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)

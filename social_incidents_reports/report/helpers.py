@@ -51,9 +51,11 @@ def report_period(company, data):
     return previous_month(local_today(company))
 
 
-def company_report_values(env, docids, figures):
-    """Values of a report printed for companies: ``figures(company)`` of each."""
-    companies = env["res.company"].browse(docids or env.company.ids)
+def company_report_values(env, docids, data, figures):
+    """Values of a report printed for companies: ``figures(company)`` of each.
+    The web client sends no record ids with a report that has ``data``: the
+    companies then come in ``data["company_ids"]`` (the wizard's choice)."""
+    companies = env["res.company"].browse(docids or data.get("company_ids") or env.company.ids)
     return {
         "doc_ids": companies.ids,
         "doc_model": "res.company",

@@ -21,6 +21,7 @@ class ReportDisciplinary(models.AbstractModel):
         return company_report_values(
             self.env,
             docids,
+            data,
             lambda company: self._figures(
                 company, *report_period(company, data), data.get("include_excused", True)
             ),

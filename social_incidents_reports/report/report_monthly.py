@@ -42,7 +42,7 @@ class ReportMonthly(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         data = data or {}
         return company_report_values(
-            self.env, docids, lambda company: self._figures(company, *report_period(company, data))
+            self.env, docids, data, lambda company: self._figures(company, *report_period(company, data))
         )
 
     # ------------------------------------------------------------------

@@ -90,6 +90,7 @@ class SocialReportWizard(models.TransientModel):
             "date_from": fields.Date.to_string(self.date_from),
             "date_to": fields.Date.to_string(self.date_to),
             "include_excused": self.include_excused,
+            "company_ids": self.company_id.ids,
         }
 
     def action_print(self):
