@@ -125,6 +125,14 @@ class SocialReportMonthly(models.Model):
         )
         return record
 
+    def action_download(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.attachment_id.id}?download=true",
+            "target": "download",
+        }
+
     def action_open_analysis(self):
         self.ensure_one()
         return self.env["social.report.wizard"]._analysis_action(self.company_id, self.date_from, self.date_to)
