@@ -82,6 +82,21 @@ DEMO_STEP_MINUTES = 20
 TRANSITION_CTX = "social_incidents_transition"
 
 
+def schedule_for_administrators(records, act_type_xmlid, summary, note):
+    """Give every active administrator of the incidents an activity of type
+    ``act_type_xmlid`` on each record, unless they already have one;
+    ``summary(record)`` and ``note(record)`` say what to do."""
+    env = records.env
+    activity_type = env.ref(act_type_xmlid)
+    admins = env.ref(ADMIN_GROUP).sudo().users.filtered(lambda u: u.active and not u.share)
+    for record in records:
+        have = record.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
+        for admin in admins - have:
+            record.activity_schedule(
+                act_type_xmlid=act_type_xmlid, user_id=admin.id, summary=summary(record), note=note(record)
+            )
+
+
 class SocialIncident(models.Model):
     """A citizen's message found in a social network, handled as the
     regulation demands: registered, routed, answered, published."""

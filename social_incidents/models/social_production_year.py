@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents.tools.production_calendar import production_calendar
 
-from .social_incident import ADMIN_GROUP
+from .social_incident import ADMIN_GROUP, schedule_for_administrators
 
 
 class SocialProductionYear(models.Model):
@@ -172,19 +172,14 @@ class SocialProductionYear(models.Model):
             records |= self.sudo().with_context(social_production_no_load=True).create(
                 [{"year": y} for y in sorted(missing)]
             )
-        admins = self.env.ref(ADMIN_GROUP).sudo().users.filtered(lambda u: u.active and not u.share)
-        activity_type = self.env.ref("social_incidents.mail_act_social_load_calendar")
-        for record in records.filtered(lambda y: y.state == "missing"):
-            have = record.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
-            for admin in admins - have:
-                record.activity_schedule(
-                    act_type_xmlid="social_incidents.mail_act_social_load_calendar",
-                    user_id=admin.id,
-                    summary=self.env._("Load the production calendar of %s", record.year),
-                    note=self.env._(
-                        "Deadlines fall in %s, whose production calendar is not loaded: they are "
-                        "not computed until it is.",
-                        record.year,
-                    ),
-                )
+        schedule_for_administrators(
+            records.filtered(lambda y: y.state == "missing"),
+            "social_incidents.mail_act_social_load_calendar",
+            summary=lambda record: self.env._("Load the production calendar of %s", record.year),
+            note=lambda record: self.env._(
+                "Deadlines fall in %s, whose production calendar is not loaded: they are "
+                "not computed until it is.",
+                record.year,
+            ),
+        )
         return records

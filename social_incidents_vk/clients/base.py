@@ -1,6 +1,8 @@
 """What the VK and OK clients share: the error base, the marker of a failure
-worth retrying, and the retry loop with exponential backoff. No Odoo import."""
+worth retrying, the HTTP transport and the retry loop with exponential
+backoff. No Odoo import."""
 
+import requests
 
 
 class ApiError(Exception):
@@ -72,3 +74,37 @@ def call_with_retries(request, *, method, max_retries, backoff, sleep, redact, l
                 sleep(delay)
 
 
+
+
+def post_json(session, url, payload, *, method, timeout, redact, errors, rate_limit_error=None):
+    """POST ``payload`` to ``url`` and return the decoded JSON answer.
+
+    Transport failures and HTTP statuses become the network's typed errors,
+    ``errors`` = (network error, server error, other error) classes; those
+    worth retrying come wrapped in :class:`Transient`. HTTP 429 is a refused,
+    retried ``rate_limit_error`` when one is given."""
+    network_error, server_error, other_error = errors
+    try:
+        response = session.post(url, data=payload, timeout=timeout)
+    except requests.ConnectTimeout as exc:
+        error = network_error(f"connection timed out after {timeout} s", method=method)
+        raise Transient(error, refused=True) from exc
+    except requests.Timeout as exc:
+        raise Transient(network_error(f"no answer within {timeout} s", method=method)) from exc
+    except requests.ConnectionError as exc:
+        error = network_error(f"connection failed: {redact(str(exc))}", method=method)
+        raise Transient(error) from exc
+    except requests.RequestException as exc:
+        raise network_error(f"request failed: {redact(str(exc))}", method=method) from exc
+
+    status = response.status_code
+    if status >= 500:
+        raise Transient(server_error(f"HTTP {status}", method=method))
+    if status == 429 and rate_limit_error:
+        raise Transient(rate_limit_error("HTTP 429 Too Many Requests", method=method), refused=True)
+    if status != 200:
+        raise other_error(f"unexpected HTTP status {status}", method=method)
+    try:
+        return response.json()
+    except ValueError:
+        raise Transient(server_error("the answer is not JSON", method=method)) from None

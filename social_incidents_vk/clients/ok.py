@@ -89,7 +89,7 @@ from datetime import datetime, timedelta
 
 import requests
 
-from .base import ApiError, Transient, call_with_retries, error_class
+from .base import ApiError, Transient, call_with_retries, error_class, post_json
 
 _logger = logging.getLogger(__name__)
 
@@ -278,25 +278,10 @@ class OkClient:
 
     def _request(self, method, payload):
         _logger.debug("OK API call %s", method)
-        try:
-            response = self.session.post(self.base_url, data=payload, timeout=self.timeout)
-        except requests.Timeout as exc:
-            raise Transient(OkNetworkError(f"no answer within {self.timeout} s", method=method)) from exc
-        except requests.ConnectionError as exc:
-            error = OkNetworkError(f"connection failed: {self._redact(str(exc))}", method=method)
-            raise Transient(error) from exc
-        except requests.RequestException as exc:
-            raise OkNetworkError(f"request failed: {self._redact(str(exc))}", method=method) from exc
-
-        status = response.status_code
-        if status >= 500:
-            raise Transient(OkServerError(f"HTTP {status}", method=method))
-        if status != 200:
-            raise OkError(f"unexpected HTTP status {status}", method=method)
-        try:
-            result = response.json()
-        except ValueError:
-            raise Transient(OkServerError("the answer is not JSON", method=method)) from None
+        result = post_json(
+            self.session, self.base_url, payload, method=method, timeout=self.timeout,
+            redact=self._redact, errors=(OkNetworkError, OkServerError, OkError),
+        )
         if isinstance(result, dict) and "error_code" in result:
             self._raise_api_error(method, result)
         return result

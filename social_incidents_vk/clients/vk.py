@@ -56,7 +56,7 @@ from datetime import datetime
 
 import requests
 
-from .base import ApiError, Transient, call_with_retries, error_class
+from .base import ApiError, Transient, call_with_retries, error_class, post_json
 
 _logger = logging.getLogger(__name__)
 
@@ -328,31 +328,10 @@ class VkClient:
         when it is worth retrying)."""
         self.rate_limiter.acquire(self._clock, self._sleep)
         _logger.debug("VK API call %s", method)
-        try:
-            response = self.session.post(url, data=payload, timeout=self.timeout)
-        except requests.ConnectTimeout as exc:
-            error = VkNetworkError(f"connection timed out after {self.timeout} s", method=method)
-            raise Transient(error, refused=True) from exc
-        except requests.Timeout as exc:
-            error = VkNetworkError(f"no answer within {self.timeout} s", method=method)
-            raise Transient(error) from exc
-        except requests.ConnectionError as exc:
-            error = VkNetworkError(f"connection failed: {self._redact(str(exc))}", method=method)
-            raise Transient(error) from exc
-        except requests.RequestException as exc:
-            raise VkNetworkError(f"request failed: {self._redact(str(exc))}", method=method) from exc
-
-        status = response.status_code
-        if status >= 500:
-            raise Transient(VkServerError(f"HTTP {status}", method=method))
-        if status == 429:
-            raise Transient(VkRateLimitError("HTTP 429 Too Many Requests", method=method), refused=True)
-        if status != 200:
-            raise VkError(f"unexpected HTTP status {status}", method=method)
-        try:
-            body = response.json()
-        except ValueError:
-            raise Transient(VkServerError("the answer is not JSON", method=method)) from None
+        body = post_json(
+            self.session, url, payload, method=method, timeout=self.timeout, redact=self._redact,
+            errors=(VkNetworkError, VkServerError, VkError), rate_limit_error=VkRateLimitError,
+        )
         if not isinstance(body, dict):
             raise Transient(VkServerError("the answer is not a JSON object", method=method))
         if "error" in body:

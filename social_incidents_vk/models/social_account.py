@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.social_incidents.models.social_incident import ADMIN_GROUP
+from odoo.addons.social_incidents.models.social_incident import ADMIN_GROUP, schedule_for_administrators
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents_vk.clients.ok import OkAuthError, OkClient, OkError
 from odoo.addons.social_incidents_vk.clients.vk import (
@@ -245,17 +245,12 @@ class SocialAccount(models.Model):
                 account._alert_administrators(message)
 
     def _alert_administrators(self, message):
-        activity_type = self.env.ref("social_incidents_vk.mail_act_social_connector")
-        admins = self.env.ref(ADMIN_GROUP).sudo().users.filtered(lambda u: u.active and not u.share)
-        for account in self.sudo():
-            have = account.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
-            for admin in admins - have:
-                account.activity_schedule(
-                    act_type_xmlid="social_incidents_vk.mail_act_social_connector",
-                    user_id=admin.id,
-                    summary=self.env._("Connector of %s fails", account.name),
-                    note=Markup("<p>%s</p>") % message,
-                )
+        schedule_for_administrators(
+            self.sudo(),
+            "social_incidents_vk.mail_act_social_connector",
+            summary=lambda account: self.env._("Connector of %s fails", account.name),
+            note=lambda account: Markup("<p>%s</p>") % message,
+        )
 
     def action_test_connection(self):
         """Call the API with each token set and say what works."""

@@ -271,6 +271,28 @@ class _FakeServer:
                     return dict(failure)
         return None
 
+    def _record(self, request, method, params, **extra):
+        with self._lock:
+            self.requests.append(
+                {"method": method, "params": dict(params), **extra,
+                 "http_method": request["http_method"], "content_type": request["content_type"]}
+            )
+
+    def _injected(self, method, error_body):
+        """The answer of a failure injected for ``method`` (an HTTP error page,
+        or ``error_body(code, message)`` for an API error), after its delay;
+        None when the request is to be served."""
+        failure = self._take_failure(method)
+        if not failure:
+            return None
+        if failure["delay"]:
+            time.sleep(failure["delay"])
+        if failure["http_status"]:
+            return failure["http_status"], HTML, _error_page(failure["http_status"])
+        if failure["error_code"] is not None:
+            return 200, JSON, error_body(failure["error_code"], failure["error_msg"])
+        return None
+
     def wait_idle(self, timeout=5.0):
         """Wait until no request is in progress (e.g. a delayed one); True if so."""
         deadline = time.monotonic() + timeout
@@ -511,19 +533,10 @@ class FakeVk(_FakeServer):
         if not token and authorization.lower().startswith("bearer "):
             token = authorization[7:].strip()
         token_type = self._token_types.get(token)
-        with self._lock:
-            self.requests.append(
-                {"method": method, "params": dict(params), "token_type": token_type,
-                 "http_method": request["http_method"], "content_type": request["content_type"]}
-            )
-        failure = self._take_failure(method)
-        if failure:
-            if failure["delay"]:
-                time.sleep(failure["delay"])
-            if failure["http_status"]:
-                return failure["http_status"], HTML, _error_page(failure["http_status"])
-            if failure["error_code"] is not None:
-                return 200, JSON, self._error(failure["error_code"], method, params, failure["error_msg"])
+        self._record(request, method, params, token_type=token_type)
+        injected = self._injected(method, lambda code, msg: self._error(code, method, params, msg))
+        if injected:
+            return injected
         try:
             return 200, JSON, {"response": self._execute(method, params, token, token_type)}
         except _Fail as fail:
@@ -844,19 +857,10 @@ class FakeOk(_FakeServer):
         token = params.pop("access_token", None) or params.pop("session_key", None)
         method = params.get("method", "")
         signature_valid = params.get("sig", "").lower() == self.signature(params, token)
-        with self._lock:
-            self.requests.append(
-                {"method": method, "params": dict(params), "signature_valid": signature_valid,
-                 "http_method": request["http_method"], "content_type": request["content_type"]}
-            )
-        failure = self._take_failure(method)
-        if failure:
-            if failure["delay"]:
-                time.sleep(failure["delay"])
-            if failure["http_status"]:
-                return failure["http_status"], HTML, _error_page(failure["http_status"])
-            if failure["error_code"] is not None:
-                return 200, JSON, _ok_error(failure["error_code"], failure["error_msg"])
+        self._record(request, method, params, signature_valid=signature_valid)
+        injected = self._injected(method, _ok_error)
+        if injected:
+            return injected
         try:
             return 200, JSON, self._execute(method, params, token, signature_valid)
         except _Fail as fail:
