@@ -1,5 +1,6 @@
 # social.sla.mixin first: social.incident and others inherit it.
 from . import social_sla_mixin
+from . import social_protected_mixin
 from . import res_company
 from . import res_config_settings
 from . import social_incident_topic
@@ -11,6 +12,9 @@ from . import social_executor
 from . import social_executor_substitute
 from . import social_account
 from . import social_incident
+from . import social_incident_workflow
+from . import social_incident_activity
+from . import social_incident_demo
 from . import social_incident_assignment
 from . import social_incident_reply
 from . import social_incident_reply_review

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .social_incident import NETWORKS
+from .constants import NETWORKS
 
 
 class SocialAccount(models.Model):

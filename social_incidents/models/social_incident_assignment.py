@@ -3,7 +3,9 @@ from odoo.exceptions import UserError
 
 from odoo.addons.social_incidents.tools import clock
 
-from .social_incident import TRANSITION_CTX
+from odoo.addons.social_incidents.tools.guard import workflow_action
+
+from .helpers import check_own_new_attachments
 
 ACTIVE_STATES = ("sent", "accepted", "info_given")
 
@@ -13,7 +15,9 @@ class SocialIncidentAssignment(models.Model):
     consolidated reply gathers the information of several (KOR 19, AKH 3.2)."""
 
     _name = "social.incident.assignment"
-    _inherit = ["social.sla.mixin"]
+    _inherit = ["social.sla.mixin", "social.protected.mixin"]
+    # A routing line is history: every field is written by the workflow only.
+    _protected_fields = "__all__"
     _description = "Incident Routing"
     _order = "incident_id, is_lead desc, id"
     _rec_name = "executor_id"
@@ -61,7 +65,12 @@ class SocialIncidentAssignment(models.Model):
     )
     info_given_at = fields.Datetime(readonly=True)
     info_given_by_id = fields.Many2one("res.users", readonly=True)
+    # The line's buttons, from the checks their methods run.
     user_can_act = fields.Boolean(compute="_compute_user_can_act")
+    can_accept = fields.Boolean(compute="_compute_user_can_act")
+    can_give_info = fields.Boolean(compute="_compute_user_can_act")
+    can_set_lead = fields.Boolean(compute="_compute_user_can_act")
+    can_cancel = fields.Boolean(compute="_compute_user_can_act")
 
     _sql_constraints = [
         (
@@ -79,10 +88,11 @@ class SocialIncidentAssignment(models.Model):
     @api.depends_context("uid")
     def _compute_user_can_act(self):
         for assignment in self:
-            assignment.user_can_act = bool(
-                assignment.state in ("sent", "accepted")
-                and assignment.executor_id._user_acts_for()
-            )
+            assignment.user_can_act = assignment._allowed("_check_decline")
+            assignment.can_accept = assignment._allowed("_check_accept")
+            assignment.can_give_info = assignment._allowed("_check_give_info")
+            assignment.can_set_lead = assignment._allowed("_check_set_lead")
+            assignment.can_cancel = assignment._allowed("_check_cancel")
 
     def _check_user_acts(self):
         for assignment in self.sudo():
@@ -104,21 +114,59 @@ class SocialIncidentAssignment(models.Model):
         self.ensure_one()
         self.incident_id.reply_ids.filtered(
             lambda r: r.executor_id == self.executor_id and r.state in states
-        ).with_context(**{TRANSITION_CTX: True}).sudo().write({"state": "cancelled"})
+        )._write_system({"state": "cancelled"})
 
     def _set_lead(self, lead_executor):
         for assignment in self:
             is_lead = assignment.executor_id == lead_executor
             if assignment.is_lead != is_lead:
-                assignment.sudo().is_lead = is_lead
+                assignment._write_system({"is_lead": is_lead})
 
-    def action_accept(self):
-        """The executor takes the incident into work."""
+    def _check_accept(self):
         self._check_user_acts()
         self._check_assignment_state(
             ("sent",), self.env._("The incident has already been taken into work.")
         )
-        self.sudo().write(
+
+    def _check_decline(self):
+        self._check_user_acts()
+        self._check_assignment_state(
+            ("sent", "accepted"), self.env._("This routing can no longer be declined.")
+        )
+
+    def _check_give_info(self):
+        self._check_user_acts()
+        self._check_assignment_state(
+            ("sent", "accepted"),
+            self.env._("The information has already been given or the routing is closed."),
+        )
+        for assignment in self:
+            if assignment.executor_id == assignment.incident_id.lead_executor_id:
+                raise UserError(
+                    self.env._("The lead executor writes the consolidated reply itself.")
+                )
+
+    def _check_set_lead(self):
+        self.incident_id._check_curator()
+        for assignment in self:
+            if not assignment._is_active():
+                raise UserError(self.env._("Only an active routing can lead."))
+            if assignment.is_lead:
+                raise UserError(self.env._("This executor already leads."))
+            if not assignment.incident_id.is_consolidated:
+                raise UserError(self.env._("Only a consolidated reply has a lead executor to change."))
+            if assignment.incident_id.reply_ids.filtered(lambda r: r.state in ("submitted", "approved")):
+                raise UserError(self.env._("A draft is being approved; change the lead after it."))
+
+    def _check_cancel(self):
+        self.incident_id._check_curator()
+        self._check_assignment_state(ACTIVE_STATES, self.env._("This routing is already closed."))
+
+    @workflow_action
+    def action_accept(self):
+        """The executor takes the incident into work."""
+        self._check_accept()
+        self._write_system(
             {"state": "accepted", "date_accepted": clock.now(), "accepted_by_id": self.env.uid}
         )
         for assignment in self:
@@ -126,16 +174,14 @@ class SocialIncidentAssignment(models.Model):
             if incident.state == "assigned":
                 incident._set_state("in_progress")
             incident._post(self.env._("%s took the incident into work."), assignment.executor_id.name)
-        self.incident_id._activity_update()
+        self.incident_id._update_activities_and_deadlines()
         return True
 
+    @workflow_action
     def action_decline(self, reason):
         """Not in our competence (KOR 11): back to the curator with a reason."""
-        self._check_user_acts()
-        self._check_assignment_state(
-            ("sent", "accepted"), self.env._("This routing can no longer be declined.")
-        )
-        if not (reason or "").strip():
+        self._check_decline()
+        if not isinstance(reason, str) or not reason.strip():
             raise UserError(self.env._("Say why the incident is not in your competence."))
         open_replies = self.incident_id.reply_ids.filtered(
             lambda r: r.executor_id in self.executor_id and r.state in ("submitted", "approved")
@@ -144,7 +190,7 @@ class SocialIncidentAssignment(models.Model):
             raise UserError(
                 self.env._("Your draft is with the curator; it cannot be declined now.")
             )
-        self.sudo().write(
+        self._write_system(
             {
                 "state": "declined",
                 "decline_reason": reason,
@@ -163,22 +209,19 @@ class SocialIncidentAssignment(models.Model):
                 assignment.executor_id.name,
                 reason,
             )
-        self.incident_id._activity_update()
+        self.incident_id._update_activities_and_deadlines()
         return True
 
+    @api.private
+    @workflow_action
     def action_give_info(self, text, attachments=None):
-        """Information for the consolidated reply (KOR 19, AKH 3.2.1)."""
-        self._check_user_acts()
-        self._check_assignment_state(
-            ("sent", "accepted"),
-            self.env._("The information has already been given or the routing is closed."),
-        )
-        for assignment in self:
-            if assignment.executor_id == assignment.incident_id.lead_executor_id:
-                raise UserError(
-                    self.env._("The lead executor writes the consolidated reply itself.")
-                )
-        if not (text or "").strip():
+        """Information for the consolidated reply (KOR 19, AKH 3.2.1). Called
+        by the “Give Information” dialog; ``attachments`` must be the caller's
+        own new files."""
+        self._check_give_info()
+        if attachments:
+            check_own_new_attachments(self.env, attachments)
+        if not isinstance(text, str) or not text.strip():
             raise UserError(self.env._("Write the information for the consolidated reply."))
         now = clock.now()
         vals = {
@@ -190,9 +233,10 @@ class SocialIncidentAssignment(models.Model):
         if attachments:
             vals["info_attachment_ids"] = [(6, 0, attachments.ids)]
         for assignment in self:
-            assignment.sudo().write(dict(vals, date_accepted=assignment.date_accepted or now))
+            assignment._write_system(dict(vals, date_accepted=assignment.date_accepted or now))
             incident = assignment.incident_id
             if attachments:
+                # sudo: check_own_new_attachments() above accepted only the caller's own new files.
                 attachments.sudo().write({"res_model": incident._name, "res_id": incident.id})
             if incident.state == "assigned":
                 incident._set_state("in_progress")
@@ -201,33 +245,30 @@ class SocialIncidentAssignment(models.Model):
                 assignment.executor_id.name,
                 text,
             )
-        self.incident_id._activity_update()
+        self.incident_id._update_activities_and_deadlines()
         return True
 
+    @workflow_action
     def action_set_lead(self):
         """The curator names who writes the consolidated reply (KOR 19)."""
         self.ensure_one()
-        self.incident_id._check_curator()
-        if not self._is_active():
-            raise UserError(self.env._("Only an active routing can lead."))
-        if self.incident_id.reply_ids.filtered(lambda r: r.state in ("submitted", "approved")):
-            raise UserError(self.env._("A draft is being approved; change the lead after it."))
+        self._check_set_lead()
         self.incident_id.assignment_ids.filtered(lambda a: a._is_active())._set_lead(
             self.executor_id
         )
         if self.state == "info_given":
-            self.sudo().state = "accepted"
+            self._write_system({"state": "accepted"})
         self.incident_id._post(
             self.env._("%s writes the consolidated reply."), self.executor_id.name
         )
-        self.incident_id._activity_update()
+        self.incident_id._update_activities_and_deadlines()
         return True
 
+    @workflow_action
     def action_cancel(self):
         """The curator withdraws the routing."""
-        self.incident_id._check_curator()
-        self._check_assignment_state(ACTIVE_STATES, self.env._("This routing is already closed."))
-        self.sudo().write({"state": "cancelled", "is_lead": False})
+        self._check_cancel()
+        self._write_system({"state": "cancelled", "is_lead": False})
         for assignment in self:
             incident = assignment.incident_id
             assignment._cancel_replies(("draft", "returned", "submitted"))
@@ -238,14 +279,16 @@ class SocialIncidentAssignment(models.Model):
             ):
                 incident._set_state("new")
             incident._post(self.env._("Routing to %s withdrawn."), assignment.executor_id.name)
-        self.incident_id._activity_update()
+        self.incident_id._update_activities_and_deadlines()
         return True
 
     def action_open_decline_wizard(self):
         self.ensure_one()
+        self._check_decline()
         return self.incident_id._open_wizard("decline", assignment_id=self.id)
 
     def action_open_info_wizard(self):
         self.ensure_one()
+        self._check_give_info()
         return self.incident_id._open_wizard("info", assignment_id=self.id)
 

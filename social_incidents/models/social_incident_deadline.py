@@ -2,12 +2,12 @@ import io
 from collections import defaultdict
 
 from markupsafe import Markup
-from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 from odoo.tools.misc import format_datetime
 
 from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents.tools.guard import system_method
 from odoo.addons.social_incidents.tools.worktime import (
     WORKING_UNITS,
     CalendarMissing,
@@ -15,7 +15,7 @@ from odoo.addons.social_incidents.tools.worktime import (
     to_ts,
 )
 
-from .social_incident import OPEN_STATES, WORK_STATES
+from .constants import OPEN_STATES, WORK_STATES
 from .social_sla_mixin import deadline_status
 from .social_sla_policy_line import SLA_STEPS
 
@@ -41,8 +41,11 @@ class SocialIncidentDeadline(models.Model):
     query; the incident card and the disciplinary report read its history."""
 
     _name = "social.incident.deadline"
+    _inherit = ["social.protected.mixin"]
     _description = "Step Deadline"
     _order = "started_at, id"
+    # A step's times and state are history: written by the engine only.
+    _protected_fields = "__all__"
     _rec_name = "step"
 
     incident_id = fields.Many2one("social.incident", required=True, ondelete="cascade", index=True)
@@ -262,6 +265,7 @@ class SocialIncidentDeadline(models.Model):
     # Keeping the rows in step with the incidents
     # ------------------------------------------------------------------
     @api.model
+    @system_method
     def _sync(self, incidents, force=False, reason=None):
         """Open the steps the incidents need now, close the others, and place
         the deadlines of what is new or changed (all of them with ``force``)."""
@@ -363,6 +367,7 @@ class SocialIncidentDeadline(models.Model):
     # ------------------------------------------------------------------
     # Placing deadlines, in one batch
     # ------------------------------------------------------------------
+    @system_method
     def _recompute(self, reason=None):
         """Place the deadlines of these open rows with the working-time engine
         and write them in bulk; with ``reason``, tell each incident whose
@@ -500,6 +505,7 @@ class SocialIncidentDeadline(models.Model):
     # Watchdog
     # ------------------------------------------------------------------
     @api.model
+    @system_method
     def _cron_watchdog(self, batch_size=500):
         """Record each step that has just passed its deadline unfinished, once,
         and tell whoever must know. One indexed query a batch; progress is

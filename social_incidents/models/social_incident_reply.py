@@ -3,15 +3,16 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents.tools import clock, guard
+from odoo.addons.social_incidents.tools.guard import workflow_action
 
-from .social_incident import (
+from .constants import (
     CURATOR_GROUP,
     REPLY_KINDS,
     REPLY_STATES,
-    TRANSITION_CTX,
     WORK_STATES,
 )
+from .helpers import check_own_new_attachments
 
 OPEN_REPLY_STATES = ("draft", "submitted", "returned", "approved", "publish_failed")
 # Fields the author edits while the draft is theirs.
@@ -24,9 +25,28 @@ class SocialIncidentReply(models.Model):
 
     _name = "social.incident.reply"
     _description = "Reply"
-    _inherit = ["mail.thread", "social.sla.mixin"]
+    _inherit = ["mail.thread", "social.sla.mixin", "social.protected.mixin"]
     _order = "id desc"
     _mail_post_access = "read"
+    # The text and the files are the writer's; the rest is the approval cycle's.
+    _protected_fields = (
+        "incident_id",
+        "executor_id",
+        "state",
+        "author_id",
+        "submitted_at",
+        "reviewer_id",
+        "reviewed_at",
+        "rework_count",
+        "review_ids",
+        "publisher_id",
+        "published_at",
+        "published_url",
+        "external_id",
+        "publish_error",
+        "deadline_ids",
+    )
+    _protected_fields_creatable = ("incident_id",)
 
     incident_id = fields.Many2one(
         "social.incident", required=True, ondelete="cascade", index=True, readonly=True
@@ -101,15 +121,13 @@ class SocialIncidentReply(models.Model):
     @api.depends_context("uid")
     @api.depends("state", "author_id", "executor_id")
     def _compute_user_rights(self):
-        is_curator = self.env.user.has_group(CURATOR_GROUP)
+        """The buttons: each is shown when the check its method runs passes."""
         for reply in self:
-            writer = reply._user_is_writer()
-            reply.can_edit = writer and reply.state in ("draft", "returned")
+            # A new draft is the writer's own (its creation runs _check_can_draft).
+            reply.can_edit = reply._allowed("_check_edit") if reply.id else True
             reply.can_submit = reply.can_edit
-            reply.can_review = (
-                is_curator and reply.state == "submitted" and reply.author_id != self.env.user
-            )
-            reply.can_publish = reply.state in ("approved", "publish_failed") and reply._user_is_publisher()
+            reply.can_review = reply._allowed("_check_reviewable")
+            reply.can_publish = reply._allowed("_check_publishable")
 
     def _user_is_writer(self):
         self.ensure_one()
@@ -167,41 +185,59 @@ class SocialIncidentReply(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self = self._without_protected_defaults()
+        self._check_protected_create(vals_list)
         for vals in vals_list:
             vals.setdefault("incident_id", self.env.context.get("default_incident_id"))
             incident = self.env["social.incident"].browse(vals["incident_id"])
             executor = self._check_can_draft(incident, vals.get("kind") or "final")
             vals["executor_id"] = executor.id
             vals["author_id"] = self.env.uid
-            vals.pop("state", None)
-        replies = super().create(vals_list)
-        for reply in replies:
-            assignment = reply.incident_id.assignment_ids.filtered(
-                lambda a, r=reply: a.executor_id == r.executor_id and a.state == "sent"
-            )
-            if assignment:
-                assignment.action_accept()
-        replies.incident_id._activity_update()
+            if vals.get("attachment_ids"):
+                check_own_new_attachments(self.env, self._attachments_in_commands(vals["attachment_ids"]))
+        # The writer, the executor and the draft state are the server's.
+        with guard.system_write():
+            replies = super().create(vals_list)
+            for reply in replies:
+                assignment = reply.incident_id.assignment_ids.filtered(
+                    lambda a, r=reply: a.executor_id == r.executor_id and a.state == "sent"
+                )
+                if assignment:
+                    assignment.action_accept()
+            replies.incident_id._update_activities_and_deadlines()
         return replies
 
     def write(self, vals):
-        if not self.env.context.get(TRANSITION_CTX) and not self.env.su:
-            protected = set(vals) - CONTENT_FIELDS - {"message_main_attachment_id"}
-            if protected & {"state", "incident_id", "executor_id", "author_id", "reviewer_id",
-                            "rework_count", "published_at", "published_url", "external_id"}:
-                raise UserError(self.env._("A reply changes state only through its buttons."))
-            if CONTENT_FIELDS & set(vals):
+        if CONTENT_FIELDS & set(vals) and not guard.permitted():
+            for reply in self:
+                if reply.state not in ("draft", "returned"):
+                    raise UserError(self.env._("Only a draft or a returned reply can be edited."))
+                if not reply._user_is_writer():
+                    raise UserError(self.env._("Only the author's executor edits this draft."))
+            if vals.get("attachment_ids"):
                 for reply in self:
-                    if reply.state not in ("draft", "returned"):
-                        raise UserError(
-                            self.env._("Only a draft or a returned reply can be edited.")
-                        )
-                    if not reply._user_is_writer():
-                        raise UserError(self.env._("Only the author's executor edits this draft."))
+                    check_own_new_attachments(
+                        self.env, self._attachments_in_commands(vals["attachment_ids"]) - reply.attachment_ids, reply
+                    )
         return super().write(vals)
 
+    @api.model
+    def _attachments_in_commands(self, commands):
+        """The attachments that x2many ``commands`` link."""
+        ids = set()
+        for command in commands:
+            if isinstance(command, int):
+                ids.add(command)
+            elif command[0] == 4:
+                ids.add(command[1])
+            elif command[0] == 6:
+                ids.update(command[2])
+            elif command[0] == 0:
+                raise UserError(self.env._("Upload the files first, then attach them."))
+        return self.env["ir.attachment"].browse(sorted(ids))
+
     def _transition(self, vals):
-        self.with_context(**{TRANSITION_CTX: True}).sudo().write(vals)
+        self._write_system(vals)
 
     def _post_both(self, body, *args):
         """Post on the reply and its incident."""
@@ -213,16 +249,21 @@ class SocialIncidentReply(models.Model):
     # ------------------------------------------------------------------
     # Approval cycle: submit → approve | return → submit … → publish
     # ------------------------------------------------------------------
-    def action_submit(self):
+    def _check_edit(self):
         for reply in self:
             if reply.state not in ("draft", "returned"):
                 raise UserError(self.env._("Only a draft or a returned reply can be submitted."))
             if not reply._user_is_writer():
                 raise UserError(self.env._("Only the author's executor submits this draft."))
-            if not (reply.body or "").strip():
-                raise UserError(self.env._("Write the text of the reply before submitting it."))
             if reply.incident_id.state not in WORK_STATES:
                 raise UserError(self.env._("The incident is not being worked on any more."))
+
+    @workflow_action
+    def action_submit(self):
+        self._check_edit()
+        for reply in self:
+            if not (reply.body or "").strip():
+                raise UserError(self.env._("Write the text of the reply before submitting it."))
         self._transition({"state": "submitted", "submitted_at": clock.now()})
         for reply in self:
             reply.incident_id._on_reply_submitted()
@@ -230,9 +271,10 @@ class SocialIncidentReply(models.Model):
                 self.env._("%(kind)s submitted for approval:", kind=reply._kind_label()) + "<br/>%s",
                 reply.body,
             )
-        self.incident_id._activity_update()
+        self.incident_id._update_activities_and_deadlines()
         return True
 
+    @workflow_action
     def action_approve(self):
         self._check_reviewable()
         now = clock.now()
@@ -243,11 +285,14 @@ class SocialIncidentReply(models.Model):
         for reply in self:
             reply.incident_id._on_reply_approved(reply)
             reply._post_both(self.env._("%s approved."), reply._kind_label())
-        self.incident_id._activity_update()
+        self.incident_id._update_activities_and_deadlines()
         return True
 
+    @api.private
+    @workflow_action
     def action_return(self, reason, comment=None):
-        """Back to the executor for rework with the reason (KOR 14, 15)."""
+        """Back to the executor for rework with the reason (KOR 14, 15).
+        Called by the “Return for Rework” dialog."""
         self._check_reviewable(returning=True)
         if not reason:
             raise UserError(self.env._("Choose the reason for returning the draft."))
@@ -281,8 +326,11 @@ class SocialIncidentReply(models.Model):
                 body += "<br/>%s"
                 args.append(comment)
             reply._post_both(body, *args)
-        self.incident_id._activity_update()
+        self.incident_id._update_activities_and_deadlines()
         return True
+
+    def _check_return(self):
+        self._check_reviewable(returning=True)
 
     def _check_reviewable(self, returning=False):
         if not self.env.user.has_group(CURATOR_GROUP):
@@ -313,17 +361,28 @@ class SocialIncidentReply(models.Model):
                     self.env._("Approved replies of this administration are published by the curator.")
                 )
 
+    @api.private
+    @workflow_action
     def action_mark_published(self, url, published_at=None, external_id=None):
-        """Record that the reply is posted in the network (KOR 16, LYA 6)."""
+        """Record that the reply is posted in the network (KOR 16, LYA 6).
+        Called by the “Mark as Published” dialog: the person says when it was
+        posted, which can be neither before the approval nor in the future."""
         self._check_publishable()
-        if not (url or "").strip():
+        if not isinstance(url, str) or not url.strip():
             raise UserError(self.env._("Give the link to the published reply."))
+        now = clock.now()
+        published_at = published_at or now
+        for reply in self:
+            if published_at > now or (reply.reviewed_at and published_at < reply.reviewed_at):
+                raise UserError(
+                    self.env._("The reply was published after its approval and not later than now.")
+                )
         for reply in self:
             reply._transition(
                 {
                     "state": "published",
                     "publisher_id": self.env.uid,
-                    "published_at": published_at or clock.now(),
+                    "published_at": published_at,
                     "published_url": url.strip(),
                     "external_id": external_id,
                     "publish_error": False,
@@ -336,7 +395,7 @@ class SocialIncidentReply(models.Model):
                 url.strip(),
                 url.strip(),
             )
-        self.incident_id._activity_update()
+        self.incident_id._update_activities_and_deadlines()
         return True
 
     def _kind_label(self):
@@ -345,6 +404,7 @@ class SocialIncidentReply(models.Model):
 
     def action_open_return_wizard(self):
         self.ensure_one()
+        self._check_return()
         return self.incident_id._open_wizard("return", reply_id=self.id)
 
     def action_open_incident(self):

@@ -9,7 +9,10 @@ class SocialIncidentReplyReview(models.Model):
 
     _name = "social.incident.reply.review"
     _description = "Draft Review"
+    _inherit = ["social.protected.mixin"]
     _order = "reviewed_at desc, id desc"
+    # A decision is history: written once by the approval cycle, never edited.
+    _protected_fields = "__all__"
 
     reply_id = fields.Many2one(
         "social.incident.reply", required=True, ondelete="cascade", index=True

@@ -6,7 +6,8 @@ from odoo.exceptions import UserError
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents.tools.production_calendar import production_calendar
 
-from .social_incident import ADMIN_GROUP, schedule_for_administrators
+from .constants import ADMIN_GROUP
+from .helpers import schedule_for_administrators
 
 
 class SocialProductionYear(models.Model):

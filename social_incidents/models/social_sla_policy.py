@@ -1,11 +1,11 @@
 import threading
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from odoo.addons.social_incidents.tools.worktime import WorkTime
 
-from .social_incident import OPEN_STATES
+from .constants import ADMIN_GROUP, OPEN_STATES
 
 # Working-time tables are built once per calendar and kept until the calendar,
 # its time off or the production calendar changes (see _get_worktime).
@@ -88,6 +88,8 @@ class SocialSlaPolicy(models.Model):
 
     def action_recompute_deadlines(self):
         """Recompute the open deadlines that follow these policies."""
+        if not (self.env.su or self.env.user.has_group(ADMIN_GROUP)):
+            raise AccessError(self.env._("Only an administrator of the incidents changes deadline policies."))
         rows = self.env["social.incident.deadline"].sudo().search(
             [("state", "=", "open"), ("policy_id", "in", self.ids)]
         )

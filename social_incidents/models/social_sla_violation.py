@@ -7,9 +7,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents.tools.guard import system_method, workflow_action
 from odoo.addons.social_incidents.tools.worktime import WORKING_UNITS
 
-from .social_incident import CURATOR_GROUP
+from .constants import CURATOR_GROUP
 from .social_incident_deadline import format_duration
 from .social_sla_policy_line import SLA_STEPS
 
@@ -22,8 +23,10 @@ class SocialSlaViolation(models.Model):
 
     _name = "social.sla.violation"
     _description = "Missed Deadline"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "social.protected.mixin"]
     _order = "deadline desc, id desc"
+    # What the head judges people by: written by the watchdog and the excuse only.
+    _protected_fields = "__all__"
     _mail_post_access = "read"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -82,6 +85,7 @@ class SocialSlaViolation(models.Model):
     # Recording
     # ------------------------------------------------------------------
     @api.model
+    @system_method
     def _record(self, rows):
         """Record a violation for each deadline row (open and overdue, or done
         late) that has none, and notify."""
@@ -129,6 +133,7 @@ class SocialSlaViolation(models.Model):
             for row, moment in pairs
         }
 
+    @system_method
     def _set_done(self, when):
         """The step of these violations finished at ``when``: its delay is final."""
         violations = self.sudo()
@@ -137,6 +142,7 @@ class SocialSlaViolation(models.Model):
             violation.write({"done_at": when, "delay_minutes": delays[violation.deadline_id.id]})
 
     @api.model
+    @system_method
     def _refresh_open_delays(self):
         """Bring the delay of the steps still unfinished up to now."""
         open_violations = self.sudo().search([("done_at", "=", False)])
@@ -251,16 +257,17 @@ class SocialSlaViolation(models.Model):
     # ------------------------------------------------------------------
     # Excusing
     # ------------------------------------------------------------------
+    @workflow_action
     def action_excuse(self, comment):
         """The head or a curator accepts the reason of the delay."""
         user = self.env.user
         if not (user.has_group(CURATOR_GROUP) or user.has_group(HEAD_GROUP)):
             raise UserError(self.env._("Only the head or a curator can excuse a missed deadline."))
-        if not (comment or "").strip():
+        if not isinstance(comment, str) or not comment.strip():
             raise UserError(self.env._("Say why the delay is excused."))
         if self.filtered("excused"):
             raise UserError(self.env._("This missed deadline is already excused."))
-        self.sudo().write(
+        self._write_system(
             {
                 "excused": True,
                 "excuse_comment": comment,

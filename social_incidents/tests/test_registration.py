@@ -73,7 +73,7 @@ class TestRegistration(SocialIncidentsCase):
 
     def test_state_cannot_be_written_directly(self):
         incident = self.register()
-        with self.assertRaisesRegex(UserError, "only through its buttons"):
+        with self.assertRaisesRegex(UserError, "only through the workflow"):
             incident.with_user(self.curator).write({"state": "closed"})
 
     def test_html_in_message_is_escaped_in_chatter(self):

@@ -108,7 +108,7 @@ class TestReplyApproval(SocialIncidentsCase):
             reply.with_user(self.housing_user).action_submit()
         with self.assertRaisesRegex(UserError, "Only a draft or a returned reply can be edited"):
             reply.with_user(self.housing_user).write({"body": "подмена"})
-        with self.assertRaisesRegex(UserError, "only through its buttons"):
+        with self.assertRaisesRegex(UserError, "only through the workflow"):
             reply.with_user(self.housing_user).write({"state": "approved"})
         with self.assertRaisesRegex(UserError, "Only an answered incident"):
             incident.with_user(self.curator).action_close()

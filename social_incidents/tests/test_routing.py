@@ -61,7 +61,7 @@ class TestRouting(SocialIncidentsCase):
         with self.assertRaisesRegex(UserError, "lead executor"):
             self.draft(incident, user=self.roads_user)
         roads = incident.assignment_ids.filtered(lambda a: a.executor_id == self.roads)
-        attachment = self.env["ir.attachment"].create({"name": "фото.jpg", "raw": b"jpg"})
+        attachment = self.env["ir.attachment"].with_user(self.roads_user).create({"name": "фото.jpg", "raw": b"jpg"})
         roads.with_user(self.roads_user).action_give_info("Асфальт будет в мае", attachment)
         self.assertEqual(roads.state, "info_given")
         self.assertEqual(roads.info_attachment_ids, attachment)

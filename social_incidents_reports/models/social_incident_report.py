@@ -1,7 +1,7 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from odoo.addons.social_incidents.models.social_incident import NETWORKS, STATES
+from odoo.addons.social_incidents.models.constants import NETWORKS, STATES
 
 TIMELINESS = [
     ("on_time", "Answered on Time"),

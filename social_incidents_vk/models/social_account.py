@@ -4,9 +4,10 @@ import re
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.social_incidents.models.social_incident import ADMIN_GROUP, schedule_for_administrators
+from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
+from odoo.addons.social_incidents.models.helpers import schedule_for_administrators
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents_vk.clients.ok import OkAuthError, OkClient, OkError
 from odoo.addons.social_incidents_vk.clients.vk import (
@@ -39,7 +40,9 @@ class SocialAccount(models.Model):
     the webhook address and the connector's health."""
 
     _name = "social.account"
-    _inherit = ["social.account", "mail.activity.mixin"]
+    _inherit = ["social.account", "mail.activity.mixin", "social.protected.mixin"]
+    # The connector's health is what happened, written by the connector only.
+    _protected_fields = ("last_success_at", "last_poll_at", "last_error", "last_error_at")
 
     connector_enabled = fields.Boolean(
         string="Connected",
@@ -228,7 +231,7 @@ class SocialAccount(models.Model):
     # Health
     # ------------------------------------------------------------------
     def _connector_success(self):
-        self.sudo().write({"last_success_at": clock.now()})
+        self._write_system({"last_success_at": clock.now()})
 
     def _connector_error(self, operation, error, alert=False):
         """Record a failed call (never with a secret) and, for failures an
@@ -236,7 +239,7 @@ class SocialAccount(models.Model):
         message = error_message(self.env, error)
         now = clock.now()
         for account in self.sudo():
-            account.write({"last_error": message, "last_error_at": now})
+            account._write_system({"last_error": message, "last_error_at": now})
             self.env["social.connector.log"].sudo().create(
                 {"account_id": account.id, "operation": operation, "message": message}
             )
@@ -252,9 +255,14 @@ class SocialAccount(models.Model):
             note=lambda account: Markup("<p>%s</p>") % message,
         )
 
+    def _check_connector_admin(self):
+        if not (self.env.su or self.env.user.has_group(ADMIN_GROUP)):
+            raise AccessError(self.env._("Only an administrator of the incidents manages the connector."))
+
     def action_test_connection(self):
         """Call the API with each token set and say what works."""
         self.ensure_one()
+        self._check_connector_admin()
         results = []
         if self.network == "vk":
             for token_type, call in (
@@ -319,7 +327,7 @@ class SocialAccount(models.Model):
             self._connector_error("poll", error, alert=_is_auth(error))
             return self.env["social.incident"], error_message(self.env, error)
         now = clock.now()
-        self.sudo().write({"last_poll_at": now, "last_success_at": now})
+        self._write_system({"last_poll_at": now, "last_success_at": now})
         return created, None
 
     def _poll_vk(self):
@@ -349,6 +357,7 @@ class SocialAccount(models.Model):
     def action_poll_now(self):
         """Poll the page now (Connector tab) and say what came in."""
         self.ensure_one()
+        self._check_connector_admin()
         if not self.sudo().connector_enabled:
             raise UserError(self.env._("Connect the page first."))
         created, error = self.sudo()._poll_once()

@@ -3,9 +3,10 @@ import logging
 import time
 from datetime import UTC, datetime, timedelta
 
-
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
+from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents_vk.clients.ok import parse_ok_date
 from odoo.addons.social_incidents_vk.clients.vk import VkError
@@ -239,7 +240,7 @@ class SocialInboundEvent(models.Model):
             old = incident.text
             new = obj.get("text") or EMPTY_TEXT
             if old != new:
-                incident.with_context(social_incidents_transition=True).write({"text": new})
+                incident.sudo().write({"text": new})
                 incident._post(
                     self.env._("The author edited the comment. Before:") + "<br/>%s", old
                 )
@@ -263,6 +264,8 @@ class SocialInboundEvent(models.Model):
 
     def action_retry(self):
         """Process these failed (or ignored) events again now."""
+        if not self.env.user.has_group(ADMIN_GROUP):
+            raise AccessError(self.env._("Only an administrator of the incidents retries events."))
         self.filtered(lambda e: e.state in ("error", "pending"))._process()
         return True
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents.tools.guard import system_method, workflow_action
 from odoo.addons.social_incidents_vk.clients.vk import (
     VkAccessError,
     VkAuthError,
@@ -30,6 +31,10 @@ class SocialIncidentReply(models.Model):
         compute="_compute_publish_channel",
     )
 
+    @api.model
+    def _get_protected_fields(self):
+        return super()._get_protected_fields() | {"publish_attempts", "publish_next_at"}
+
     @api.depends("incident_id.network", "incident_id.account_id")
     def _compute_publish_channel(self):
         for reply in self:
@@ -47,13 +52,14 @@ class SocialIncidentReply(models.Model):
             and incident.external_id.startswith("wall")
         )
 
+    @workflow_action
     def action_open_publish_wizard(self):
         """A reply to a VK comment of a connected community is posted by the
         community itself; anything else is posted by hand (LYA 11) with the
         ready-to-copy text and the link, then marked published."""
         self.ensure_one()
+        self._check_publishable()
         if self._vk_publishable():
-            self._check_publishable()
             ok = self._publish_vk()
             return {
                 "type": "ir.actions.client",
@@ -94,9 +100,7 @@ class SocialIncidentReply(models.Model):
         account._connector_success()
         new_id = result["comment_id"]
         url = f"https://vk.com/wall{owner_id}_{post_id}?reply={new_id}&thread={comment_id}"
-        self.with_context(social_incidents_transition=True).sudo().write(
-            {"publish_attempts": self.publish_attempts + 1, "publish_next_at": False}
-        )
+        self._write_system({"publish_attempts": self.publish_attempts + 1, "publish_next_at": False})
         self.action_mark_published(url, clock.now(), str(new_id))
         if self.attachment_ids:
             # photo and video uploads to VK are not part of the connector yet
@@ -124,10 +128,11 @@ class SocialIncidentReply(models.Model):
         account = self.incident_id.account_id
         account._connector_error("publish", error, alert=isinstance(error, VkAuthError))
         self._post_both(self.env._("Publication failed:") + " %s", message)
-        self.incident_id._activity_update()
+        self.incident_id._update_activities_and_deadlines()
         _logger.info("Reply %s: publication failed (attempt %s): %s", self.id, attempts, message)
 
     @api.model
+    @system_method
     def _cron_retry_publish(self, limit=50):
         """Retry the VK publications that failed for a passing reason, with
         a growing delay (2, 4, 8 … minutes)."""

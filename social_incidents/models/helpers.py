@@ -1,0 +1,61 @@
+"""Helpers shared by the models of the addon and the addons built on it."""
+
+from odoo.exceptions import UserError
+
+from .constants import ADMIN_GROUP
+
+# Models whose dialogs upload files before the record they end on exists.
+UPLOAD_MODELS = ("social.incident.step.wizard", "social.incident.reply", "social.incident.assignment")
+
+
+def schedule_for_administrators(records, act_type_xmlid, summary, note):
+    """Give every active administrator of the incidents an activity of type
+    ``act_type_xmlid`` on each record, unless they already have one;
+    ``summary(record)`` and ``note(record)`` say what to do."""
+    env = records.env
+    activity_type = env.ref(act_type_xmlid)
+    admins = env.ref(ADMIN_GROUP).sudo().users.filtered(lambda u: u.active and not u.share)
+    for record in records:
+        have = record.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
+        for admin in admins - have:
+            record.activity_schedule(
+                act_type_xmlid=act_type_xmlid, user_id=admin.id, summary=summary(record), note=note(record)
+            )
+
+
+
+def act_window(res_model, res_id=None, name=None, target="current", context=None, domain=None, views=None):
+    """The client action that opens ``res_model``: one record's form when
+    ``res_id`` is given (``False``: a new record), else the list (and form) of
+    ``domain``."""
+    action = {
+        "type": "ir.actions.act_window",
+        "res_model": res_model,
+        "target": target,
+        "context": context or {},
+    }
+    if res_id is not None:
+        action.update(res_id=res_id, view_mode="form", views=views or [(False, "form")])
+    else:
+        action.update(view_mode="list,form", views=views or [(False, "list"), (False, "form")], domain=domain or [])
+    if name:
+        action["name"] = name
+    return action
+
+
+def check_own_new_attachments(env, attachments, record=None):
+    """Refuse files that are not the caller's own new uploads: an attachment
+    given to a dialog or a draft must have been uploaded by the caller and be
+    linked to no record yet (or to ``record`` itself)."""
+    for attachment in attachments.sudo():
+        linked_elsewhere = attachment.res_id and not (
+            record and attachment.res_model == record._name and attachment.res_id == record.id
+        )
+        if (
+            attachment.create_uid.id != env.uid
+            or linked_elsewhere
+            or (attachment.res_model and attachment.res_model not in UPLOAD_MODELS)
+        ):
+            raise UserError(
+                env._("Only files you have just uploaded can be attached: %s.", attachment.name)
+            )

@@ -1,0 +1,109 @@
+from datetime import timedelta
+
+from odoo import api, models
+
+from odoo.addons.social_incidents.tools import clock
+
+# Minutes between two steps of a demo incident's history.
+DEMO_STEP_MINUTES = 20
+
+
+class SocialIncidentDemo(models.AbstractModel):
+    """Demo data only: walks demo incidents through the real transitions, as
+    the demo users, so that the demo database holds real histories."""
+
+    _name = "social.incident.demo"
+    _description = "Demo Histories of Incidents"
+
+    @api.model
+    def _advance(self, incident_ids, steps):
+        """Play ``steps`` on the incidents ``incident_ids`` with the demo users, so that the
+        demo database holds real histories, reviews and activities.
+
+        Each step is a tuple: ``("route", [executor xmlids], lead xmlid or None)``,
+        ``("accept",)``, ``("decline", reason)``, ``("info", executor xmlid, text)``,
+        ``("draft", kind, text)``, ``("submit",)``, ``("approve",)``,
+        ``("return", reason xmlid, comment)``, ``("publish", url)``, ``("close",)``,
+        ``("answer", text)``, ``("control", comment)``, ``("control_report", text)``,
+        ``("lift",)``, ``("no_reply", reason xmlid, comment)``, ``("merge", incident xmlid)``,
+        ``("wait", minutes)``.
+        Curator steps run as the incident's curator, executor steps as the first
+        acting member of the lead executor (or of the named one). The steps are
+        stamped in the incident's past: the first 5 minutes after registration,
+        each next one ``DEMO_STEP_MINUTES`` later (plus any ``wait``), never
+        later than now; so the demo deadlines are met or missed as they would be.
+        """
+        real_now = clock.now()
+        for incident in self.env["social.incident"].browse(incident_ids):
+            moment = min((incident.registered_at or incident.detected_at) + timedelta(minutes=5), real_now)
+            curator = incident.curator_id or incident._get_curators()[:1]
+
+            def as_curator(record, curator=curator):
+                return record.with_user(curator)
+
+            def as_executor(record, executor=None, incident=incident):
+                executor = executor or incident.lead_executor_id or incident.executor_ids[:1]
+                return record.with_user(executor._get_responsible_users()[:1])
+
+            for step in steps:
+                name, args = step[0], step[1:]
+                incident.invalidate_recordset()
+                if name == "wait":
+                    moment = min(moment + timedelta(minutes=args[0]), real_now)
+                    continue
+                with clock.frozen_at(moment):
+                    self._step(incident, name, args, as_curator, as_executor)
+                moment = min(moment + timedelta(minutes=DEMO_STEP_MINUTES), real_now)
+        return True
+
+    @api.model
+    def _step(self, incident, name, args, as_curator, as_executor):
+        ref = self.env.ref
+        if name == "route":
+            executors = self.env["social.executor"].concat(*(ref(x) for x in args[0]))
+            lead = ref(args[1]) if len(args) > 1 and args[1] else None
+            as_curator(incident).action_route(executors, lead=lead)
+        elif name == "accept":
+            for assignment in incident.assignment_ids.filtered(lambda a: a.state == "sent"):
+                as_executor(assignment, assignment.executor_id).action_accept()
+        elif name == "decline":
+            assignment = incident.assignment_ids.filtered(lambda a: a._is_active())[:1]
+            as_executor(assignment, assignment.executor_id).action_decline(args[0])
+        elif name == "info":
+            executor = ref(args[0])
+            assignment = incident.assignment_ids.filtered(
+                lambda a, e=executor: a.executor_id == e and a._is_active()
+            )
+            as_executor(assignment, executor).action_give_info(args[1])
+        elif name == "draft":
+            as_executor(self.env["social.incident.reply"]).create(
+                {"incident_id": incident.id, "kind": args[0], "body": args[1]}
+            )
+        elif name == "submit":
+            as_executor(incident.current_reply_id).action_submit()
+        elif name == "approve":
+            as_curator(incident.current_reply_id).action_approve()
+        elif name == "return":
+            as_curator(incident.current_reply_id).action_return(ref(args[0]), args[1])
+        elif name == "publish":
+            reply = incident.current_reply_id
+            publisher = incident._get_publishers(reply)[:1]
+            reply.with_user(publisher).action_mark_published(args[0])
+        elif name == "close":
+            as_curator(incident).action_close()
+        elif name == "answer":
+            as_curator(incident).action_record_clarification(args[0])
+        elif name == "control":
+            as_curator(incident).action_set_control(args[0])
+        elif name == "control_report":
+            as_executor(incident).action_report_control(args[0])
+        elif name == "lift":
+            as_curator(incident).action_lift_control()
+        elif name == "no_reply":
+            as_curator(incident).action_no_reply(ref(args[0]), args[1])
+        elif name == "merge":
+            as_curator(incident).action_merge(ref(args[0]))
+        else:
+            raise ValueError(f"Unknown demo step {name!r}")
+        return True
+

@@ -1,0 +1,105 @@
+import random
+from datetime import datetime, time, timedelta
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, models
+
+from odoo.addons.social_incidents.tools import clock
+
+
+class SocialIncidentDemo(models.AbstractModel):
+    """Demo data of the reports: two months of history, one excused delay."""
+
+    _inherit = "social.incident.demo"
+
+    # ------------------------------------------------------------------
+    # Demo: two months of history, so the analysis has something to show
+    # ------------------------------------------------------------------
+    @api.model
+    def _reports_history(self, messages, per_month=(18, 26)):
+        """Register and walk through the real transitions ``sum(per_month)``
+        incidents detected in the two months before this one, built from
+        ``messages`` = [(topic, location, executor, author, network, text,
+        reply)] (xml ids of social_incidents). Scenarios cycle: answered in
+        time, returned once, answered late, intermediate then final, high
+        importance, repeated, no reply."""
+        ref = self.env.ref
+        tz = pytz.timezone("Europe/Moscow")
+        today = datetime.now(tz).date()
+        first_this_month = today.replace(day=1)
+        scenarios = ["quick", "returned", "quick", "late", "intermediate", "quick", "high", "returned",
+                     "repeat", "quick", "no_reply", "late"]
+        rng = random.Random(2026)
+        index = 0
+        created = self.env["social.incident"].browse()
+        for months_back, count in zip((2, 1), per_month, strict=True):
+            start = first_this_month - relativedelta(months=months_back)
+            days = [start + timedelta(days=d) for d in range((start + relativedelta(months=1) - start).days)]
+            workdays = [d for d in days if d.weekday() < 5]
+            for n in range(count):
+                topic, location, executor, author, network, text, reply = messages[index % len(messages)]
+                scenario = scenarios[(index * 7) % len(scenarios)]
+                index += 1
+                day = workdays[(n * len(workdays)) // count]
+                local = datetime.combine(day, time(9)) + timedelta(minutes=rng.randrange(0, 6 * 60, 5))
+                detected = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+                author_record = ref(f"social_incidents.{author}")
+                vals = {
+                    "network": author_record.network or network,
+                    "source": "monitoring",
+                    "url": f"https://example.org/demo/{index}",
+                    "external_id": f"demo-history-{index}",
+                    "author_id": author_record.id,
+                    "text": text,
+                    "published_at": detected - timedelta(minutes=rng.randrange(10, 90)),
+                    "detected_at": detected,
+                    "registered_at": detected + timedelta(minutes=rng.randrange(2, 12)),
+                    "topic_ids": [(6, 0, [ref(f"social_incidents.{topic}").id])],
+                    "location_id": ref(f"social_incidents.{location}").id,
+                    "importance": "high" if scenario == "high" else "normal",
+                    "curator_id": ref("social_incidents.user_demo_curator").id,
+                }
+                if scenario == "repeat" and created:
+                    vals["repeat_of_id"] = created[-1].id
+                with clock.frozen_at(vals["registered_at"]):
+                    incident = self.env["social.incident"].with_user(ref("social_incidents.user_demo_curator")).create(vals).sudo()
+                created |= incident
+                route = ("route", [f"social_incidents.{executor}"], None)
+                final = [("draft", "final", reply), ("submit",), ("approve",),
+                         ("publish", f"https://example.org/demo/{index}?reply=1"), ("close",)]
+                steps = {
+                    "quick": [route, ("accept",)] + final,
+                    "high": [route, ("accept",)] + final,
+                    "repeat": [route, ("accept",)] + final,
+                    "returned": [route, ("accept",), ("draft", "final", reply), ("submit",),
+                                 ("return", "social_incidents.return_reason_spelling",
+                                  "Проверьте запятые и уберите канцелярит."),
+                                 ("submit",), ("approve",),
+                                 ("publish", f"https://example.org/demo/{index}?reply=1"), ("close",)],
+                    "late": [route, ("accept",), ("wait", 2 * 24 * 60)] + final,
+                    "intermediate": [route, ("accept",),
+                                     ("draft", "intermediate",
+                                      "Здравствуйте! Вопрос передан специалистам, ответим по итогам проверки."),
+                                     ("submit",), ("approve",),
+                                     ("publish", f"https://example.org/demo/{index}?reply=0"),
+                                     ("wait", 3 * 24 * 60)] + final,
+                    "no_reply": [("no_reply", "social_incidents.no_reply_reason_obscene",
+                                  "Нецензурная брань.")],
+                }[scenario]
+                self._advance(incident.ids, steps)
+        return created
+
+    @api.model
+    def _excuse_one(self, comment):
+        """Demo: the head excuses the first missed deadline of last month's
+        history, so the disciplinary report shows an excused delay."""
+        violation = self.env["social.sla.violation"].search(
+            [("incident_id.external_id", "=like", "demo-history-%"), ("excused", "=", False)],
+            order="deadline desc",
+            limit=1,
+        )
+        head = self.env.ref("social_incidents.user_demo_head")
+        violation.with_user(head).action_excuse(comment)
+        return True
