@@ -8,8 +8,10 @@ class SocialAuthor(models.Model):
 
     _name = "social.author"
     _description = "Message Author"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "social.protected.mixin"]
     _order = "name, id"
+    # The blacklist is what moderation did: written by the moderation dialog only.
+    _protected_fields = ("blacklisted", "blacklist_reason", "blacklist_date", "blacklisted_by_id")
     _rec_names_search = ["name", "external_id", "profile_url"]
 
     name = fields.Char(required=True, tracking=True)

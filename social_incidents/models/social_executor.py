@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class SocialExecutor(models.Model):
@@ -128,6 +129,15 @@ class SocialExecutor(models.Model):
         )
         for executor in self:
             executor.open_assignment_count = counts.get(executor, 0)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_routed(self):
+        """Incidents were routed to it: their history names it. Archive it instead."""
+        routed = self.env["social.incident.assignment"].sudo().search_count(
+            [("executor_id", "in", self.ids)], limit=1
+        )
+        if routed:
+            raise UserError(self.env._("Incidents were routed to this executor: archive it instead of deleting it."))
 
     def action_view_incidents(self):
         self.ensure_one()

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.addons.social_incidents.tools import clock, guard
 
 from .constants import (
+    DONE_STATES,
     CURATOR_GROUP,
     NETWORKS,
     REPLY_KINDS,
@@ -402,6 +403,11 @@ class SocialIncident(models.Model):
         return incidents
 
     def write(self, vals):
+        if "detected_at" in vals and not guard.permitted() and self.filtered(lambda i: i.state != "new"):
+            # the reply's deadline counts from it: once routed, it is what the record says
+            raise UserError(self.env._("The detection time can be corrected only while the incident is new."))
+        if "importance" in vals and not guard.permitted() and self.filtered(lambda i: i.state in DONE_STATES):
+            raise UserError(self.env._("The importance of a finished incident does not change."))
         if {"network", "account_id", "external_id"} & set(vals):
             for incident in self:
                 merged = {
@@ -423,6 +429,20 @@ class SocialIncident(models.Model):
             with guard.system_write():
                 self.filtered(lambda i: not i.head_notified_at)._notify_head_high_importance()
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        """A registered incident is a record of the administration's work: only
+        one still new, never routed and never late, can be deleted (a duplicate
+        typed by mistake); the others are merged or closed without a reply."""
+        for incident in self:
+            if incident.state != "new" or incident.assignment_ids or incident.reply_ids or incident.violation_ids:
+                raise UserError(
+                    self.env._(
+                        "Incident %s has a history and cannot be deleted: merge it or close it without a reply.",
+                        incident.name,
+                    )
+                )
 
     def _notify_head_high_importance(self, at_registration=False):
         """Report a high-importance incident to the head at once (LYA 13, BAT 13):

@@ -221,6 +221,13 @@ class SocialIncidentReply(models.Model):
                     )
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_submitted(self):
+        """A draft that reached the curator is part of the record (reviews,
+        returns): it is cancelled by the workflow, never deleted."""
+        if self.filtered(lambda r: r.submitted_at or r.state not in ("draft", "cancelled")):
+            raise UserError(self.env._("A reply that was submitted for approval cannot be deleted."))
+
     @api.model
     def _attachments_in_commands(self, commands):
         """The attachments that x2many ``commands`` link."""

@@ -1,7 +1,7 @@
 import threading
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.social_incidents.tools.worktime import WorkTime
 
@@ -85,6 +85,15 @@ class SocialSlaPolicy(models.Model):
         """{(company id, importance): policy} of the given companies."""
         policies = self.sudo().search([("company_id", "in", companies.ids)])
         return {(p.company_id.id, p.importance): p for p in policies}
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        """The deadlines of incidents were set by this policy: archive it instead."""
+        used = self.env["social.incident.deadline"].sudo().search_count([("policy_id", "in", self.ids)], limit=1)
+        if used:
+            raise UserError(
+                self.env._("Incidents' deadlines were set by this policy: archive it instead of deleting it.")
+            )
 
     def action_recompute_deadlines(self):
         """Recompute the open deadlines that follow these policies."""

@@ -251,7 +251,7 @@ class SocialInboundEvent(models.Model):
                 return
             deleted = self.event_type == "wall_reply_delete"
             deleter = obj.get("deleter_id")
-            incident.write(
+            incident._write_system(
                 {"source_deleted": deleted, "source_deleted_at": clock.now() if deleted else False}
             )
             if not deleted:

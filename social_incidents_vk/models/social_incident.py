@@ -1,6 +1,6 @@
 import re
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 VK_EXTERNAL_ID = re.compile(r"^wall(-?\d+)_(\d+)_(\d+)$")
@@ -15,6 +15,11 @@ class SocialIncident(models.Model):
     )
     source_deleted_at = fields.Datetime(string="Deleted At", readonly=True)
     moderation_log_ids = fields.One2many("social.moderation.log", "incident_id", string="Moderation")
+
+    @api.model
+    def _get_protected_fields(self):
+        # what the network did to the comment: recorded by the connector and moderation only
+        return super()._get_protected_fields() | {"source_deleted", "source_deleted_at"}
     def _vk_ids(self):
         """(owner id, post id, comment id) of the VK comment of this incident."""
         self.ensure_one()

@@ -88,7 +88,7 @@ class SocialModerationWizard(models.TransientModel):
         entries = self.env["social.moderation.log"].sudo().create(logs)
         reasons = dict(self._fields["reason"]._description_selection(self.env))
         if self.author_id:
-            self.author_id.sudo().write(
+            self.author_id._write_system(
                 {
                     "blacklisted": True,
                     "blacklist_reason": reasons[self.reason],
@@ -97,7 +97,7 @@ class SocialModerationWizard(models.TransientModel):
                 }
             )
         if self.delete_comment and any(e.action == "delete" and e.result == "done" for e in entries):
-            incident.sudo().write({"source_deleted": True, "source_deleted_at": clock.now()})
+            incident._write_system({"source_deleted": True, "source_deleted_at": clock.now()})
         actions = dict(entries._fields["action"]._description_selection(self.env))
         results = dict(entries._fields["result"]._description_selection(self.env))
         lines = Markup("").join(
