@@ -16,7 +16,7 @@ from addon_files import REPO_ROOT, load
 ADDON = REPO_ROOT / "social_incidents_vk"
 load("sivk_clients", ADDON / "clients" / "__init__.py", ADDON / "clients")
 vk = importlib.import_module("sivk_clients.vk")
-fake_networks = load("sivk_fake_networks", ADDON / "tests" / "fake_networks.py")
+fake_networks = load("sivk_fake_networks", ADDON / "tests" / "fake_networks.py", package_dir=ADDON / "tests")
 
 
 class FakeClock:

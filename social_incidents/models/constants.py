@@ -70,5 +70,4 @@ ACTIVITY_TYPES = {
 
 CURATOR_GROUP = "social_incidents.group_social_curator"
 ADMIN_GROUP = "social_incidents.group_social_admin"
-EXECUTOR_GROUP = "social_incidents.group_social_executor"
 HEAD_GROUP = "social_incidents.group_social_head"

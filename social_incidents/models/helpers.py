@@ -47,6 +47,7 @@ def check_own_new_attachments(env, attachments, record=None):
     """Refuse files that are not the caller's own new uploads: an attachment
     given to a dialog or a draft must have been uploaded by the caller and be
     linked to no record yet (or to ``record`` itself)."""
+    # sudo: reads who uploaded each file and where it is linked, to refuse what is not the caller's
     for attachment in attachments.sudo():
         linked_elsewhere = attachment.res_id and not (
             record and attachment.res_model == record._name and attachment.res_id == record.id

@@ -133,6 +133,7 @@ class SocialExecutor(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_routed(self):
         """Incidents were routed to it: their history names it. Archive it instead."""
+        # sudo: only counts the routings that name it, whoever deletes it (ACL: administrators)
         routed = self.env["social.incident.assignment"].sudo().search_count(
             [("executor_id", "in", self.ids)], limit=1
         )

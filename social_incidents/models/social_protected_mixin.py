@@ -104,4 +104,5 @@ class SocialProtectedMixin(models.AbstractModel):
     def _write_system(self, vals):
         """Write protected fields from the workflow's own code (after its checks)."""
         with guard.system_write():
+            # sudo: the caller (an action_* or a job) ran its checks before calling this
             return self.sudo().write(vals)

@@ -89,6 +89,7 @@ class SocialSlaPolicy(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
         """The deadlines of incidents were set by this policy: archive it instead."""
+        # sudo: only counts the rows that name the policy, whoever deletes it (ACL: administrators)
         used = self.env["social.incident.deadline"].sudo().search_count([("policy_id", "in", self.ids)], limit=1)
         if used:
             raise UserError(

@@ -1,6 +1,7 @@
 import re
 
 from odoo import api, fields, models
+from odoo.addons.social_incidents.models.helpers import act_window
 from odoo.exceptions import UserError
 
 VK_EXTERNAL_ID = re.compile(r"^wall(-?\d+)_(\d+)_(\d+)$")
@@ -38,12 +39,10 @@ class SocialIncident(models.Model):
         self._check_curator()
         if not self.account_id:
             raise UserError(self.env._("The message was not found on an official page: there is nothing to moderate."))
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "social.moderation.wizard",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_incident_id": self.id},
-            "name": self.env._("Moderate the Comment"),
-        }
+        return act_window(
+            "social.moderation.wizard",
+            res_id=False,
+            name=self.env._("Moderate the Comment"),
+            target="new",
+            context={"default_incident_id": self.id},
+        )
