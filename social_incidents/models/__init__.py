@@ -13,6 +13,7 @@ from . import social_executor_substitute
 from . import social_account
 from . import social_incident
 from . import social_incident_workflow
+from . import social_incident_dialogs
 from . import social_incident_activity
 from . import social_incident_demo
 from . import social_incident_assignment
