@@ -1,6 +1,8 @@
 """Helpers shared by the models of the addon and the addons built on it."""
 
-from odoo.exceptions import UserError
+import functools
+
+from odoo.exceptions import AccessError, UserError
 
 from .constants import ADMIN_GROUP
 
@@ -60,3 +62,16 @@ def check_own_new_attachments(env, attachments, record=None):
             raise UserError(
                 env._("Only files you have just uploaded can be attached: %s.", attachment.name)
             )
+
+
+def scheduled_job(method):
+    """A scheduled action's method: run by the scheduler (as the superuser) or
+    triggered by hand by a settings administrator; refused to anyone else."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if not (self.env.su or self.env.user._is_system()):
+            raise AccessError(self.env._("Only the scheduler or an administrator runs this job."))
+        return method(self, *args, **kwargs)
+
+    return wrapper

@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from odoo.addons.social_incidents.models.helpers import scheduled_job
 from odoo.addons.social_incidents.tools import clock
 
 from ..report.helpers import Formatter, local_today, previous_month
@@ -43,6 +44,7 @@ class SocialReportMonthly(models.Model):
     ]
 
     @api.model
+    @scheduled_job
     def _cron_send_monthly(self):
         """On the first day of a month: send each company's head the analysis
         of the previous month, unless it was already sent."""

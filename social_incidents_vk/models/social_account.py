@@ -7,7 +7,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
-from odoo.addons.social_incidents.models.helpers import schedule_for_administrators
+from odoo.addons.social_incidents.models.helpers import (
+    schedule_for_administrators,
+    scheduled_job,
+)
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents_vk.clients.ok import OkAuthError, OkClient, OkError
 from odoo.addons.social_incidents_vk.clients.vk import (
@@ -308,6 +311,7 @@ class SocialAccount(models.Model):
     # Polling
     # ------------------------------------------------------------------
     @api.model
+    @scheduled_job
     def _cron_poll(self):
         """Back-fill what the webhook missed: comments on the recent posts of
         each connected VK community and the recent topics of each OK group."""

@@ -1,8 +1,9 @@
 import re
 
 from odoo import api, fields, models
-from odoo.addons.social_incidents.models.helpers import act_window
 from odoo.exceptions import UserError
+
+from odoo.addons.social_incidents.models.helpers import act_window
 
 VK_EXTERNAL_ID = re.compile(r"^wall(-?\d+)_(\d+)_(\d+)$")
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from odoo.addons.social_incidents.models.helpers import scheduled_job
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents.tools.guard import system_method, workflow_action
 from odoo.addons.social_incidents_vk.clients.vk import (
@@ -132,6 +133,7 @@ class SocialIncidentReply(models.Model):
         _logger.info("Reply %s: publication failed (attempt %s): %s", self.id, attempts, message)
 
     @api.model
+    @scheduled_job
     @system_method
     def _cron_retry_publish(self, limit=50):
         """Retry the VK publications that failed for a passing reason, with
