@@ -341,7 +341,9 @@ class SocialInboundEvent(models.Model):
                 for user_id in missing
             }
 
-        authors = self.env["social.author"].sudo()._find_or_create_many("vk", user_ids, make_values)
+        authors = self.env["social.author"].sudo()._find_or_create_many(
+            "vk", user_ids, make_values, company=account.company_id
+        )
         return {int(key): author for key, author in authors.items()}
 
     @api.model
@@ -380,6 +382,7 @@ class SocialInboundEvent(models.Model):
                 }
                 for author_id in ids
             },
+            company=account.company_id,
         )
         company = account.company_id
         vals_list = []
