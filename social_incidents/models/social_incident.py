@@ -12,6 +12,7 @@ from .constants import (
     REPLY_STATES,
     STATES,
 )
+from .helpers import in_company_lang
 
 
 class SocialIncident(models.Model):
@@ -391,6 +392,11 @@ class SocialIncident(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self = self._without_protected_defaults()
+        caller = self.env
+        if not self.env.context.get("lang") and vals_list:
+            # a job, a webhook or the install: the history in the company's language
+            company = self.env["res.company"].browse(vals_list[0].get("company_id")) or self.env.company
+            self = in_company_lang(self, company)  # noqa: PLW0642
         self._check_protected_create(vals_list)
         for vals in vals_list:
             if vals.get("account_id") and not vals.get("network"):
@@ -412,7 +418,7 @@ class SocialIncident(models.Model):
             incidents.filtered(lambda i: i.importance == "high")._notify_head_high_importance(
                 at_registration=True
             )
-        return incidents
+        return incidents.with_env(caller)
 
     def write(self, vals):
         if {"network", "account_id", "external_id", "company_id"} & set(vals):
