@@ -196,19 +196,8 @@ class SocialSlaViolation(models.Model):
                 heads |= incident.company_id._get_social_heads()
             heads = heads.filtered("active")
             violations.escalated_user_ids = [(6, 0, heads.ids)]
-            texts = {}
-
-            def text(lang, violations=violations):
-                if lang not in texts:
-                    localized = violations.with_context(lang=lang)
-                    lines = Markup("").join(
-                        Markup("<li>%s</li>") % violation._describe() for violation in localized
-                    )
-                    first = localized.sorted("deadline")[:1]
-                    texts[lang] = (localized.env, lines, first._describe_short())
-                return texts[lang]
-
-            env, lines, _summary = text(lang)
+            texts = {lang: violations._texts(lang)}
+            env, lines, _summary = texts[lang]
             body = Markup("<p>%s</p><ul>%s</ul>") % (env._("Deadline missed:"), lines)
             body += Markup("<p>%s %s</p>") % (
                 env._("Told:"),
@@ -227,7 +216,10 @@ class SocialSlaViolation(models.Model):
                 if key in have or not user.active:
                     continue
                 have.add(key)
-                _env, user_lines, summary = text(user.lang or lang)
+                user_lang = user.lang or lang
+                if user_lang not in texts:
+                    texts[user_lang] = violations._texts(user_lang)
+                _env, user_lines, summary = texts[user_lang]
                 activities.append(
                     {
                         "res_model_id": model_id,
@@ -246,6 +238,13 @@ class SocialSlaViolation(models.Model):
             self.env["mail.activity"].sudo().with_context(
                 mail_activity_quick_update=True
             ).create(activities)
+
+    def _texts(self, lang):
+        """(environment, list items, activity summary) telling of these
+        violations in ``lang``."""
+        localized = self.with_context(lang=lang)
+        lines = Markup("").join(Markup("<li>%s</li>") % violation._describe() for violation in localized)
+        return localized.env, lines, localized.sorted("deadline")[:1]._describe_short()
 
     def _describe(self):
         self.ensure_one()

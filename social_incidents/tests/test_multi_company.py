@@ -7,14 +7,19 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.addons.social_incidents.tools import guard
 
 
+def two_companies(cls):
+    """District A (the current company) and a new District B, on the class."""
+    cls.env = cls.env(context=dict(cls.env.context, lang="en_US", mail_notify_force_send=False))
+    cls.company_a = cls.env.company
+    cls.company_b = cls.env["res.company"].create({"name": "District B"})
+
+
 @tagged("post_install", "-at_install")
 class TestMultiCompany(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, lang="en_US", mail_notify_force_send=False))
-        cls.company_a = cls.env.company
-        cls.company_b = cls.env["res.company"].create({"name": "District B"})
+        two_companies(cls)
         cls.company_b._apply_social_sla_preset("lya")
 
         def user(login, company, group="group_social_curator"):

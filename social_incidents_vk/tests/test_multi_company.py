@@ -2,15 +2,15 @@
 
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.social_incidents.tests.test_multi_company import two_companies
+
 
 @tagged("post_install", "-at_install")
 class TestConnectorMultiCompany(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, lang="en_US", mail_notify_force_send=False))
-        cls.company_a = cls.env.company
-        cls.company_b = cls.env["res.company"].create({"name": "District B"})
+        two_companies(cls)
         Account = cls.env["social.account"]
         cls.page_a = Account.create(
             {"name": "Page A", "network": "vk", "url": "https://vk.com/page_a", "vk_group_id": "4201",
