@@ -1,6 +1,7 @@
 # social.sla.mixin first: social.incident and others inherit it.
 from . import social_sla_mixin
 from . import social_protected_mixin
+from . import social_company_lang_mixin
 from . import res_company
 from . import res_config_settings
 from . import social_incident_topic

@@ -10,18 +10,32 @@ from .constants import ADMIN_GROUP
 UPLOAD_MODELS = ("social.incident.step.wizard", "social.incident.reply", "social.incident.assignment")
 
 
+def in_company_lang(records, company=None):
+    """``records`` in the language the server must write in: the user's when
+    the request carries one (the web client does), else, in jobs, webhooks and
+    the install, the language of the company's users (``company`` or the
+    records' own)."""
+    if records.env.context.get("lang"):
+        return records
+    if company is None:
+        company = records.company_id if "company_id" in records._fields else records.env.company
+    return records.with_context(lang=company[:1].sudo()._social_lang())
+
+
 def schedule_for_administrators(records, act_type_xmlid, summary, note):
     """Give every active administrator of the incidents an activity of type
     ``act_type_xmlid`` on each record, unless they already have one;
-    ``summary(record)`` and ``note(record)`` say what to do."""
+    ``summary(record)`` and ``note(record)`` say what to do, in the
+    administrator's language (``record.env.lang``)."""
     env = records.env
     activity_type = env.ref(act_type_xmlid)
     admins = env.ref(ADMIN_GROUP).sudo().users.filtered(lambda u: u.active and not u.share)
     for record in records:
         have = record.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
         for admin in admins - have:
-            record.activity_schedule(
-                act_type_xmlid=act_type_xmlid, user_id=admin.id, summary=summary(record), note=note(record)
+            target = record.with_context(lang=admin.lang or record.env.lang)
+            target.activity_schedule(
+                act_type_xmlid=act_type_xmlid, user_id=admin.id, summary=summary(target), note=note(target)
             )
 
 

@@ -52,6 +52,19 @@ class ResCompany(models.Model):
             lambda u: u.active and not u.share and self in u.company_ids
         )
 
+    def _social_lang(self):
+        """The language the server writes in for this company's users when no
+        user's language is at hand (jobs, webhooks, the install): the default
+        curator's, else the head's, else the company's own; English last."""
+        company = self[:1] or self.env.company
+        installed = {code for code, _name in self.env["res.lang"].get_installed()} | {"en_US"}
+        candidates = (
+            company.social_curator_id.lang,
+            company.social_head_user_id.lang,
+            company.partner_id.lang,
+        )
+        return next((lang for lang in candidates if lang in installed), "en_US")
+
     def write(self, vals):
         result = super().write(vals)
         if vals.get("social_sla_preset") and not self.env.context.get("social_sla_preset_applying"):

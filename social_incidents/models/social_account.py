@@ -9,7 +9,8 @@ class SocialAccount(models.Model):
 
     _name = "social.account"
     _description = "Official Page"
-    _inherit = ["mail.thread"]
+    # the lang mixin first: it wraps the creation that mail.thread logs
+    _inherit = ["social.company.lang.mixin", "mail.thread"]
     _order = "network, name"
 
     name = fields.Char(required=True, tracking=True)

@@ -8,7 +8,8 @@ class SocialAuthor(models.Model):
 
     _name = "social.author"
     _description = "Message Author"
-    _inherit = ["mail.thread", "social.protected.mixin"]
+    # the lang mixin first: it wraps the creation that mail.thread logs
+    _inherit = ["social.company.lang.mixin", "mail.thread", "social.protected.mixin"]
     _order = "name, id"
     # The blacklist is what moderation did: written by the moderation dialog only.
     _protected_fields = ("blacklisted", "blacklist_reason", "blacklist_date", "blacklisted_by_id")
@@ -28,10 +29,11 @@ class SocialAuthor(models.Model):
     incident_count = fields.Integer(compute="_compute_incident_count")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
 
+    # an author belongs to the administration whose pages they write on
     _sql_constraints = [
         (
             "network_external_uniq",
-            "unique(network, external_id)",
+            "unique(company_id, network, external_id)",
             "This author is already registered for this network.",
         )
     ]
@@ -46,21 +48,32 @@ class SocialAuthor(models.Model):
             author.incident_count = counts.get(author, 0)
 
     @api.model
-    def _find_or_create(self, network, external_id, name=None, profile_url=None):
-        """Return the author of ``network`` with ``external_id``, creating it if new."""
+    def _find_or_create(self, network, external_id, name=None, profile_url=None, company=None):
+        """Return the author of ``network`` with ``external_id`` in ``company``
+        (the current one by default), creating it if new."""
         return self._find_or_create_many(
             network,
             [external_id],
             lambda _missing: {external_id: {"name": name, "profile_url": profile_url}},
+            company=company,
         )[external_id]
 
     @api.model
-    def _find_or_create_many(self, network, external_ids, make_values):
-        """{external id: author} of ``network``, in one search; the missing
-        ones are created in one batch with ``make_values(missing ids)`` →
-        {external id: {field: value}} (the name defaults to the id)."""
+    def _find_or_create_many(self, network, external_ids, make_values, company=None):
+        """{external id: author} of ``network`` in ``company`` (the current one
+        by default: an administration never reuses another's authors), in one
+        search; the missing ones are created in one batch with
+        ``make_values(missing ids)`` → {external id: {field: value}} (the name
+        defaults to the id)."""
+        company = company or self.env.company
         wanted = {str(external_id) for external_id in external_ids}
-        authors = self.search([("network", "=", network), ("external_id", "in", list(wanted))])
+        authors = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("network", "=", network),
+                ("external_id", "in", list(wanted)),
+            ]
+        )
         result = {author.external_id: author for author in authors}
         missing = sorted(wanted - set(result))
         if missing:
@@ -69,6 +82,7 @@ class SocialAuthor(models.Model):
                 [
                     dict(
                         values.get(external_id, {}),
+                        company_id=company.id,
                         network=network,
                         external_id=external_id,
                         name=values.get(external_id, {}).get("name") or external_id,

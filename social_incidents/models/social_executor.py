@@ -8,7 +8,8 @@ class SocialExecutor(models.Model):
 
     _name = "social.executor"
     _description = "Executor"
-    _inherit = ["mail.thread"]
+    # the lang mixin first: it wraps the creation that mail.thread logs
+    _inherit = ["social.company.lang.mixin", "mail.thread"]
     _order = "sequence, name"
 
     name = fields.Char(required=True, tracking=True)

@@ -13,6 +13,7 @@ from .constants import (
     REPLY_STATES,
     STATES,
 )
+from .helpers import in_company_lang
 
 
 class SocialIncident(models.Model):
@@ -72,7 +73,7 @@ class SocialIncident(models.Model):
         help="The message's id in the network; a message is registered once.",
     )
     author_id = fields.Many2one(
-        "social.author", string="Author", tracking=True, index=True
+        "social.author", string="Author", tracking=True, index=True, check_company=True
     )
     author_blacklisted = fields.Boolean(related="author_id.blacklisted")
     text = fields.Text(string="Message", required=True)
@@ -86,7 +87,7 @@ class SocialIncident(models.Model):
     )
     topic_ids = fields.Many2many("social.incident.topic", string="Topics")
     location_id = fields.Many2one(
-        "social.incident.location", string="Location", index=True
+        "social.incident.location", string="Location", index=True, check_company=True
     )
     importance = fields.Selection(
         [("normal", "Normal"), ("high", "High")],
@@ -99,6 +100,7 @@ class SocialIncident(models.Model):
         "social.incident",
         string="Repeat Of",
         index=True,
+        check_company=True,
         tracking=True,
         help="The earlier incident on the same issue (LYA 10, AKH 3.6, BAT 11).",
     )
@@ -178,7 +180,8 @@ class SocialIncident(models.Model):
     no_reply_legal_basis = fields.Char(related="no_reply_reason_id.legal_basis")
     no_reply_comment = fields.Text(readonly=True, copy=False)
     merged_into_id = fields.Many2one(
-        "social.incident", string="Merged Into", readonly=True, copy=False, index=True
+        "social.incident", string="Merged Into", readonly=True, copy=False, index=True,
+        check_company=True,
     )
     merged_ids = fields.One2many("social.incident", "merged_into_id", string="Merged")
     company_id = fields.Many2one(
@@ -334,10 +337,17 @@ class SocialIncident(models.Model):
             raise UserError(self.env._("An incident cannot be a repeat of itself."))
 
     def _check_external_id_unique(self, vals_list):
-        """A message already registered cannot be registered twice: name the
-        incident that holds it. A unique index guards concurrent deliveries."""
+        """A message already registered in the administration cannot be
+        registered twice there: name the incident that holds it. Another
+        administration's incidents are neither revealed nor in the way. A
+        unique index guards concurrent deliveries."""
         keys = {
-            (vals.get("network"), vals.get("account_id") or False, vals["external_id"])
+            (
+                vals.get("company_id") or self.env.company.id,
+                vals.get("network"),
+                vals.get("account_id") or False,
+                vals["external_id"],
+            )
             for vals in vals_list
             if vals.get("external_id")
         }
@@ -346,10 +356,12 @@ class SocialIncident(models.Model):
         if len(keys) < len([v for v in vals_list if v.get("external_id")]):
             raise UserError(self.env._("The same message is registered twice in one batch."))
         domain = []
-        for network, account_id, external_id in keys:
+        for company_id, network, account_id, external_id in keys:
             domain = (["|"] if domain else []) + domain + [
                 "&",
                 "&",
+                "&",
+                ("company_id", "=", company_id),
                 ("network", "=", network),
                 ("account_id", "=", account_id),
                 ("external_id", "=", external_id),
@@ -365,10 +377,12 @@ class SocialIncident(models.Model):
             )
 
     def init(self):
+        # one message, one incident in each administration
+        self.env.cr.execute("DROP INDEX IF EXISTS social_incident_external_uniq")
         self.env.cr.execute(
             """
-            CREATE UNIQUE INDEX IF NOT EXISTS social_incident_external_uniq
-                ON social_incident (network, COALESCE(account_id, 0), external_id)
+            CREATE UNIQUE INDEX IF NOT EXISTS social_incident_company_external_uniq
+                ON social_incident (company_id, network, COALESCE(account_id, 0), external_id)
              WHERE external_id IS NOT NULL
             """
         )
@@ -379,6 +393,11 @@ class SocialIncident(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self = self._without_protected_defaults()
+        caller = self.env
+        if not self.env.context.get("lang") and vals_list:
+            # a job, a webhook or the install: the history in the company's language
+            company = self.env["res.company"].browse(vals_list[0].get("company_id")) or self.env.company
+            self = in_company_lang(self, company)  # noqa: PLW0642
         self._check_protected_create(vals_list)
         for vals in vals_list:
             if vals.get("account_id") and not vals.get("network"):
@@ -400,7 +419,7 @@ class SocialIncident(models.Model):
             incidents.filtered(lambda i: i.importance == "high")._notify_head_high_importance(
                 at_registration=True
             )
-        return incidents
+        return incidents.with_env(caller)
 
     def write(self, vals):
         if "detected_at" in vals and not guard.permitted() and self.filtered(lambda i: i.state != "new"):
@@ -408,9 +427,10 @@ class SocialIncident(models.Model):
             raise UserError(self.env._("The detection time can be corrected only while the incident is new."))
         if "importance" in vals and not guard.permitted() and self.filtered(lambda i: i.state in DONE_STATES):
             raise UserError(self.env._("The importance of a finished incident does not change."))
-        if {"network", "account_id", "external_id"} & set(vals):
+        if {"network", "account_id", "external_id", "company_id"} & set(vals):
             for incident in self:
                 merged = {
+                    "company_id": incident.company_id.id,
                     "network": incident.network,
                     "account_id": incident.account_id.id,
                     "external_id": incident.external_id,

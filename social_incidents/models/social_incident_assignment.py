@@ -21,12 +21,13 @@ class SocialIncidentAssignment(models.Model):
     _description = "Incident Routing"
     _order = "incident_id, is_lead desc, id"
     _rec_name = "executor_id"
+    _check_company_auto = True
 
     incident_id = fields.Many2one(
         "social.incident", required=True, ondelete="cascade", index=True
     )
     executor_id = fields.Many2one(
-        "social.executor", required=True, index=True, ondelete="restrict"
+        "social.executor", required=True, index=True, ondelete="restrict", check_company=True
     )
     company_id = fields.Many2one(
         related="incident_id.company_id", store=True, index=True

@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools.misc import format_datetime
+from odoo.tools.translate import LazyGettext
 
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents.tools.guard import system_method
@@ -16,6 +17,7 @@ from odoo.addons.social_incidents.tools.worktime import (
 )
 
 from .constants import OPEN_STATES, WORK_STATES
+from .helpers import in_company_lang
 from .social_sla_mixin import deadline_status
 from .social_sla_policy_line import SLA_STEPS
 
@@ -268,7 +270,9 @@ class SocialIncidentDeadline(models.Model):
     @system_method
     def _sync(self, incidents, force=False, reason=None):
         """Open the steps the incidents need now, close the others, and place
-        the deadlines of what is new or changed (all of them with ``force``)."""
+        the deadlines of what is new or changed (all of them with ``force``);
+        ``reason`` (a text, or a lazy one translated in each company's language
+        when no user's language is at hand) is told where deadlines moved."""
         self = self.sudo()  # noqa: PLW0642 - the rows follow the incidents, whoever acts
         incidents = incidents.sudo().exists()
         if not incidents:
@@ -370,8 +374,8 @@ class SocialIncidentDeadline(models.Model):
     @system_method
     def _recompute(self, reason=None):
         """Place the deadlines of these open rows with the working-time engine
-        and write them in bulk; with ``reason``, tell each incident whose
-        deadlines moved."""
+        and write them in bulk; with ``reason`` (see ``_sync``), tell each
+        incident whose deadlines moved."""
         rows = self.filtered(lambda r: r.state == "open")
         if not rows:
             return {}
@@ -388,17 +392,21 @@ class SocialIncidentDeadline(models.Model):
         if missing:
             self.env["social.production.year"]._request_years(missing)
         for incident, changes in moved.items():
+            # in the user's language, or the company's in a job
+            env = in_company_lang(incident).env
             items = Markup("").join(
                 Markup("<li>%s: %s → %s</li>")
                 % (
-                    row._step_label(),
+                    row.with_env(env)._step_label(),
                     row._format_when(old),
                     row._format_when(new),
                 )
                 for row, old, new in changes
             )
             incident._post(
-                self.env._("Deadlines recomputed: %s.") + "<ul>%s</ul>", reason, items
+                env._("Deadlines recomputed: %s.") + "<ul>%s</ul>",
+                env._(reason) if isinstance(reason, LazyGettext) else reason,
+                items,
             )
         return values
 

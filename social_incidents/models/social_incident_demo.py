@@ -1,8 +1,11 @@
+import contextlib
 from datetime import timedelta
 
 from odoo import api, models
 
 from odoo.addons.social_incidents.tools import clock
+
+from .helpers import in_company_lang
 
 # Minutes between two steps of a demo incident's history.
 DEMO_STEP_MINUTES = 20
@@ -14,6 +17,24 @@ class SocialIncidentDemo(models.AbstractModel):
 
     _name = "social.incident.demo"
     _description = "Demo Histories of Incidents"
+
+    @contextlib.contextmanager
+    def _dated(self, moment):
+        """Play what the block does at ``moment``: the transitions read it from
+        the clock, and the chatter messages written meanwhile (notes, tracked
+        values, finished activities) carry it as their date."""
+        Message = self.env["mail.message"].sudo()
+        self.env.flush_all()
+        last = Message.search([], order="id desc", limit=1).id or 0
+        with clock.frozen_at(moment):
+            yield
+        self.env.flush_all()
+        Message.search([("id", ">", last)]).write({"date": moment})
+
+    @api.model
+    def _as(self, record, user):
+        """``record`` as ``user`` in their language, as the web client calls."""
+        return record.with_user(user).with_context(lang=user.lang or self.env.context.get("lang"))
 
     @api.model
     def _advance(self, incident_ids, steps):
@@ -35,15 +56,20 @@ class SocialIncidentDemo(models.AbstractModel):
         """
         real_now = clock.now()
         for incident in self.env["social.incident"].browse(incident_ids):
-            moment = min((incident.registered_at or incident.detected_at) + timedelta(minutes=5), real_now)
+            registered = incident.registered_at or incident.detected_at
+            moment = min(registered + timedelta(minutes=5), real_now)
             curator = incident.curator_id or incident._get_curators()[:1]
+            # what its registration wrote, at install time, dates from the registration
+            incident.sudo().message_ids.filtered(
+                lambda m, r=registered: m.date > r and m.date >= self.env.cr.now().replace(microsecond=0)
+            ).write({"date": registered})
 
             def as_curator(record, curator=curator):
-                return record.with_user(curator)
+                return self._as(record, curator)
 
             def as_executor(record, executor=None, incident=incident):
                 executor = executor or incident.lead_executor_id or incident.executor_ids[:1]
-                return record.with_user(executor._get_responsible_users()[:1])
+                return self._as(record, executor._get_responsible_users()[:1])
 
             for step in steps:
                 name, args = step[0], step[1:]
@@ -51,8 +77,11 @@ class SocialIncidentDemo(models.AbstractModel):
                 if name == "wait":
                     moment = min(moment + timedelta(minutes=args[0]), real_now)
                     continue
-                with clock.frozen_at(moment):
-                    self._step(incident, name, args, as_curator, as_executor)
+                with self._dated(moment):
+                    # the records named by xml id read in the company's language
+                    in_company_lang(self, incident.company_id)._step(
+                        incident, name, args, as_curator, as_executor
+                    )
                 moment = min(moment + timedelta(minutes=DEMO_STEP_MINUTES), real_now)
         return True
 
@@ -88,7 +117,7 @@ class SocialIncidentDemo(models.AbstractModel):
         elif name == "publish":
             reply = incident.current_reply_id
             publisher = incident._get_publishers(reply)[:1]
-            reply.with_user(publisher).action_mark_published(args[0])
+            self._as(reply, publisher).action_mark_published(args[0])
         elif name == "close":
             as_curator(incident).action_close()
         elif name == "answer":

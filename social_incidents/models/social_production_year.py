@@ -2,12 +2,15 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents.tools.production_calendar import production_calendar
 
 from .constants import ADMIN_GROUP
-from .helpers import schedule_for_administrators
+from .helpers import in_company_lang, schedule_for_administrators
+
+_lt = LazyTranslate(__name__)
 
 
 class SocialProductionYear(models.Model):
@@ -16,7 +19,8 @@ class SocialProductionYear(models.Model):
 
     _name = "social.production.year"
     _description = "Production Calendar Year"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # the lang mixin first: it wraps the creation that mail.thread logs
+    _inherit = ["social.company.lang.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "year desc"
     _rec_name = "year"
 
@@ -137,7 +141,7 @@ class SocialProductionYear(models.Model):
                     ("missing_year", "=", year.year),
                 ]
             )
-            rows._recompute(reason=self.env._("the production calendar of %s changed", year.year))
+            rows._recompute(reason=_lt("the production calendar of %s changed", year.year))
 
     def _check_admin(self):
         if not (self.env.su or self.env.user.has_group(ADMIN_GROUP)):
@@ -146,6 +150,7 @@ class SocialProductionYear(models.Model):
     @api.model
     def _load_years(self, years):
         """Load the given years (creating them where needed)."""
+        self = in_company_lang(self)  # noqa: PLW0642 - the install and the job have no user's language
         existing = self.sudo().search([("year", "in", list(years))])
         missing = set(years) - set(existing.mapped("year"))
         existing.filtered(lambda y: y.state != "loaded").action_load()
@@ -176,8 +181,8 @@ class SocialProductionYear(models.Model):
         schedule_for_administrators(
             records.filtered(lambda y: y.state == "missing"),
             "social_incidents.mail_act_social_load_calendar",
-            summary=lambda record: self.env._("Load the production calendar of %s", record.year),
-            note=lambda record: self.env._(
+            summary=lambda record: record.env._("Load the production calendar of %s", record.year),
+            note=lambda record: record.env._(
                 "Deadlines fall in %s, whose production calendar is not loaded: they are "
                 "not computed until it is.",
                 record.year,

@@ -11,6 +11,7 @@ from odoo.addons.social_incidents.tools.guard import system_method, workflow_act
 from odoo.addons.social_incidents.tools.worktime import WORKING_UNITS
 
 from .constants import CURATOR_GROUP
+from .helpers import in_company_lang
 from .social_incident_deadline import format_duration
 from .social_sla_policy_line import SLA_STEPS
 
@@ -68,8 +69,9 @@ class SocialSlaViolation(models.Model):
 
     @api.depends("incident_id.name", "step")
     def _compute_name(self):
-        steps = dict(self._fields["step"]._description_selection(self.env))
         for violation in self:
+            env = in_company_lang(violation).env
+            steps = dict(self._fields["step"]._description_selection(env))
             violation.name = f"{violation.incident_id.name or ''} — {steps.get(violation.step, '')}"
 
     @api.depends("delay_minutes", "deadline_id.unit")
@@ -184,6 +186,9 @@ class SocialSlaViolation(models.Model):
         bodies = {}
         today = clock.now().date()
         for incident, violations in by_incident.items():
+            # jobs carry no user language: the note in the company's, each
+            # activity in its recipient's
+            lang = in_company_lang(incident).env.lang
             curators = incident._get_curators()
             responsible = violations.user_id
             heads = violations.executor_id.head_user_id - responsible
@@ -191,22 +196,19 @@ class SocialSlaViolation(models.Model):
                 heads |= incident.company_id._get_social_heads()
             heads = heads.filtered("active")
             violations.escalated_user_ids = [(6, 0, heads.ids)]
-            lines = Markup("").join(
-                Markup("<li>%s</li>") % violation._describe() for violation in violations
-            )
-            body = Markup("<p>%s</p><ul>%s</ul>") % (self.env._("Deadline missed:"), lines)
+            texts = {lang: violations._texts(lang)}
+            env, lines, _summary = texts[lang]
+            body = Markup("<p>%s</p><ul>%s</ul>") % (env._("Deadline missed:"), lines)
             body += Markup("<p>%s %s</p>") % (
-                self.env._("Told:"),
+                env._("Told:"),
                 ", ".join((responsible | curators).mapped("name")),
             )
             if heads:
                 body += Markup("<p>%s %s</p>") % (
-                    self.env._("Escalated to:"),
+                    env._("Escalated to:"),
                     ", ".join(heads.mapped("name")),
                 )
             bodies[incident.id] = body
-            note = Markup("<ul>%s</ul>") % lines
-            first = violations.sorted("deadline")[:1]
             for user, activity_type in [(u, overdue_type) for u in (responsible | curators)] + [
                 (u, escalation_type) for u in heads
             ]:
@@ -214,14 +216,18 @@ class SocialSlaViolation(models.Model):
                 if key in have or not user.active:
                     continue
                 have.add(key)
+                user_lang = user.lang or lang
+                if user_lang not in texts:
+                    texts[user_lang] = violations._texts(user_lang)
+                _env, user_lines, summary = texts[user_lang]
                 activities.append(
                     {
                         "res_model_id": model_id,
                         "res_id": incident.id,
                         "activity_type_id": activity_type.id,
                         "user_id": user.id,
-                        "summary": first._describe_short(),
-                        "note": note,
+                        "summary": summary,
+                        "note": Markup("<ul>%s</ul>") % user_lines,
                         "date_deadline": today,
                     }
                 )
@@ -232,6 +238,13 @@ class SocialSlaViolation(models.Model):
             self.env["mail.activity"].sudo().with_context(
                 mail_activity_quick_update=True
             ).create(activities)
+
+    def _texts(self, lang):
+        """(environment, list items, activity summary) telling of these
+        violations in ``lang``."""
+        localized = self.with_context(lang=lang)
+        lines = Markup("").join(Markup("<li>%s</li>") % violation._describe() for violation in localized)
+        return localized.env, lines, localized.sorted("deadline")[:1]._describe_short()
 
     def _describe(self):
         self.ensure_one()

@@ -6,8 +6,6 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, models
 
-from odoo.addons.social_incidents.tools import clock
-
 
 class SocialIncidentDemo(models.AbstractModel):
     """Demo data of the reports: two months of history, one excused delay."""
@@ -63,8 +61,9 @@ class SocialIncidentDemo(models.AbstractModel):
                 }
                 if scenario == "repeat" and created:
                     vals["repeat_of_id"] = created[-1].id
-                with clock.frozen_at(vals["registered_at"]):
-                    incident = self.env["social.incident"].with_user(ref("social_incidents.user_demo_curator")).create(vals).sudo()
+                with self._dated(vals["registered_at"]):
+                    curator = ref("social_incidents.user_demo_curator")
+                    incident = self._as(self.env["social.incident"], curator).create(vals).sudo()
                 created |= incident
                 route = ("route", [f"social_incidents.{executor}"], None)
                 final = [("draft", "final", reply), ("submit",), ("approve",),
@@ -101,5 +100,5 @@ class SocialIncidentDemo(models.AbstractModel):
             limit=1,
         )
         head = self.env.ref("social_incidents.user_demo_head")
-        violation.with_user(head).action_excuse(comment)
+        self._as(violation, head).action_excuse(comment)
         return True

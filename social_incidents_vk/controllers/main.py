@@ -39,6 +39,8 @@ class VkCallbackController(http.Controller):
         account = request.env["social.account"].sudo().browse(account_id).exists()
         if not account or account.network != "vk" or not account.connector_enabled:
             return request.make_response("Страница не подключена.", TEXT, status=404)
+        # VK's request carries no user's language: what is recorded is in the company's
+        account = account.with_context(lang=account.company_id._social_lang())
         secret = account.vk_secret or ""
         given = payload.get("secret")
         if (
@@ -48,7 +50,7 @@ class VkCallbackController(http.Controller):
         ):
             account._connector_error(
                 "webhook",
-                ValueError(request.env._("An event came with a wrong or missing secret key.")),
+                ValueError(account.env._("An event came with a wrong or missing secret key.")),
                 alert=True,
             )
             return request.make_response("Доступ запрещён: неверный секретный ключ.", TEXT, status=403)
@@ -61,7 +63,7 @@ class VkCallbackController(http.Controller):
             if not account.vk_confirmation:
                 account._connector_error(
                     "webhook",
-                    ValueError(request.env._("VK asked for the confirmation string, which is not set.")),
+                    ValueError(account.env._("VK asked for the confirmation string, which is not set.")),
                     alert=True,
                 )
                 return request.make_response("Строка подтверждения не задана.", TEXT, status=500)
@@ -71,5 +73,5 @@ class VkCallbackController(http.Controller):
             return request.make_response(
                 "Неверный запрос: у события нет event_id или object.", TEXT, status=400
             )
-        request.env["social.inbound.event"].sudo()._store(account, "vk", event_id, event_type, payload)
+        account.env["social.inbound.event"].sudo()._store(account, "vk", event_id, event_type, payload)
         return request.make_response("ok", TEXT)

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
 from odoo.addons.social_incidents.models.helpers import (
+    in_company_lang,
     schedule_for_administrators,
     scheduled_job,
 )
@@ -254,7 +255,7 @@ class SocialAccount(models.Model):
         schedule_for_administrators(
             self.sudo(),
             "social_incidents_vk.mail_act_social_connector",
-            summary=lambda account: self.env._("Connector of %s fails", account.name),
+            summary=lambda account: account.env._("Connector of %s fails", account.name),
             note=lambda account: Markup("<p>%s</p>") % message,
         )
 
@@ -319,7 +320,8 @@ class SocialAccount(models.Model):
             [("connector_enabled", "=", True), ("network", "in", ("vk", "ok"))]
         )
         for account in accounts:
-            account._poll_once()
+            # the job has no user's language: what it writes is in the company's
+            in_company_lang(account)._poll_once()
         return True
 
     def _poll_once(self):

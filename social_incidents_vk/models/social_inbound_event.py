@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
+from odoo.addons.social_incidents.models.helpers import in_company_lang
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents_vk.clients.ok import parse_ok_date
 from odoo.addons.social_incidents_vk.clients.vk import VkError
@@ -94,7 +95,7 @@ class SocialInboundEvent(models.Model):
                 event_type,
                 json.dumps(payload, ensure_ascii=False),
                 "pending" if handled else "ignored",
-                None if handled else "Unknown event type",
+                None if handled else in_company_lang(account).env._("Unknown event type"),
                 clock.now(),
                 self.env.uid,
                 self.env.uid,
@@ -145,9 +146,11 @@ class SocialInboundEvent(models.Model):
         return len(events)
 
     def _process(self):
+        """Process the events, each in its page's company's language when no
+        user's language is at hand (the job has none)."""
         new = self.filtered(lambda e: e.network == "vk" and e.event_type == "wall_reply_new")
         for account in new.account_id:
-            batch = new.filtered(lambda e, a=account: e.account_id == a)
+            batch = in_company_lang(new.filtered(lambda e, a=account: e.account_id == a), account.company_id)
             try:
                 with self.env.cr.savepoint():
                     batch._process_new_comments()
@@ -155,7 +158,7 @@ class SocialInboundEvent(models.Model):
                 for event in batch:
                     event._process_guarded(lambda e: e._process_new_comments())
         for event in self - new:
-            event._process_guarded(lambda e: e._process_other())
+            in_company_lang(event)._process_guarded(lambda e: e._process_other())
         return True
 
     def _process_guarded(self, function):
@@ -209,9 +212,9 @@ class SocialInboundEvent(models.Model):
         for event, comment in zip(self, comments, strict=True):
             incident = by_key.get(vk_external_id(account, comment))
             if incident:
-                event._done(incident, "Incident registered")
+                event._done(incident, self.env._("Incident registered"))
             else:
-                event._done(note="The community's own comment", state="ignored")
+                event._done(note=self.env._("The community's own comment"), state="ignored")
 
     def _process_other(self):
         self.ensure_one()
@@ -222,7 +225,7 @@ class SocialInboundEvent(models.Model):
             posted = _from_unix(obj.get("date")) or self.received_at
             if not account.last_post_at or posted > account.last_post_at:
                 account.sudo().last_post_at = posted
-            self._done(note="Post on the page recorded")
+            self._done(note=self.env._("Post on the page recorded"))
             return
         incident = Incident.search(
             [
@@ -235,7 +238,11 @@ class SocialInboundEvent(models.Model):
         if self.event_type == "wall_reply_edit":
             if not incident:
                 incidents = self._vk_comments_to_incidents(account, [obj])
-                self._done(incidents[:1], "Incident registered from an edit", "done" if incidents else "ignored")
+                self._done(
+                    incidents[:1],
+                    self.env._("Incident registered from an edit"),
+                    "done" if incidents else "ignored",
+                )
                 return
             old = incident.text
             new = obj.get("text") or EMPTY_TEXT
@@ -244,10 +251,10 @@ class SocialInboundEvent(models.Model):
                 incident._post(
                     self.env._("The author edited the comment. Before:") + "<br/>%s", old
                 )
-            self._done(incident, "Text updated")
+            self._done(incident, self.env._("Text updated"))
         elif self.event_type in ("wall_reply_delete", "wall_reply_restore"):
             if not incident:
-                self._done(note="Comment not registered", state="ignored")
+                self._done(note=self.env._("Comment not registered"), state="ignored")
                 return
             deleted = self.event_type == "wall_reply_delete"
             deleter = obj.get("deleter_id")
@@ -260,7 +267,9 @@ class SocialInboundEvent(models.Model):
                 incident._post(self.env._("The author deleted the comment in the network."))
             else:
                 incident._post(self.env._("The comment was deleted in the network (by %s)."), str(deleter or "?"))
-            self._done(incident, "Deletion recorded" if deleted else "Restoration recorded")
+            self._done(
+                incident, self.env._("Deletion recorded") if deleted else self.env._("Restoration recorded")
+            )
 
     def action_retry(self):
         """Process these failed (or ignored) events again now."""
@@ -341,7 +350,9 @@ class SocialInboundEvent(models.Model):
                 for user_id in missing
             }
 
-        authors = self.env["social.author"].sudo()._find_or_create_many("vk", user_ids, make_values)
+        authors = self.env["social.author"].sudo()._find_or_create_many(
+            "vk", user_ids, make_values, company=account.company_id
+        )
         return {int(key): author for key, author in authors.items()}
 
     @api.model
@@ -380,6 +391,7 @@ class SocialInboundEvent(models.Model):
                 }
                 for author_id in ids
             },
+            company=account.company_id,
         )
         company = account.company_id
         vals_list = []

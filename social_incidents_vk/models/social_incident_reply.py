@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from odoo.addons.social_incidents.models.helpers import scheduled_job
+from odoo.addons.social_incidents.models.helpers import in_company_lang, scheduled_job
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents.tools.guard import system_method, workflow_action
 from odoo.addons.social_incidents_vk.clients.vk import (
@@ -148,5 +148,6 @@ class SocialIncidentReply(models.Model):
             order="publish_next_at",
         )
         for reply in replies.filtered(lambda r: r._vk_publishable()):
-            reply._publish_vk()
+            # the job has no user's language: what it writes is in the company's
+            in_company_lang(reply)._publish_vk()
         return len(replies)
