@@ -5,3 +5,4 @@ from . import test_control_no_reply_merge
 from . import test_access_rights
 from . import test_translation_and_demo
 from . import test_ui_tour
+from . import test_production_calendar
