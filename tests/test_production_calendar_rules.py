@@ -10,6 +10,7 @@
 import gzip
 from datetime import date
 
+import holidays
 import pytest
 from addon_files import REPO_ROOT, load
 
@@ -22,8 +23,6 @@ from si_tools.production_calendar import (  # noqa: E402
     decree_known,
     production_calendar,
 )
-
-import holidays  # noqa: E402
 
 
 def non_working(days):
