@@ -336,7 +336,11 @@ class SocialProductionYear(models.Model):
     def _cron_load_years(self):
         """Yearly: load the current and the next year ahead of time; reloading
         a loaded year keeps it current with the ``holidays`` package (a year
-        confirmed by the official file is kept as loaded)."""
+        confirmed by the official file is kept as loaded). The job has no
+        user: it writes in the language of the administrators it asks."""
+        admins = self.env.ref(ADMIN_GROUP).sudo().users.filtered(lambda u: u.active and not u.share)
+        lang = admins.sorted("id")[:1].lang or self.env.company.partner_id.lang or self.env.lang
+        self = self.with_context(lang=lang)  # noqa: PLW0642 - the administrators' language
         this_year = clock.now().year
         years = self.sudo().search([("year", "in", [this_year, this_year + 1])])
         self._load_years([this_year, this_year + 1])

@@ -179,3 +179,16 @@ class TestProvisionalYear(SlaCase):
         action = self.year.with_user(self.admin).action_open_file_wizard()
         self.assertEqual(action["res_model"], "social.production.year.file.wizard")
         self.assertEqual(action["context"], {"default_year_id": self.year.id})
+
+    def test_yearly_job_asks_in_the_administrators_language(self):
+        self.year.unlink()
+        self.admins.write({"lang": "ru_RU"})
+        with at(2027, 12, 1, 6, 0):
+            self.Year.with_context(lang=None)._cron_load_years()
+        year = self.Year.search([("year", "=", 2028)])
+        self.assertTrue(year.provisional)
+        self.assertEqual(
+            set(year.activity_ids.mapped("summary")),
+            {"Подтвердите производственный календарь на 2028 год: загрузите официальный файл"},
+        )
+        self.assertIn("ст. 112 ТК РФ", year.activity_ids[0].note)
