@@ -324,10 +324,12 @@ class SocialProductionYear(models.Model):
 
     @api.model
     def _load_years(self, years):
-        """Load the given years (creating them where needed)."""
+        """Load the given years (creating them where needed); a year loaded
+        before the calendar told its source (an upgraded database) is loaded
+        again, which tells whether it is provisional."""
         existing = self.sudo().search([("year", "in", list(years))])
         missing = set(years) - set(existing.mapped("year"))
-        existing.filtered(lambda y: y.state != "loaded").action_load()
+        existing.filtered(lambda y: y.state != "loaded" or not y.source).action_load()
         if missing:
             self.sudo().create([{"year": y} for y in sorted(missing)])
         return True
