@@ -8,7 +8,7 @@
     "author": "Social Incidents Team",
     "website": "https://example.org/social-incidents",
     "depends": ["mail", "resource", "web"],
-    "external_dependencies": {"python": ["holidays"]},
+    "external_dependencies": {"python": ["holidays>=0.109,<0.110"]},
     "data": [
         "security/social_incidents_groups.xml",
         "security/ir.model.access.csv",
@@ -28,10 +28,12 @@
         "views/social_incident_location_views.xml",
         "views/social_reason_views.xml",
         "views/social_sla_policy_views.xml",
+        "views/social_production_calendar_views.xml",
         "views/social_sla_violation_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/social_incident_route_wizard_views.xml",
         "wizards/social_incident_step_wizard_views.xml",
+        "wizards/social_production_year_file_wizard_views.xml",
         "views/social_incidents_menus.xml",
     ],
     "demo": [

@@ -101,6 +101,13 @@ class SocialIncidentDeadline(models.Model):
         compute="_compute_status",
     )
     remaining = fields.Char(string="Time Left", compute="_compute_status")
+    provisional = fields.Boolean(
+        string="Provisional Calendar",
+        compute="_compute_provisional",
+        help="The deadline is counted through a year of the production calendar not yet confirmed "
+        "by the official file (days off moved by Labour Code art. 112): it may change.",
+    )
+    provisional_note = fields.Char(string="Calendar", compute="_compute_provisional")
 
     def init(self):
         self.env.cr.execute(
@@ -122,6 +129,17 @@ class SocialIncidentDeadline(models.Model):
     def _compute_executor_id(self):
         for row in self:
             row.executor_id = row.assignment_id.executor_id or row.reply_id.executor_id
+
+    @api.depends_context("lang")
+    def _compute_provisional(self):
+        years = self.env["social.production.year"]._provisional_years_of(self)
+        for row in self:
+            row.provisional = bool(years[row])
+            row.provisional_note = (
+                self.env._("Provisional calendar: %s", ", ".join(map(str, years[row])))
+                if years[row]
+                else False
+            )
 
     def _compute_status(self):
         now = clock.now()

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.social_incidents.tools import guard
+
 DAY_TYPES = [
     ("holiday", "Public Holiday"),
     ("day_off", "Moved Day Off"),
@@ -13,8 +15,10 @@ DAY_TYPES = [
 class SocialProductionDay(models.Model):
     """A day of the production calendar that differs from the ordinary week.
 
-    An administrator may add an exception by hand, or override a loaded day
-    (“Ordinary Day” cancels it); days set by hand survive reloading."""
+    A day comes from the ``holidays`` package, from the official calendar file
+    an administrator loaded, or is set by hand: an administrator may add an
+    exception, or override a loaded day (“Ordinary Day” cancels it); days set
+    by hand survive reloading and loading a file."""
 
     _name = "social.production.day"
     _description = "Production Calendar Day"
@@ -29,7 +33,7 @@ class SocialProductionDay(models.Model):
     day_type = fields.Selection(DAY_TYPES, string="Type", required=True)
     name = fields.Char(string="Description")
     origin = fields.Selection(
-        [("holidays", "Production Calendar"), ("manual", "Set by Hand")],
+        [("holidays", "Production Calendar"), ("file", "Official File"), ("manual", "Set by Hand")],
         required=True,
         default="manual",
         readonly=True,
@@ -58,9 +62,13 @@ class SocialProductionDay(models.Model):
             if day.date.year != day.year_id.year:
                 raise ValidationError(self.env._("The day %s is not in its year.", day.date))
 
+    # Loading a year writes its days inside ``guard.system_write()``: they keep
+    # their origin and the year recomputes the deadlines once, at the end. A
+    # day created or changed by a user (no permit, whatever the context) is
+    # set by hand and recomputes the open deadlines at once.
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("social_production_batch"):
+        if not guard.permitted():
             for vals in vals_list:
                 vals["origin"] = "manual"
         days = super().create(vals_list)
@@ -68,21 +76,21 @@ class SocialProductionDay(models.Model):
         return days
 
     def write(self, vals):
-        if not self.env.context.get("social_production_batch") and {"date", "day_type"} & set(vals):
+        if not guard.permitted() and {"date", "day_type"} & set(vals):
             vals = dict(vals, origin="manual")
         old = self.year_id
         result = super().write(vals)
-        if not self.env.context.get("social_production_batch"):
+        if not guard.permitted():
             (self.year_id | old)._recompute_deadlines()
         return result
 
     def unlink(self):
         years = self.year_id
         result = super().unlink()
-        if not self.env.context.get("social_production_batch"):
+        if not guard.permitted():
             years._recompute_deadlines()
         return result
 
     def _after_change(self):
-        if not self.env.context.get("social_production_batch"):
+        if not guard.permitted():
             self.year_id._recompute_deadlines()

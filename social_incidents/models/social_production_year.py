@@ -1,21 +1,33 @@
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.social_incidents.tools import clock
-from odoo.addons.social_incidents.tools.production_calendar import production_calendar
+from odoo.addons.social_incidents.tools import clock, guard
+from odoo.addons.social_incidents.tools.calendar_file import CalendarFileError, parse_calendar_file
+from odoo.addons.social_incidents.tools.production_calendar import decree_known, production_calendar
+from odoo.addons.social_incidents.tools.worktime import WORKING_UNITS
 
 from .constants import ADMIN_GROUP
-from .helpers import in_company_lang, schedule_for_administrators
+from .helpers import act_window, in_company_lang, schedule_for_administrators
 
 _lt = LazyTranslate(__name__)
+
+LOAD_ACTIVITY = "social_incidents.mail_act_social_load_calendar"
 
 
 class SocialProductionYear(models.Model):
     """A year of the Russian production calendar: loaded from the ``holidays``
-    package, or waiting to be loaded because a deadline falls in it."""
+    package, or waiting to be loaded because a deadline falls in it.
+
+    A year whose Government decree the package does not know is computed by
+    Labour Code art. 112 and is *provisional* (the administrators get an
+    activity) until an administrator loads the official calendar file, which
+    confirms it."""
 
     _name = "social.production.year"
     _description = "Production Calendar Year"
@@ -33,6 +45,25 @@ class SocialProductionYear(models.Model):
         tracking=True,
     )
     loaded_at = fields.Datetime(readonly=True)
+    source = fields.Selection(
+        [
+            ("holidays", "Holidays Package"),
+            ("article_112", "Labour Code Art. 112 (Provisional)"),
+            ("file", "Official File"),
+        ],
+        readonly=True,
+        tracking=True,
+        help="Where the days come from: the holidays package with the Government's decree; the "
+        "package without a decree, the days off moved by Labour Code art. 112 (provisional); "
+        "the official production calendar file loaded by an administrator.",
+    )
+    provisional = fields.Boolean(
+        readonly=True,
+        help="The holidays package does not know the Government's decree for this year: days off "
+        "are moved by Labour Code art. 112 and deadlines may change when the official calendar "
+        "file is loaded.",
+    )
+    file_name = fields.Char(string="Official File", readonly=True)
     day_ids = fields.One2many("social.production.day", "year_id", string="Days")
     holiday_count = fields.Integer(compute="_compute_counts", string="Holidays and Days Off")
     working_count = fields.Integer(compute="_compute_counts", string="Working Days")
@@ -55,8 +86,6 @@ class SocialProductionYear(models.Model):
             year.working_count = year._count_working_days() if year.state == "loaded" else 0
 
     def _count_working_days(self):
-        from datetime import date, timedelta
-
         types = {day.date: day.day_type for day in self.day_ids}
         count = 0
         day = date(self.year, 1, 1)
@@ -76,38 +105,32 @@ class SocialProductionYear(models.Model):
 
     def action_load(self):
         """Load (or reload) the year from the ``holidays`` package. Days set by
-        hand are kept; loading twice changes nothing."""
+        hand are kept; loading twice changes nothing. A year confirmed by the
+        official file is not loaded over."""
         self._check_admin()
-        Day = self.env["social.production.day"].sudo().with_context(social_production_batch=True)
         changed_years = self.browse()
-        for year in self:
+        for year in self.filtered(lambda y: y.source != "file"):
             wanted = production_calendar(year.year)
-            existing = {day.date: day for day in year.day_ids}
-            to_create, to_unlink = [], Day
-            changed = False
-            for day, (kind, name) in wanted.items():
-                current = existing.pop(day, None)
-                if current is None:
-                    to_create.append(
-                        {"year_id": year.id, "date": day, "day_type": kind, "name": name, "origin": "holidays"}
-                    )
-                elif current.origin == "holidays" and (current.day_type, current.name) != (kind, name):
-                    current.write({"day_type": kind, "name": name})
-                    changed = True
-            for day in existing.values():
-                if day.origin == "holidays":
-                    to_unlink |= day
-            if to_create:
-                Day.create(to_create)
-            if to_unlink:
-                to_unlink.unlink()
-            changed = changed or bool(to_create or to_unlink)
+            changed = year._apply_days(wanted, "holidays")
+            provisional = not decree_known(year.year)
             if year.state != "loaded":
-                year.sudo().write({"state": "loaded", "loaded_at": clock.now()})
                 year.activity_ids.sudo().action_feedback(
                     feedback=self.env._("The production calendar is loaded.")
                 )
                 changed = True
+            elif year.provisional and not provisional:
+                year.activity_ids.sudo().action_feedback(
+                    feedback=self.env._("The holidays package now carries the decree of this year.")
+                )
+            vals = {
+                "state": "loaded",
+                "provisional": provisional,
+                "source": "article_112" if provisional else "holidays",
+            }
+            if year.state != "loaded":
+                vals["loaded_at"] = clock.now()
+            if any(year[field] != value for field, value in vals.items()):
+                year.sudo().write(vals)
             if changed:
                 changed_years |= year
                 year.sudo().message_post(
@@ -118,14 +141,169 @@ class SocialProductionYear(models.Model):
                         short=year.short_count,
                     )
                 )
+        self.filtered("provisional")._ask_for_official_file()
         if changed_years:
             changed_years._recompute_deadlines()
         return True
 
+    def action_open_file_wizard(self):
+        """The dialog in which an administrator loads the official file."""
+        self.ensure_one()
+        self._check_admin()
+        return act_window(
+            "social.production.year.file.wizard",
+            res_id=False,
+            name=self.env._("Load the Official Calendar File"),
+            target="new",
+            context={"default_year_id": self.id},
+        )
+
+    def _apply_days(self, wanted, origin):
+        """Make the days of ``origin`` ("holidays" or "file") those of
+        ``wanted`` ({date: (type, name)}); days of the other automatic origin
+        are replaced, days set by hand are kept. True when a day changed. The
+        days are written with the permit: they keep their origin and the
+        caller recomputes the deadlines once."""
+        self.ensure_one()
+        Day = self.env["social.production.day"].sudo()
+        existing = {day.date: day for day in self.day_ids}
+        to_create, to_unlink = [], Day
+        changed = False
+        with guard.system_write():
+            for day, (kind, name) in wanted.items():
+                current = existing.pop(day, None)
+                if current is None:
+                    to_create.append(
+                        {"year_id": self.id, "date": day, "day_type": kind, "name": name, "origin": origin}
+                    )
+                elif current.origin != "manual" and (current.day_type, current.name, current.origin) != (
+                    kind,
+                    name,
+                    origin,
+                ):
+                    current.write({"day_type": kind, "name": name, "origin": origin})
+                    changed = True
+            for day in existing.values():
+                if day.origin != "manual":
+                    to_unlink |= day
+            if to_unlink:
+                to_unlink.unlink()
+            if to_create:
+                Day.create(to_create)
+        return changed or bool(to_create or to_unlink)
+
+    def _ask_for_official_file(self):
+        """The administrators confirm a provisional year with the official file."""
+        schedule_for_administrators(
+            self,
+            LOAD_ACTIVITY,
+            summary=lambda record: self.env._(
+                "Confirm the production calendar of %s: load the official file", record.year
+            ),
+            note=lambda record: self.env._(
+                "The holidays package does not know the Government's decree for %s: its days off "
+                "are moved by Labour Code art. 112 and the deadlines that fall in it are "
+                "provisional. Load the official production calendar file to confirm the year.",
+                record.year,
+            ),
+        )
+
+    def _load_file(self, content, file_name=False):
+        """Confirm the year with the official production calendar file
+        (``content``: its bytes, XML or CSV, see tools/calendar_file.py).
+        The days from the file replace the automatic ones; days set by hand
+        are kept; the open deadlines are recomputed. A bad file raises and
+        changes nothing."""
+        self.ensure_one()
+        self._check_admin()
+        try:
+            wanted = parse_calendar_file(content, self.year)
+        except CalendarFileError as error:
+            raise UserError(
+                self.env._(
+                    "The file %(file)s is not loaded, nothing has changed: %(reason)s",
+                    file=file_name or "",
+                    reason=self._file_error_message(error),
+                )
+            ) from None
+        self._apply_days(wanted, "file")
+        self.sudo().write(
+            {
+                "state": "loaded",
+                "provisional": False,
+                "source": "file",
+                "file_name": file_name or False,
+                "loaded_at": clock.now(),
+            }
+        )
+        self.activity_ids.sudo().action_feedback(
+            feedback=self.env._("The official production calendar is loaded.")
+        )
+        self.sudo().message_post(
+            body=Markup("%s") % self.env._(
+                "Confirmed by the official production calendar file %(file)s: %(holidays)s holidays "
+                "and days off, %(short)s shortened days, %(working)s working days.",
+                file=file_name or "",
+                holidays=self.holiday_count,
+                short=self.short_count,
+                working=self.working_count,
+            )
+        )
+        self._recompute_deadlines()
+        return True
+
+    def _file_error_message(self, error):
+        _ = self.env._
+        params = error.params
+        messages = {
+            "empty": lambda: _("the file is empty."),
+            "too_large": lambda: _(
+                "the file is too large (%(size)s bytes); a production calendar takes a few kilobytes.",
+                **params,
+            ),
+            "encoding": lambda: _("the file is neither UTF-8 nor Windows-1251 text."),
+            "gzip": lambda: _("the compressed file is damaged."),
+            "xml": lambda: _("the file is not well-formed XML (line %(line)s).", **params),
+            "dtd": lambda: _("the XML file declares a DTD or entities, which a production calendar does not need."),
+            "not_calendar": lambda: _(
+                "the XML file is not a production calendar: its root element is <%(tag)s>, not <calendar>.",
+                **params,
+            ),
+            "country": lambda: _("the file is the calendar of another country (%(country)s).", **params),
+            "year": lambda: _(
+                "the file is the calendar of %(found)s, not of %(expected)s.", **params
+            ),
+            "date": lambda: _("line %(line)s: “%(value)s” is not a date of %(year)s.", **params),
+            "type": lambda: _(
+                "line %(line)s: unknown day type “%(value)s” (XML: 1, 2 or 3; CSV: holiday, "
+                "day_off, short or working).",
+                **params,
+            ),
+            "columns": lambda: _("line %(line)s: a date and a day type are expected.", **params),
+            "duplicate": lambda: _("line %(line)s: the day %(value)s is given twice.", **params),
+            "no_days": lambda: _("the file lists no day."),
+        }
+        return messages[error.code]()
+
+    @api.model
+    def _provisional_years_of(self, rows):
+        """{deadline row: [provisional years its deadline is counted through]}:
+        working time of a deadline runs from the step's start to the deadline,
+        in the time zone of its calendar; plain hours need no calendar."""
+        provisional = set(self.sudo().search([("provisional", "=", True)]).mapped("year"))
+        result = {}
+        for row in rows:
+            years = []
+            if provisional and row.deadline and row.started_at and row.unit in WORKING_UNITS:
+                tz = ZoneInfo(row.sudo().calendar_id.tz or "UTC")
+                first = _local_year(row.started_at, tz)
+                last = _local_year(row.deadline, tz)
+                years = [y for y in range(first, last + 1) if y in provisional]
+            result[row] = years
+        return result
+
     def _recompute_deadlines(self):
         """Recompute the open deadlines that run through these years."""
-        from datetime import datetime
-
         Deadline = self.env["social.incident.deadline"].sudo()
         for year in self:
             start = datetime(year.year - 1, 12, 31)
@@ -149,11 +327,13 @@ class SocialProductionYear(models.Model):
 
     @api.model
     def _load_years(self, years):
-        """Load the given years (creating them where needed)."""
+        """Load the given years (creating them where needed); a year loaded
+        before the calendar told its source (an upgraded database) is loaded
+        again, which tells whether it is provisional."""
         self = in_company_lang(self)  # noqa: PLW0642 - the install and the job have no user's language
         existing = self.sudo().search([("year", "in", list(years))])
         missing = set(years) - set(existing.mapped("year"))
-        existing.filtered(lambda y: y.state != "loaded").action_load()
+        existing.filtered(lambda y: y.state != "loaded" or not y.source).action_load()
         if missing:
             self.sudo().create([{"year": y} for y in sorted(missing)])
         return True
@@ -161,7 +341,12 @@ class SocialProductionYear(models.Model):
     @api.model
     def _cron_load_years(self):
         """Yearly: load the current and the next year ahead of time; reloading
-        a loaded year keeps it current with the ``holidays`` package."""
+        a loaded year keeps it current with the ``holidays`` package (a year
+        confirmed by the official file is kept as loaded). The job has no
+        user: it writes in the language of the administrators it asks."""
+        admins = self.env.ref(ADMIN_GROUP).sudo().users.filtered(lambda u: u.active and not u.share)
+        lang = admins.sorted("id")[:1].lang or self.env.company.partner_id.lang or self.env.lang
+        self = self.with_context(lang=lang)  # noqa: PLW0642 - the administrators' language
         this_year = clock.now().year
         years = self.sudo().search([("year", "in", [this_year, this_year + 1])])
         self._load_years([this_year, this_year + 1])
@@ -189,3 +374,7 @@ class SocialProductionYear(models.Model):
             ),
         )
         return records
+
+
+def _local_year(value, tz):
+    return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).year

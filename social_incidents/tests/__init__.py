@@ -6,3 +6,4 @@ from . import test_access_rights
 from . import test_translation_and_demo
 from . import test_ui_tour
 from . import test_access_matrix
+from . import test_production_calendar
