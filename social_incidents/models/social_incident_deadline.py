@@ -6,12 +6,12 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools.misc import format_datetime
 
-from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents.tools import clock, deadline_placement
+from odoo.addons.social_incidents.tools.deadline_placement import place_row
 from odoo.addons.social_incidents.tools.guard import system_method
 from odoo.addons.social_incidents.tools.worktime import (
     WORKING_UNITS,
     CalendarMissing,
-    from_ts,
     to_ts,
 )
 
@@ -72,7 +72,7 @@ class SocialIncidentDeadline(models.Model):
     risk_at = fields.Datetime(string="At Risk From")
     done_at = fields.Datetime(string="Done")
     state = fields.Selection(
-        [("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled")],
+        [("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled"), ("not_needed", "Not Needed")],
         default="open",
         required=True,
     )
@@ -95,6 +95,7 @@ class SocialIncidentDeadline(models.Model):
             ("done", "Done in Time"),
             ("late", "Done Late"),
             ("cancelled", "Cancelled"),
+            ("not_needed", "Not Needed"),
         ],
         compute="_compute_status",
     )
@@ -126,8 +127,8 @@ class SocialIncidentDeadline(models.Model):
         worktimes = {}
         for row in self:
             row.remaining = False
-            if row.state == "cancelled":
-                row.status = "cancelled"
+            if row.state in ("cancelled", "not_needed"):
+                row.status = row.state
             elif row.state == "done":
                 row.status = "late" if row.deadline and row.done_at > row.deadline else "done"
             elif row.paused_since:
@@ -174,13 +175,15 @@ class SocialIncidentDeadline(models.Model):
     # Which steps an incident has open now
     # ------------------------------------------------------------------
     @api.model
-    def _required_for(self, incident, lines):
-        """{(step, assignment id, reply id): (start, optional)} the incident
-        needs now, for the steps its policy has a deadline for."""
+    def _required_for(self, incident, open_keys=()):
+        """{(step, assignment id, reply id): (start, optional)} of the steps
+        the incident's workflow is in now, whatever the rules: a step whose
+        rule is removed stays open without a deadline, it is not finished.
+        ``open_keys``: the keys of the incident's open rows."""
         required = {}
 
         def need(step, start, assignment=None, reply=None, optional=False):
-            if step in lines and start:
+            if start:
                 key = (step, assignment.id if assignment else 0, reply.id if reply else 0)
                 required[key] = (start, optional)
 
@@ -207,7 +210,9 @@ class SocialIncidentDeadline(models.Model):
         if state in WORK_STATES:
             lead = incident.lead_executor_id
             for assignment in incident.assignment_ids.filtered(lambda a: a._is_active()):
-                if assignment.state in ("sent", "accepted"):
+                # declining and asking for clarification have a deadline until
+                # the executor accepts the incident: then they no longer apply
+                if assignment.state == "sent":
                     need("decline", assignment.date_sent, assignment, optional=True)
                 if assignment.executor_id == lead:
                     if state != "intermediate" and (not reply or reply.state == "draft"):
@@ -216,7 +221,10 @@ class SocialIncidentDeadline(models.Model):
                             incident.clarification_answered_at or assignment.date_sent,
                         )
                         need("draft", start, assignment)
-                        if not incident.clarification_answered_at:
+                        if not incident.clarification_answered_at and (
+                            assignment.state == "sent"
+                            or self._clarification_in_progress(incident, assignment, open_keys)
+                        ):
                             need("clarification", assignment.date_sent, assignment, optional=True)
                 elif assignment.state in ("sent", "accepted") and incident.is_consolidated:
                     need("info", assignment.date_sent, assignment)
@@ -230,9 +238,24 @@ class SocialIncidentDeadline(models.Model):
             need("control", incident.control_set_at)
         return required
 
-    def _closing_outcome(self, lines):
-        """('done', when) | ('cancelled', when) | ('unlink', None) for an open
-        row its incident no longer needs."""
+    @api.model
+    def _clarification_in_progress(self, incident, assignment, open_keys):
+        """The executor's clarification request is being prepared while its
+        window is open (drafting it accepted the incident)."""
+        if ("clarification", assignment.id, 0) not in open_keys:
+            return False
+        return bool(
+            incident.reply_ids.filtered(
+                lambda r: r.kind == "clarification"
+                and r.executor_id == assignment.executor_id
+                and r.state != "cancelled"
+            )
+        )
+
+    def _closing_outcome(self):
+        """('done', when) | ('cancelled', when) | ('not_needed', None) for an
+        open row its incident's workflow no longer needs. The rows follow the
+        workflow only: a change of the rules never closes a step."""
         self.ensure_one()
         now = clock.now()
         incident = self.incident_id
@@ -248,10 +271,10 @@ class SocialIncidentDeadline(models.Model):
                 )
                 if asked:
                     return "done", min(asked.mapped("submitted_at"))
-            return "unlink", None
+            # not taken, and no longer possible in its window: nothing was late
+            return "not_needed", None
         if (
-            self.step not in lines
-            or incident.state in ("no_reply", "merged")
+            incident.state in ("no_reply", "merged")
             or self.assignment_id.state in ("cancelled", "declined")
             or self.reply_id.state == "cancelled"
             or (self.step == "draft" and self.assignment_id.executor_id != incident.lead_executor_id)
@@ -268,7 +291,9 @@ class SocialIncidentDeadline(models.Model):
     @system_method
     def _sync(self, incidents, force=False, reason=None):
         """Open the steps the incidents need now, close the others, and place
-        the deadlines of what is new or changed (all of them with ``force``)."""
+        the deadlines of what is new or changed (all of them with ``force``:
+        the rules changed). A step whose rule is gone stays open without a
+        deadline; only the workflow finishes a step."""
         self = self.sudo()  # noqa: PLW0642 - the rows follow the incidents, whoever acts
         incidents = incidents.sudo().exists()
         if not incidents:
@@ -284,23 +309,26 @@ class SocialIncidentDeadline(models.Model):
         for incident in incidents:
             policy = policies.get((incident.company_id.id, incident.importance))
             lines = {line.step: line for line in policy.line_ids} if policy else {}
-            required = self._required_for(incident, lines)
+            required = self._required_for(
+                incident,
+                {(row.step, row.assignment_id.id, row.reply_id.id) for row in by_incident[incident.id]},
+            )
             paused = bool(
                 policy and policy.pause_on_clarification and incident.state == "clarification"
             )
             for row in by_incident[incident.id]:
                 key = (row.step, row.assignment_id.id, row.reply_id.id)
                 if key not in required:
-                    closing.append((row, row._closing_outcome(lines)))
+                    closing.append((row, row._closing_outcome()))
                     continue
                 start, _optional = required.pop(key)
-                line = lines[row.step]
+                line = lines.get(row.step) or self.env["social.sla.policy.line"]
                 changes = {}
                 if row.started_at != start:
                     changes["started_at"] = start
                 if row.line_id != line:
-                    changes.update(line_id=line.id, policy_id=policy.id)
-                if row.step == "total":
+                    changes.update(line_id=line.id, policy_id=policy.id if policy else False)
+                if row.step == "total" and line:
                     if paused and not row.paused_since:
                         changes["paused_since"] = now
                     elif not paused and row.paused_since:
@@ -314,9 +342,11 @@ class SocialIncidentDeadline(models.Model):
                         )
                 if changes:
                     row.write(changes)
-                if changes or force or row.missing_year or not row.deadline:
+                if changes or force or row.missing_year or (line and not row.deadline):
                     to_place |= row
             for (step, assignment_id, reply_id), (start, optional) in required.items():
+                if step not in lines:
+                    continue  # no rule, no deadline to watch
                 to_create.append(
                     {
                         "incident_id": incident.id,
@@ -337,31 +367,30 @@ class SocialIncidentDeadline(models.Model):
 
     def _close_rows(self, closing):
         """Close rows: done (a late one is recorded as a violation), cancelled,
-        or, for an optional step never taken, removed. Rows closed alike are
-        written together."""
-        to_unlink = self.browse()
+        or not needed (an optional step never taken: no completion time, never
+        late). Rows closed alike are written together."""
         groups = defaultdict(lambda: self.browse())
         for row, (outcome, when) in closing:
-            if outcome == "unlink":
-                to_unlink |= row
-            else:
-                groups[(outcome, when)] |= row
+            groups[(outcome, when)] |= row
         late = self.browse()
         finished = defaultdict(lambda: self.env["social.sla.violation"])
+        Violation = self.env["social.sla.violation"]
         for (outcome, when), rows in groups.items():
-            rows.write({"state": outcome, "done_at": when, "watch_at": False, "paused_since": False})
-            overdue = rows.filtered(lambda r, w=when: r.deadline and w > r.deadline)
+            rows.write(
+                {"state": outcome, "done_at": when or False, "watch_at": False, "paused_since": False}
+            )
+            if outcome == "not_needed":
+                continue
+            overdue = rows.filtered(lambda r, w=when: deadline_placement.is_missed(r.deadline, w, w))
             if outcome == "done":
                 late |= overdue
             # a step recorded as missed, now finished (or withdrawn): its delay is final
-            finished[when] |= (rows - late).violation_id.filtered(lambda v: not v.done_at)
+            finished[when] |= (rows - late).violation_id.filtered(lambda v: not v.done_at and not v.voided)
             finished[when] |= (late & rows).violation_id
-        if to_unlink:
-            to_unlink.unlink()
         for when, violations in finished.items():
             violations._set_done(when)
         if late:
-            self.env["social.sla.violation"]._record(late.filtered(lambda r: not r.violation_id))
+            Violation._record(late.filtered(lambda r: not r.violation_id or r.violation_id.voided))
         self.flush_model()
 
     # ------------------------------------------------------------------
@@ -370,8 +399,9 @@ class SocialIncidentDeadline(models.Model):
     @system_method
     def _recompute(self, reason=None):
         """Place the deadlines of these open rows with the working-time engine
-        and write them in bulk; with ``reason``, tell each incident whose
-        deadlines moved."""
+        and write them in bulk. With ``reason`` (the rules changed): revise the
+        violations of the moved steps, tell each incident whose deadlines moved
+        and move its activities to the new deadlines."""
         rows = self.filtered(lambda r: r.state == "open")
         if not rows:
             return {}
@@ -383,6 +413,7 @@ class SocialIncidentDeadline(models.Model):
                 new = values.get(row.id)
                 if row.deadline and new and new[0] != row.deadline:
                     moved[row.incident_id].append((row, row.deadline, new[0]))
+        values = self.env["social.sla.violation"]._revise(rows, values, reason)
         self._write_placements(values)
         missing = {value[3] for value in values.values() if value[3]}
         if missing:
@@ -393,13 +424,15 @@ class SocialIncidentDeadline(models.Model):
                 % (
                     row._step_label(),
                     row._format_when(old),
-                    row._format_when(new),
+                    row._format_when(new) if new else self.env._("no deadline"),
                 )
                 for row, old, new in changes
             )
             incident._post(
                 self.env._("Deadlines recomputed: %s.") + "<ul>%s</ul>", reason, items
             )
+        if reason:
+            rows.incident_id._update_activities()
         return values
 
     @api.model
@@ -414,13 +447,14 @@ class SocialIncidentDeadline(models.Model):
             cr.execute(
                 """
                 SELECT d.id, d.step, d.started_at, d.paused_seconds, d.paused_since IS NOT NULL,
-                       d.optional, d.violation_id IS NOT NULL,
+                       d.optional, v.id IS NOT NULL,
                        l.duration, l.unit, l.anchor, p.calendar_id, p.at_risk_percent,
                        i.detected_at, tl.duration, tl.unit, COALESCE(tot.paused_seconds, 0)
                   FROM social_incident_deadline d
                   JOIN social_sla_policy_line l ON l.id = d.line_id
                   JOIN social_sla_policy p ON p.id = l.policy_id
                   JOIN social_incident i ON i.id = d.incident_id
+             LEFT JOIN social_sla_violation v ON v.id = d.violation_id AND NOT v.voided
              LEFT JOIN social_sla_policy_line tl ON tl.policy_id = p.id AND tl.step = 'total'
              LEFT JOIN social_incident_deadline tot
                        ON tot.incident_id = d.incident_id AND tot.step = 'total' AND tot.state = 'open'
@@ -580,76 +614,13 @@ class SocialIncidentDeadline(models.Model):
 
 
 def format_duration(env, seconds, working=False):
-    """“2 h 15 min”; whole days only for plain (calendar) time."""
-    total = int(abs(seconds) // 60)
-    days, rest = divmod(total, 1440)
-    hours, minutes = divmod(rest, 60)
-    if working:
-        hours += days * 24
-        days = 0
-    parts = []
-    if days:
-        parts.append(env._("%s d", days))
-    if hours:
-        parts.append(env._("%s h", hours))
-    if minutes or not parts:
-        parts.append(env._("%s min", minutes))
-    return " ".join(parts)
+    """“2 h 15 min”, in the language of ``env``."""
+    return deadline_placement.format_duration(seconds, working, env._)
 
 
 def format_remaining(env, seconds, working=False, overdue=None):
-    """“2 h 15 min left” or “overdue by 1 h 5 min”; ``overdue`` when the
-    deadline has passed though no working time has run since."""
-    if overdue is None:
-        overdue = seconds < 0
-    if overdue and abs(seconds) < 60:
-        return env._("overdue")
-    text = format_duration(env, seconds, working)
-    if overdue:
-        return env._("overdue by %s", text)
-    return env._("%s left", text)
-
-
-def place_row(worktime, record):
-    """Deadline, at-risk moment, watch moment and missing year of one row,
-    from the tuple read by ``_place``."""
-    (
-        _id, step, started_at, paused_seconds, paused, optional, violated,
-        duration, unit, anchor, _calendar_id, at_risk_percent,
-        detected_at, total_duration, total_unit, total_paused,
-    ) = record
-    try:
-        start = to_ts(started_at)
-        if anchor == "detection":
-            deadline = worktime.place_ts(to_ts(detected_at), duration, unit)
-        elif anchor == "before_total" and total_duration:
-            total = worktime.place_ts(to_ts(detected_at), total_duration, total_unit)
-            if total_paused:
-                total = _shift(worktime, total, total_paused, total_unit)
-            deadline = worktime.place_before_ts(total, duration, unit)
-        else:
-            deadline = worktime.place_ts(start, duration, unit)
-        if step == "total" and paused_seconds:
-            deadline = _shift(worktime, deadline, paused_seconds, unit)
-        span = worktime.elapsed_ts(start, deadline, unit)
-        risk = deadline
-        if span > 0 and at_risk_percent:
-            margin = span * at_risk_percent / 100
-            if unit in WORKING_UNITS:
-                risk = worktime.subtract_ts(deadline, margin)
-            else:
-                risk = deadline - margin
-    except CalendarMissing as missing:
-        return (None, None, None, missing.year)
-    deadline_dt = from_ts(deadline)
-    watch = None if (optional or paused or violated) else deadline_dt
-    return (deadline_dt, from_ts(risk), watch, 0)
-
-
-def _shift(worktime, ts, seconds, unit):
-    if unit in WORKING_UNITS:
-        return worktime.add_ts(ts, seconds)
-    return ts + seconds
+    """“2 h 15 min left” / “overdue by 1 h 5 min”, in the language of ``env``."""
+    return deadline_placement.format_remaining(seconds, working, overdue, env._)
 
 
 def _copy_value(value):
