@@ -454,7 +454,7 @@ class SocialIncidentDeadline(models.Model):
                   JOIN social_sla_policy_line l ON l.id = d.line_id
                   JOIN social_sla_policy p ON p.id = l.policy_id
                   JOIN social_incident i ON i.id = d.incident_id
-             LEFT JOIN social_sla_violation v ON v.id = d.violation_id AND NOT v.voided
+             LEFT JOIN social_sla_violation v ON v.id = d.violation_id AND v.voided IS NOT TRUE
              LEFT JOIN social_sla_policy_line tl ON tl.policy_id = p.id AND tl.step = 'total'
              LEFT JOIN social_incident_deadline tot
                        ON tot.incident_id = d.incident_id AND tot.step = 'total' AND tot.state = 'open'

@@ -49,11 +49,14 @@ class TestRegulationSwitch(TruthfulCase):
         history = [(row.step, row.state, row.done_at) for row in rows]
         # routed at 10:10: the only step done; the draft and the reply are open
         self.assertEqual(
-            [(step, state) for step, state, _done in history if state != "not_needed"],
+            [(step, state) for step, state, _done in history if step in ("route", "total", "draft")],
             [("route", "done"), ("total", "open"), ("draft", "open")],
         )
         with at(2025, 3, 4, 11, 30):
             self.switch_regulation("lya")
+        self.assertEqual(
+            [(v.step, v.done_at) for v in self.violations(incident)], [("draft", False), ("total", False)]
+        )
         # nothing was done: no step is closed, no completion time written
         self.assertEqual([(row.step, row.state, row.done_at) for row in rows], history)
         self.assertEqual(incident.deadline_ids, rows)
