@@ -39,8 +39,12 @@ def worktime():
     return WorkTime.build("Europe/Moscow", WEEK, days, [2025, 2026])
 
 
-def row(step="draft", started=msk(2025, 3, 3, 10, 10), duration=3, unit="hours", anchor="start",
-        detected=msk(2025, 3, 3, 10, 0), optional=False, paused=False, violated=False,
+ROUTED = msk(2025, 3, 3, 10, 10)
+DETECTED = msk(2025, 3, 3, 10, 0)
+
+
+def row(step="draft", started=ROUTED, duration=3, unit="hours", anchor="start",
+        detected=DETECTED, optional=False, paused=False, violated=False,
         paused_seconds=0.0, total=(8, "hours"), total_paused=0.0, at_risk=25):
     """The tuple ``_place`` reads for one row."""
     return (

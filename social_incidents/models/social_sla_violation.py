@@ -146,8 +146,8 @@ class SocialSlaViolation(models.Model):
 
     @api.model
     def _revise(self, rows, values, reason):
-        """The deadlines of these open rows are placed anew (``values``, as
-        ``_place`` returns them): a violation whose step is no longer missed is
+        """The deadlines of these open rows are placed anew under changed rules
+        (``values``, as ``_place`` returns them; ``reason``: what changed): a violation whose step is no longer missed is
         voided, one still missed keeps its row with the new deadline and
         delay, one voided earlier and missed again is reinstated. Returns
         ``values`` with the watch moments that follow."""
@@ -156,7 +156,6 @@ class SocialSlaViolation(models.Model):
             return values
         now = clock.now()
         values = dict(values)
-        reason = reason or self.env._("the deadline was recomputed")
         missed = self.env["social.incident.deadline"]
         for row in rows:
             deadline, risk_at, _watch, missing_year = values[row.id]
