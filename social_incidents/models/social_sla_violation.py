@@ -146,11 +146,12 @@ class SocialSlaViolation(models.Model):
 
     @api.model
     def _revise(self, rows, values, reason):
-        """The deadlines of these open rows are placed anew under changed rules
-        (``values``, as ``_place`` returns them; ``reason``: what changed): a violation whose step is no longer missed is
-        voided, one still missed keeps its row with the new deadline and
-        delay, one voided earlier and missed again is reinstated. Returns
-        ``values`` with the watch moments that follow."""
+        """The deadlines of these open rows are placed anew under changed
+        rules (``values``, as ``_place`` returns them; ``reason``: what
+        changed). A violation whose step is no longer missed is voided, one
+        still missed keeps its record with the new deadline and delay, one
+        voided earlier and missed again is reinstated. Returns ``values`` with
+        the watch moments that follow."""
         rows = rows.sudo().filtered("violation_id")
         if not rows:
             return values
@@ -180,7 +181,32 @@ class SocialSlaViolation(models.Model):
                     violation._reinstate(deadline, False, delay)
                 elif violation.deadline != deadline or violation.delay_minutes != delay:
                     violation.write({"deadline": deadline, "delay_minutes": delay})
+        rows.violation_id._clear_alerts_of_voided()
         return values
+
+    def _clear_alerts_of_voided(self):
+        """Remove the “deadline missed” activities of the incidents whose
+        recorded misses are all voided now: nothing is overdue there."""
+        incidents = self.filtered("voided").incident_id
+        if not incidents:
+            return
+        standing = self.search([("incident_id", "in", incidents.ids), ("voided", "=", False)])
+        cleared = incidents - standing.incident_id
+        if cleared:
+            self.env["mail.activity"].sudo().search(
+                [
+                    ("res_model", "=", "social.incident"),
+                    ("res_id", "in", cleared.ids),
+                    (
+                        "activity_type_id",
+                        "in",
+                        [
+                            self.env.ref("social_incidents.mail_act_social_overdue").id,
+                            self.env.ref("social_incidents.mail_act_social_escalation").id,
+                        ],
+                    ),
+                ]
+            ).unlink()
 
     def _void(self, reason, deadline):
         """The step is no longer missed under the recomputed deadline."""

@@ -108,6 +108,8 @@ class TestVoidedViolation(TruthfulCase):
             self.watchdog()
         violation = self.violations(incident)
         self.assertEqual((violation.step, violation.delay_minutes), ("route", 30))
+        overdue = self.env.ref("social_incidents.mail_act_social_overdue")
+        self.assertTrue(incident.activity_ids.filtered(lambda a: a.activity_type_id == overdue))
         normal = self.company.social_sla_policy_ids.filtered(lambda p: p.importance == "normal")
         with at(2025, 3, 3, 11, 5):
             normal.line_ids.filtered(lambda line: line.step == "route").with_user(self.admin).duration = 120
@@ -119,6 +121,8 @@ class TestVoidedViolation(TruthfulCase):
         self.assertIn("03.03.2025 12:00", note.body)
         self.assertEqual(incident.violation_count, 0)
         self.assertFalse(violation.can_excuse)
+        # nothing is overdue any more: the alert goes
+        self.assertFalse(incident.activity_ids.filtered(lambda a: a.activity_type_id == overdue))
         with at(2025, 3, 3, 11, 30):
             self.assertEqual(self.watchdog(), 0)
         with at(2025, 3, 3, 12, 10):  # missed again under the new rule: the same record counts
