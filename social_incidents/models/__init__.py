@@ -25,4 +25,5 @@ from . import social_production_day
 from . import social_sla_policy
 from . import social_sla_policy_line
 from . import social_incident_deadline
+from . import social_incident_deadline_sync
 from . import social_sla_violation

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 
+from odoo.addons.social_incidents.tools import guard
 from odoo.addons.social_incidents.tools.sla_presets import PRESETS
+
+from .social_sla_policy import recompute_deferred, recompute_is_deferred
 
 SLA_PRESETS = [
     ("kor", "Korenovsk (working time, 8 h; 4 h for high importance)"),
@@ -40,6 +43,10 @@ class ResCompany(models.Model):
         "which can then be edited.",
     )
     social_sla_policy_ids = fields.One2many("social.sla.policy", "company_id", string="Deadline Policies")
+    social_curators_may_excuse = fields.Boolean(
+        string="Curators May Excuse Missed Deadlines",
+        help="Besides the head, curators may excuse a missed deadline, never one of their own.",
+    )
 
     def _get_social_heads(self):
         """The head of the municipality: the company's setting, or the users of
@@ -67,7 +74,7 @@ class ResCompany(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if vals.get("social_sla_preset") and not self.env.context.get("social_sla_preset_applying"):
+        if vals.get("social_sla_preset") and not recompute_is_deferred():
             self._apply_social_sla_preset(vals["social_sla_preset"])
         return result
 
@@ -75,16 +82,22 @@ class ResCompany(models.Model):
         """Copy the preset's deadlines into the companies' policies (one per
         importance), then recompute the open deadlines."""
         definition = PRESETS[preset]
-        Policy = self.env["social.sla.policy"].sudo().with_context(
-            social_sla_no_recompute=True, active_test=False
-        )
+        Policy = self.env["social.sla.policy"].sudo().with_context(active_test=False)
         labels = dict(self._fields["social_sla_preset"]._description_selection(self.env))
         importance = dict(Policy._fields["importance"]._description_selection(self.env))
+        with recompute_deferred():
+            self._write_social_sla_preset(preset, definition, Policy, labels, importance)
+        policies = Policy.search([("company_id", "in", self.ids)])
+        with guard.system_write():
+            policies._recompute_after_lines_change()
+        return True
+
+    def _write_social_sla_preset(self, preset, definition, Policy, labels, importance):
         for company in self:
             vals = {"social_sla_preset": preset}
             if definition["publisher"]:
                 vals["social_reply_publisher"] = definition["publisher"]
-            company.with_context(social_sla_preset_applying=True).sudo().write(vals)
+            company.sudo().write(vals)
             for level, lines in definition["lines"].items():
                 policy = Policy.search(
                     [("company_id", "=", company.id), ("importance", "=", level)], limit=1
@@ -107,15 +120,12 @@ class ResCompany(models.Model):
                     values["calendar_id"] = (
                         company.resource_calendar_id or policy.calendar_id
                     ).id
-                    policy.with_context(social_sla_no_recompute=True).write(values)
+                    policy.write(values)
                 policy.line_ids.unlink()
                 policy.line_ids = [
                     (0, 0, {"step": step, "duration": duration, "unit": unit, "anchor": anchor})
                     for step, duration, unit, anchor in lines
                 ]
-        policies = Policy.search([("company_id", "in", self.ids)])
-        policies.with_context(social_sla_no_recompute=False)._recompute_after_lines_change()
-        return True
 
     @api.model
     def _social_apply_default_preset(self):

@@ -16,6 +16,9 @@ class ResConfigSettings(models.TransientModel):
     social_sla_preset = fields.Selection(
         related="company_id.social_sla_preset", readonly=False
     )
+    social_curators_may_excuse = fields.Boolean(
+        related="company_id.social_curators_may_excuse", readonly=False
+    )
 
     def action_open_social_sla_policies(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(

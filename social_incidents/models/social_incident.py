@@ -298,10 +298,10 @@ class SocialIncident(models.Model):
         for incident in incidents:
             incident.total_deadline = totals.get(incident.id) or False
 
-    @api.depends("violation_ids")
+    @api.depends("violation_ids.voided")
     def _compute_violation_count(self):
         for incident in self:
-            incident.violation_count = len(incident.violation_ids)
+            incident.violation_count = len(incident.violation_ids.filtered(lambda v: not v.voided))
 
     def _compute_color(self):
         for incident in self:

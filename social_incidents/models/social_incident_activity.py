@@ -120,29 +120,26 @@ class SocialIncident(models.Model):
                 step = step_by_type[activity.activity_type_id.id]
                 key = (step, activity.user_id.id)
                 if key in required:
-                    required.pop(key)
-                    date = due.get(step, (None, None))[0]
-                    if date and activity.date_deadline != date:
-                        redate.setdefault(date, Activity)
-                        redate[date] |= activity
+                    note = required.pop(key)
+                    date, when = due.get(step, (None, None))
+                    text = self._activity_note(when, note)
+                    if date and (activity.date_deadline != date or str(activity.note or "") != str(text)):
+                        # moved deadline: the date and the time in the note follow it
+                        redate.setdefault((date, text), Activity)
+                        redate[(date, text)] |= activity
                 elif activity.user_id == self.env.user:
                     done |= activity
                 else:
                     obsolete |= activity
             for (step, user_id), note in required.items():
                 date, when = due.get(step, (None, None))
-                parts = []
-                if when:
-                    parts.append(self.env._("Due %s", when))
-                if note:
-                    parts.append(note)
                 to_create.append(
                     {
                         "res_model_id": model_id,
                         "res_id": incident.id,
                         "activity_type_id": type_ids[step],
                         "user_id": user_id,
-                        "note": Markup("").join(Markup("<p>%s</p>") % part for part in parts),
+                        "note": self._activity_note(when, note),
                         "date_deadline": date or today,
                     }
                 )
@@ -150,10 +147,19 @@ class SocialIncident(models.Model):
             done.action_feedback()
         if obsolete:
             obsolete.unlink()
-        for date, activities in redate.items():
-            activities.write({"date_deadline": date})
+        for (date, note), activities in redate.items():
+            activities.write({"date_deadline": date, "note": note})
         if to_create:
             Activity.with_context(mail_activity_quick_update=True).create(to_create)
+
+    def _activity_note(self, when, note):
+        """The note of a step's activity: when it is due, then what to know."""
+        parts = []
+        if when:
+            parts.append(self.env._("Due %s", when))
+        if note:
+            parts.append(note)
+        return Markup("").join(Markup("<p>%s</p>") % part for part in parts)
 
     def _get_step_deadlines(self):
         """{activity step: (local date, “dd.mm.yyyy hh:mm”)} of the open deadlines."""

@@ -7,16 +7,15 @@ from odoo import api, fields, models
 from odoo.tools.misc import format_datetime
 from odoo.tools.translate import LazyGettext
 
-from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents.tools import clock, deadline_placement
+from odoo.addons.social_incidents.tools.deadline_placement import place_row
 from odoo.addons.social_incidents.tools.guard import system_method
 from odoo.addons.social_incidents.tools.worktime import (
     WORKING_UNITS,
     CalendarMissing,
-    from_ts,
     to_ts,
 )
 
-from .constants import OPEN_STATES, WORK_STATES
 from .helpers import in_company_lang
 from .social_sla_mixin import deadline_status
 from .social_sla_policy_line import SLA_STEPS
@@ -74,7 +73,7 @@ class SocialIncidentDeadline(models.Model):
     risk_at = fields.Datetime(string="At Risk From")
     done_at = fields.Datetime(string="Done")
     state = fields.Selection(
-        [("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled")],
+        [("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled"), ("not_needed", "Not Needed")],
         default="open",
         required=True,
     )
@@ -97,6 +96,7 @@ class SocialIncidentDeadline(models.Model):
             ("done", "Done in Time"),
             ("late", "Done Late"),
             ("cancelled", "Cancelled"),
+            ("not_needed", "Not Needed"),
         ],
         compute="_compute_status",
     )
@@ -146,8 +146,8 @@ class SocialIncidentDeadline(models.Model):
         worktimes = {}
         for row in self:
             row.remaining = False
-            if row.state == "cancelled":
-                row.status = "cancelled"
+            if row.state in ("cancelled", "not_needed"):
+                row.status = row.state
             elif row.state == "done":
                 row.status = "late" if row.deadline and row.done_at > row.deadline else "done"
             elif row.paused_since:
@@ -191,209 +191,16 @@ class SocialIncidentDeadline(models.Model):
         )
 
     # ------------------------------------------------------------------
-    # Which steps an incident has open now
-    # ------------------------------------------------------------------
-    @api.model
-    def _required_for(self, incident, lines):
-        """{(step, assignment id, reply id): (start, optional)} the incident
-        needs now, for the steps its policy has a deadline for."""
-        required = {}
-
-        def need(step, start, assignment=None, reply=None, optional=False):
-            if step in lines and start:
-                key = (step, assignment.id if assignment else 0, reply.id if reply else 0)
-                required[key] = (start, optional)
-
-        state = incident.state
-        if state not in OPEN_STATES:
-            if incident.on_control and not incident.control_report:
-                need("control", incident.control_set_at)
-            return required
-        published = incident.reply_ids.filtered(
-            lambda r: r.state == "published" and r.kind in ("final", "intermediate")
-        )
-        if state == "new":
-            declined = incident.assignment_ids.filtered(lambda a: a.state == "declined")
-            if declined:
-                need("reroute", max(declined.mapped("date_declined")))
-            else:
-                need("route", incident.detected_at)
-        if state == "intermediate":
-            last = published.filtered(lambda r: r.kind == "intermediate").sorted("published_at")[-1:]
-            need("final", last.published_at)
-        elif not published:
-            need("total", incident.detected_at)
-        reply = incident.current_reply_id
-        if state in WORK_STATES:
-            lead = incident.lead_executor_id
-            for assignment in incident.assignment_ids.filtered(lambda a: a._is_active()):
-                if assignment.state in ("sent", "accepted"):
-                    need("decline", assignment.date_sent, assignment, optional=True)
-                if assignment.executor_id == lead:
-                    if state != "intermediate" and (not reply or reply.state == "draft"):
-                        start = max(
-                            assignment.date_sent,
-                            incident.clarification_answered_at or assignment.date_sent,
-                        )
-                        need("draft", start, assignment)
-                        if not incident.clarification_answered_at:
-                            need("clarification", assignment.date_sent, assignment, optional=True)
-                elif assignment.state in ("sent", "accepted") and incident.is_consolidated:
-                    need("info", assignment.date_sent, assignment)
-        if reply.state == "submitted":
-            need("review", reply.submitted_at, reply=reply)
-        elif reply.state == "returned":
-            need("rework", reply.reviewed_at, reply=reply)
-        elif reply.state in ("approved", "publish_failed"):
-            need("publish", reply.reviewed_at, reply=reply)
-        if incident.on_control and not incident.control_report:
-            need("control", incident.control_set_at)
-        return required
-
-    def _closing_outcome(self, lines):
-        """('done', when) | ('cancelled', when) | ('unlink', None) for an open
-        row its incident no longer needs."""
-        self.ensure_one()
-        now = clock.now()
-        incident = self.incident_id
-        if self.optional:
-            if self.step == "decline" and self.assignment_id.state == "declined":
-                return "done", self.assignment_id.date_declined or now
-            if self.step == "clarification":
-                asked = incident.reply_ids.filtered(
-                    lambda r: r.kind == "clarification"
-                    and r.executor_id == self.assignment_id.executor_id
-                    and r.submitted_at
-                    and r.submitted_at >= self.started_at
-                )
-                if asked:
-                    return "done", min(asked.mapped("submitted_at"))
-            return "unlink", None
-        if (
-            self.step not in lines
-            or incident.state in ("no_reply", "merged")
-            or self.assignment_id.state in ("cancelled", "declined")
-            or self.reply_id.state == "cancelled"
-            or (self.step == "draft" and self.assignment_id.executor_id != incident.lead_executor_id)
-            or (self.step == "control" and not incident.control_report)
-            or (self.step in ("route", "reroute") and incident.state == "new")
-        ):
-            return "cancelled", now
-        return "done", now
-
-    # ------------------------------------------------------------------
-    # Keeping the rows in step with the incidents
-    # ------------------------------------------------------------------
-    @api.model
-    @system_method
-    def _sync(self, incidents, force=False, reason=None):
-        """Open the steps the incidents need now, close the others, and place
-        the deadlines of what is new or changed (all of them with ``force``);
-        ``reason`` (a text, or a lazy one translated in each company's language
-        when no user's language is at hand) is told where deadlines moved."""
-        self = self.sudo()  # noqa: PLW0642 - the rows follow the incidents, whoever acts
-        incidents = incidents.sudo().exists()
-        if not incidents:
-            return self.browse()
-        now = clock.now()
-        Policy = self.env["social.sla.policy"]
-        policies = Policy._get_policies(incidents.company_id)
-        existing = self.sudo().search([("incident_id", "in", incidents.ids), ("state", "=", "open")])
-        by_incident = defaultdict(lambda: self.browse())
-        for row in existing:
-            by_incident[row.incident_id.id] |= row
-        to_create, to_place, closing = [], self.browse(), []
-        for incident in incidents:
-            policy = policies.get((incident.company_id.id, incident.importance))
-            lines = {line.step: line for line in policy.line_ids} if policy else {}
-            required = self._required_for(incident, lines)
-            paused = bool(
-                policy and policy.pause_on_clarification and incident.state == "clarification"
-            )
-            for row in by_incident[incident.id]:
-                key = (row.step, row.assignment_id.id, row.reply_id.id)
-                if key not in required:
-                    closing.append((row, row._closing_outcome(lines)))
-                    continue
-                start, _optional = required.pop(key)
-                line = lines[row.step]
-                changes = {}
-                if row.started_at != start:
-                    changes["started_at"] = start
-                if row.line_id != line:
-                    changes.update(line_id=line.id, policy_id=policy.id)
-                if row.step == "total":
-                    if paused and not row.paused_since:
-                        changes["paused_since"] = now
-                    elif not paused and row.paused_since:
-                        worktime = Policy._get_worktime(policy.calendar_id)
-                        try:
-                            elapsed = worktime.elapsed_ts(to_ts(row.paused_since), to_ts(now), line.unit)
-                        except CalendarMissing:
-                            elapsed = (now - row.paused_since).total_seconds()
-                        changes.update(
-                            paused_since=False, paused_seconds=row.paused_seconds + max(elapsed, 0)
-                        )
-                if changes:
-                    row.write(changes)
-                if changes or force or row.missing_year or not row.deadline:
-                    to_place |= row
-            for (step, assignment_id, reply_id), (start, optional) in required.items():
-                to_create.append(
-                    {
-                        "incident_id": incident.id,
-                        "step": step,
-                        "assignment_id": assignment_id or False,
-                        "reply_id": reply_id or False,
-                        "started_at": start,
-                        "optional": optional,
-                        "policy_id": policy.id,
-                        "line_id": lines[step].id,
-                        "paused_since": now if step == "total" and paused else False,
-                    }
-                )
-        self._close_rows(closing)
-        created = self.sudo().create(to_create) if to_create else self.browse()
-        (created | to_place)._recompute(reason=reason if force else None)
-        return created
-
-    def _close_rows(self, closing):
-        """Close rows: done (a late one is recorded as a violation), cancelled,
-        or, for an optional step never taken, removed. Rows closed alike are
-        written together."""
-        to_unlink = self.browse()
-        groups = defaultdict(lambda: self.browse())
-        for row, (outcome, when) in closing:
-            if outcome == "unlink":
-                to_unlink |= row
-            else:
-                groups[(outcome, when)] |= row
-        late = self.browse()
-        finished = defaultdict(lambda: self.env["social.sla.violation"])
-        for (outcome, when), rows in groups.items():
-            rows.write({"state": outcome, "done_at": when, "watch_at": False, "paused_since": False})
-            overdue = rows.filtered(lambda r, w=when: r.deadline and w > r.deadline)
-            if outcome == "done":
-                late |= overdue
-            # a step recorded as missed, now finished (or withdrawn): its delay is final
-            finished[when] |= (rows - late).violation_id.filtered(lambda v: not v.done_at)
-            finished[when] |= (late & rows).violation_id
-        if to_unlink:
-            to_unlink.unlink()
-        for when, violations in finished.items():
-            violations._set_done(when)
-        if late:
-            self.env["social.sla.violation"]._record(late.filtered(lambda r: not r.violation_id))
-        self.flush_model()
-
-    # ------------------------------------------------------------------
     # Placing deadlines, in one batch
     # ------------------------------------------------------------------
     @system_method
     def _recompute(self, reason=None):
         """Place the deadlines of these open rows with the working-time engine
-        and write them in bulk; with ``reason`` (see ``_sync``), tell each
-        incident whose deadlines moved."""
+        and write them in bulk. With ``reason`` (the rules changed; a text, or a
+        lazy one translated in each company's language when no user's language
+        is at hand): revise the violations of the moved steps, tell each
+        incident whose deadlines moved and move its activities to the new
+        deadlines."""
         rows = self.filtered(lambda r: r.state == "open")
         if not rows:
             return {}
@@ -405,6 +212,8 @@ class SocialIncidentDeadline(models.Model):
                 new = values.get(row.id)
                 if row.deadline and new and new[0] != row.deadline:
                     moved[row.incident_id].append((row, row.deadline, new[0]))
+        if reason:
+            values = self.env["social.sla.violation"]._revise(rows, values, reason)
         self._write_placements(values)
         missing = {value[3] for value in values.values() if value[3]}
         if missing:
@@ -417,7 +226,7 @@ class SocialIncidentDeadline(models.Model):
                 % (
                     row.with_env(env)._step_label(),
                     row._format_when(old),
-                    row._format_when(new),
+                    row._format_when(new) if new else env._("no deadline"),
                 )
                 for row, old, new in changes
             )
@@ -426,6 +235,8 @@ class SocialIncidentDeadline(models.Model):
                 env._(reason) if isinstance(reason, LazyGettext) else reason,
                 items,
             )
+        if reason:
+            rows.incident_id._update_activities()
         return values
 
     @api.model
@@ -440,13 +251,14 @@ class SocialIncidentDeadline(models.Model):
             cr.execute(
                 """
                 SELECT d.id, d.step, d.started_at, d.paused_seconds, d.paused_since IS NOT NULL,
-                       d.optional, d.violation_id IS NOT NULL,
+                       d.optional, v.id IS NOT NULL,
                        l.duration, l.unit, l.anchor, p.calendar_id, p.at_risk_percent,
                        i.detected_at, tl.duration, tl.unit, COALESCE(tot.paused_seconds, 0)
                   FROM social_incident_deadline d
                   JOIN social_sla_policy_line l ON l.id = d.line_id
                   JOIN social_sla_policy p ON p.id = l.policy_id
                   JOIN social_incident i ON i.id = d.incident_id
+             LEFT JOIN social_sla_violation v ON v.id = d.violation_id AND v.voided IS NOT TRUE
              LEFT JOIN social_sla_policy_line tl ON tl.policy_id = p.id AND tl.step = 'total'
              LEFT JOIN social_incident_deadline tot
                        ON tot.incident_id = d.incident_id AND tot.step = 'total' AND tot.state = 'open'
@@ -606,76 +418,13 @@ class SocialIncidentDeadline(models.Model):
 
 
 def format_duration(env, seconds, working=False):
-    """“2 h 15 min”; whole days only for plain (calendar) time."""
-    total = int(abs(seconds) // 60)
-    days, rest = divmod(total, 1440)
-    hours, minutes = divmod(rest, 60)
-    if working:
-        hours += days * 24
-        days = 0
-    parts = []
-    if days:
-        parts.append(env._("%s d", days))
-    if hours:
-        parts.append(env._("%s h", hours))
-    if minutes or not parts:
-        parts.append(env._("%s min", minutes))
-    return " ".join(parts)
+    """“2 h 15 min”, in the language of ``env``."""
+    return deadline_placement.format_duration(seconds, working, env._)
 
 
 def format_remaining(env, seconds, working=False, overdue=None):
-    """“2 h 15 min left” or “overdue by 1 h 5 min”; ``overdue`` when the
-    deadline has passed though no working time has run since."""
-    if overdue is None:
-        overdue = seconds < 0
-    if overdue and abs(seconds) < 60:
-        return env._("overdue")
-    text = format_duration(env, seconds, working)
-    if overdue:
-        return env._("overdue by %s", text)
-    return env._("%s left", text)
-
-
-def place_row(worktime, record):
-    """Deadline, at-risk moment, watch moment and missing year of one row,
-    from the tuple read by ``_place``."""
-    (
-        _id, step, started_at, paused_seconds, paused, optional, violated,
-        duration, unit, anchor, _calendar_id, at_risk_percent,
-        detected_at, total_duration, total_unit, total_paused,
-    ) = record
-    try:
-        start = to_ts(started_at)
-        if anchor == "detection":
-            deadline = worktime.place_ts(to_ts(detected_at), duration, unit)
-        elif anchor == "before_total" and total_duration:
-            total = worktime.place_ts(to_ts(detected_at), total_duration, total_unit)
-            if total_paused:
-                total = _shift(worktime, total, total_paused, total_unit)
-            deadline = worktime.place_before_ts(total, duration, unit)
-        else:
-            deadline = worktime.place_ts(start, duration, unit)
-        if step == "total" and paused_seconds:
-            deadline = _shift(worktime, deadline, paused_seconds, unit)
-        span = worktime.elapsed_ts(start, deadline, unit)
-        risk = deadline
-        if span > 0 and at_risk_percent:
-            margin = span * at_risk_percent / 100
-            if unit in WORKING_UNITS:
-                risk = worktime.subtract_ts(deadline, margin)
-            else:
-                risk = deadline - margin
-    except CalendarMissing as missing:
-        return (None, None, None, missing.year)
-    deadline_dt = from_ts(deadline)
-    watch = None if (optional or paused or violated) else deadline_dt
-    return (deadline_dt, from_ts(risk), watch, 0)
-
-
-def _shift(worktime, ts, seconds, unit):
-    if unit in WORKING_UNITS:
-        return worktime.add_ts(ts, seconds)
-    return ts + seconds
+    """“2 h 15 min left” / “overdue by 1 h 5 min”, in the language of ``env``."""
+    return deadline_placement.format_remaining(seconds, working, overdue, env._)
 
 
 def _copy_value(value):

@@ -1,4 +1,6 @@
+import contextvars
 import threading
+from contextlib import contextmanager
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -13,6 +15,26 @@ _WORKTIME_CACHE = {}
 _WORKTIME_LOCK = threading.Lock()
 
 IMPORTANCE = [("normal", "Normal"), ("high", "High")]
+
+# Set while server code rewrites several policies at once (a regulation applied
+# from the settings): the open deadlines are recomputed once, at the end. An
+# in-process flag, not a context key: a client can send any context.
+_RECOMPUTE_DEFERRED = contextvars.ContextVar("social_sla_recompute_deferred", default=False)
+
+
+def recompute_is_deferred():
+    return _RECOMPUTE_DEFERRED.get()
+
+
+@contextmanager
+def recompute_deferred():
+    """Within this block, editing policies and their lines recomputes nothing;
+    the caller recomputes once afterwards."""
+    token = _RECOMPUTE_DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _RECOMPUTE_DEFERRED.reset(token)
 
 
 class SocialSlaPolicy(models.Model):
@@ -77,13 +99,18 @@ class SocialSlaPolicy(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if {"calendar_id", "pause_on_clarification", "at_risk_percent", "active"} & set(vals):
-            self.action_recompute_deadlines()
+            if "active" in vals:
+                # a policy switched on or off changes which rules apply: re-sync
+                self._check_recompute_access()
+                self._recompute_after_lines_change()
+            else:
+                self.action_recompute_deadlines()
         return result
 
     @api.model
     def _get_policies(self, companies):
         """{(company id, importance): policy} of the given companies."""
-        policies = self.sudo().search([("company_id", "in", companies.ids)])
+        policies = self.sudo().with_context(active_test=True).search([("company_id", "in", companies.ids)])
         return {(p.company_id.id, p.importance): p for p in policies}
 
     @api.ondelete(at_uninstall=False)
@@ -96,10 +123,15 @@ class SocialSlaPolicy(models.Model):
                 self.env._("Incidents' deadlines were set by this policy: archive it instead of deleting it.")
             )
 
-    def action_recompute_deadlines(self):
-        """Recompute the open deadlines that follow these policies."""
+    def _check_recompute_access(self):
         if not (self.env.su or self.env.user.has_group(ADMIN_GROUP)):
             raise AccessError(self.env._("Only an administrator of the incidents changes deadline policies."))
+
+    def action_recompute_deadlines(self):
+        """Recompute the open deadlines that follow these policies."""
+        self._check_recompute_access()
+        if _RECOMPUTE_DEFERRED.get():
+            return True
         rows = self.env["social.incident.deadline"].sudo().search(
             [("state", "=", "open"), ("policy_id", "in", self.ids)]
         )
@@ -169,7 +201,9 @@ class SocialSlaPolicy(models.Model):
         )
 
     def _recompute_after_lines_change(self):
-        if self.env.context.get("social_sla_no_recompute") or not self:
+        """The rules of these policies changed: bring the open deadlines of
+        their incidents in line (nothing is closed, see ``_sync``)."""
+        if _RECOMPUTE_DEFERRED.get() or not self:
             return
         incidents = self.env["social.incident"].sudo().search(
             [

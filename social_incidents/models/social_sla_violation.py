@@ -5,17 +5,17 @@ from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyGettext
 
 from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents.tools.deadline_placement import is_missed
 from odoo.addons.social_incidents.tools.guard import system_method, workflow_action
 from odoo.addons.social_incidents.tools.worktime import WORKING_UNITS
 
-from .constants import CURATOR_GROUP
+from .constants import CURATOR_GROUP, HEAD_GROUP
 from .helpers import in_company_lang
 from .social_incident_deadline import format_duration
 from .social_sla_policy_line import SLA_STEPS
-
-HEAD_GROUP = "social_incidents.group_social_head"
 
 
 class SocialSlaViolation(models.Model):
@@ -61,6 +61,15 @@ class SocialSlaViolation(models.Model):
     excuse_comment = fields.Text(string="Excuse", readonly=True)
     excused_by_id = fields.Many2one("res.users", string="Excused By", readonly=True)
     excused_at = fields.Datetime(readonly=True)
+    can_excuse = fields.Boolean(compute="_compute_can_excuse")
+    voided = fields.Boolean(
+        readonly=True,
+        tracking=True,
+        help="The deadline was recomputed under new rules and is no longer missed: "
+        "the delay does not count.",
+    )
+    void_reason = fields.Text(string="Why Voided", readonly=True)
+    voided_at = fields.Datetime(readonly=True)
     count = fields.Integer(default=1, readonly=True, aggregator="sum")
 
     _sql_constraints = [
@@ -83,6 +92,12 @@ class SocialSlaViolation(models.Model):
                 working=violation.deadline_id.unit in WORKING_UNITS,
             )
 
+    @api.depends("excused", "voided", "executor_id", "user_id")
+    @api.depends_context("uid")
+    def _compute_can_excuse(self):
+        for violation in self:
+            violation.can_excuse = violation._allowed("_check_excuse")
+
     # ------------------------------------------------------------------
     # Recording
     # ------------------------------------------------------------------
@@ -90,12 +105,18 @@ class SocialSlaViolation(models.Model):
     @system_method
     def _record(self, rows):
         """Record a violation for each deadline row (open and overdue, or done
-        late) that has none, and notify."""
-        rows = rows.sudo().filtered(lambda r: not r.violation_id and r.deadline)
+        late) that has none, and notify. A step keeps one violation ever: one
+        voided earlier is reinstated."""
+        rows = rows.sudo().filtered(lambda r: r.deadline and (not r.violation_id or r.violation_id.voided))
         if not rows:
             return self.browse()
         now = clock.now()
         delays = self._delays([(row, row.done_at or now) for row in rows])
+        again = rows.filtered("violation_id")
+        reinstated = again.violation_id
+        for row in again:
+            row.violation_id._reinstate(row.deadline, row.done_at, delays[row.id])
+        rows -= again
         vals_list = []
         for row in rows:
             executor, user = row._get_responsible()
@@ -112,6 +133,7 @@ class SocialSlaViolation(models.Model):
                 }
             )
         violations = self.sudo().with_context(mail_create_nolog=True, tracking_disable=True).create(vals_list)
+        violations |= reinstated
         execute_values(
             self.env.cr._obj,
             """
@@ -121,9 +143,120 @@ class SocialSlaViolation(models.Model):
             [(violation.deadline_id.id, violation.id) for violation in violations],
             page_size=1000,
         )
-        rows.invalidate_recordset(["violation_id", "watch_at"])
+        (rows | again).invalidate_recordset(["violation_id", "watch_at"])
         violations._notify()
         return violations
+
+    @api.model
+    def _revise(self, rows, values, reason):
+        """The deadlines of these open rows are placed anew under changed
+        rules (``values``, as ``_place`` returns them; ``reason``: what
+        changed). A violation whose step is no longer missed is voided, one
+        still missed keeps its record with the new deadline and delay, one
+        voided earlier and missed again is reinstated. Returns ``values`` with
+        the watch moments that follow."""
+        rows = rows.sudo().filtered("violation_id")
+        if not rows:
+            return values
+        now = clock.now()
+        values = dict(values)
+        missed = self.env["social.incident.deadline"]
+        for row in rows:
+            deadline, risk_at, _watch, missing_year = values[row.id]
+            violation = row.violation_id
+            if missing_year:
+                continue  # not known yet: nothing is judged on a guess
+            if is_missed(deadline, None, now):
+                missed |= row
+                values[row.id] = (deadline, risk_at, None, missing_year)
+            else:
+                if not violation.voided:
+                    violation._void(reason, deadline)
+                watch = None if (row.optional or row.paused_since or not deadline) else deadline
+                values[row.id] = (deadline, risk_at, watch, missing_year)
+        if missed:
+            worktimes = {}
+            for row in missed:
+                deadline = values[row.id][0]
+                delay = max(int(row._elapsed_seconds(deadline, now, worktimes) // 60), 0)
+                violation = row.violation_id
+                if violation.voided:
+                    violation._reinstate(deadline, False, delay)
+                elif violation.deadline != deadline or violation.delay_minutes != delay:
+                    violation.write({"deadline": deadline, "delay_minutes": delay})
+        rows.violation_id._clear_alerts_of_voided()
+        return values
+
+    def _clear_alerts_of_voided(self):
+        """Remove the “deadline missed” activities of the incidents whose
+        recorded misses are all voided now: nothing is overdue there."""
+        incidents = self.filtered("voided").incident_id
+        if not incidents:
+            return
+        standing = self.search([("incident_id", "in", incidents.ids), ("voided", "=", False)])
+        cleared = incidents - standing.incident_id
+        if cleared:
+            self.env["mail.activity"].sudo().search(
+                [
+                    ("res_model", "=", "social.incident"),
+                    ("res_id", "in", cleared.ids),
+                    (
+                        "activity_type_id",
+                        "in",
+                        [
+                            self.env.ref("social_incidents.mail_act_social_overdue").id,
+                            self.env.ref("social_incidents.mail_act_social_escalation").id,
+                        ],
+                    ),
+                ]
+            ).unlink()
+
+    def _void(self, reason, deadline):
+        """The step is no longer missed under the recomputed deadline."""
+        self.ensure_one()
+        self = in_company_lang(self)  # noqa: PLW0642 - a job has no user's language
+        if isinstance(reason, LazyGettext):
+            reason = self.env._(reason)
+        now = clock.now()
+        self.write({"voided": True, "void_reason": reason, "voided_at": now})
+        row = self.deadline_id
+        when = row._format_when(deadline) if deadline else self.env._("no deadline")
+        self._post_note(
+            self.env._(
+                "Voided: %(reason)s; the new deadline (%(deadline)s) is not missed.",
+                reason=reason,
+                deadline=when,
+            )
+        )
+
+    def _reinstate(self, deadline, done_at, delay):
+        """A voided violation whose step is missed again: the same record counts again."""
+        self.ensure_one()
+        self = in_company_lang(self)  # noqa: PLW0642 - a job has no user's language
+        self.write(
+            {
+                "voided": False,
+                "void_reason": False,
+                "voided_at": False,
+                "deadline": deadline,
+                "done_at": done_at or False,
+                "delay_minutes": delay,
+            }
+        )
+        self._post_note(
+            self.env._(
+                "Missed again under the recomputed deadline %s: counted again.",
+                self.deadline_id._format_when(deadline),
+            )
+        )
+
+    def _post_note(self, text):
+        self.sudo().message_post(
+            body=Markup("<p>%s</p>") % text,
+            author_id=self.env.ref("base.partner_root").id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
 
     @api.model
     def _delays(self, pairs):
@@ -147,7 +280,7 @@ class SocialSlaViolation(models.Model):
     @system_method
     def _refresh_open_delays(self):
         """Bring the delay of the steps still unfinished up to now."""
-        open_violations = self.sudo().search([("done_at", "=", False)])
+        open_violations = self.sudo().search([("done_at", "=", False), ("voided", "=", False)])
         if not open_violations:
             return
         now = clock.now()
@@ -270,16 +403,41 @@ class SocialSlaViolation(models.Model):
     # ------------------------------------------------------------------
     # Excusing
     # ------------------------------------------------------------------
+    def _check_excuse(self):
+        """The head excuses a missed deadline, or a curator where the company
+        allows it; never one's own: not the responsible person, nor a member,
+        the head or a substitute of the executor at fault."""
+        user = self.env.user
+        is_head = user.has_group(HEAD_GROUP)
+        for violation in self:
+            company = violation.sudo().company_id
+            curator_may = user.has_group(CURATOR_GROUP) and company.social_curators_may_excuse
+            if not (is_head or curator_may):
+                raise UserError(
+                    self.env._(
+                        "Only the head excuses a missed deadline (or a curator, where the settings allow it)."
+                    )
+                )
+            if violation.excused:
+                raise UserError(self.env._("This missed deadline is already excused."))
+            if violation.voided:
+                raise UserError(self.env._("This missed deadline is voided: there is nothing to excuse."))
+            executor = violation.sudo().executor_id
+            if violation.sudo().user_id == user or (executor and executor._user_acts_for(user)):
+                raise UserError(
+                    self.env._(
+                        "You cannot excuse a missed deadline you are answerable for: "
+                        "it is yours or your unit's."
+                    )
+                )
+
     @workflow_action
     def action_excuse(self, comment):
-        """The head or a curator accepts the reason of the delay."""
-        user = self.env.user
-        if not (user.has_group(CURATOR_GROUP) or user.has_group(HEAD_GROUP)):
-            raise UserError(self.env._("Only the head or a curator can excuse a missed deadline."))
+        """The head (or a curator, where allowed) accepts the reason of the delay."""
+        self._check_excuse()
         if not isinstance(comment, str) or not comment.strip():
             raise UserError(self.env._("Say why the delay is excused."))
-        if self.filtered("excused"):
-            raise UserError(self.env._("This missed deadline is already excused."))
+        user = self.env.user
         self._write_system(
             {
                 "excused": True,
@@ -289,6 +447,12 @@ class SocialSlaViolation(models.Model):
             }
         )
         for violation in self:
+            violation.sudo().message_post(
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (self.env._("Excused by %s.", user.name), comment),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
             violation.incident_id._post(
                 self.env._("Missed deadline excused: %s.") + "<br/>%s",
                 violation.deadline_id._step_label(),
@@ -297,6 +461,7 @@ class SocialSlaViolation(models.Model):
         return True
 
     def action_open_excuse_wizard(self):
+        self._check_excuse()
         return {
             "type": "ir.actions.act_window",
             "res_model": "social.sla.violation.excuse.wizard",

@@ -443,7 +443,11 @@ class TestPresets(SlaCase):
             {(line.step, line.duration, line.unit) for line in company.social_sla_policy_ids.line_ids},
             {("info", 2, "hours")},
         )
-        self.assertFalse(incident.deadline_ids.filtered(lambda d: d.state == "open"))
+        # no rule for routing or the reply: the steps stay open (nothing was done), without a deadline
+        open_rows = incident.deadline_ids.filtered(lambda d: d.state == "open")
+        self.assertEqual(sorted(open_rows.mapped("step")), ["route", "total"])
+        self.assertFalse(any(open_rows.mapped("deadline")))
+        self.assertFalse(incident.sla_deadline)
         company._apply_social_sla_preset("kor")
         high = company.social_sla_policy_ids.filtered(lambda p: p.importance == "high")
         self.assertEqual(high.line_ids.filtered(lambda line: line.step == "total").duration, 4)

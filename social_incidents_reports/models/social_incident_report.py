@@ -193,6 +193,7 @@ class SocialIncidentReport(models.Model):
                        SELECT max(sv.delay_minutes) AS delay
                          FROM social_sla_violation sv
                         WHERE sv.incident_id = i.id AND sv.step IN ('total', 'final')
+                          AND sv.voided IS NOT TRUE
                        ) v ON TRUE
               ) base
             """

@@ -74,6 +74,8 @@ class ReportDisciplinary(models.AbstractModel):
                                 "delay": v.delay_display,
                                 "excused": v.excused,
                                 "excuse_comment": v.excuse_comment or "",
+                                "voided": v.voided,
+                                "void_reason": v.void_reason or "",
                             }
                             for v in by_user
                         ],
@@ -94,12 +96,16 @@ class ReportDisciplinary(models.AbstractModel):
         }
 
     def _totals(self, violations, fmt):
-        unexcused = [v for v in violations if not v.excused]
+        """Figures of these violations; voided ones (their recomputed deadline
+        is not missed) are listed with their reason but not counted."""
+        counted = [v for v in violations if not v.voided]
+        unexcused = [v for v in counted if not v.excused]
         minutes = sum(v.delay_minutes for v in unexcused)
         hours, rest = divmod(minutes, 60)
         return {
-            "count": len(violations),
+            "count": len(counted),
             "unexcused_count": len(unexcused),
-            "excused_count": len(violations) - len(unexcused),
+            "excused_count": len(counted) - len(unexcused),
+            "voided_count": len(violations) - len(counted),
             "delay_total": self.env._("%(hours)s h %(minutes)s min", hours=hours, minutes=rest),
         }
