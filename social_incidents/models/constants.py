@@ -53,6 +53,8 @@ OPEN_STATES = (
 WORK_STATES = ("assigned", "in_progress", "intermediate")
 ROUTE_STATES = ("new", "assigned", "in_progress", "intermediate")
 DONE_STATES = ("answered", "closed", "no_reply", "merged")
+# States in which the record is final: its detection time and importance no longer change.
+FINISHED_STATES = ("closed", "no_reply", "merged")
 
 # Activity types, keyed by step, each for the next actor.
 ACTIVITY_TYPES = {

@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 from odoo.addons.social_incidents.tools import clock, guard
 
 from .constants import (
-    DONE_STATES,
+    FINISHED_STATES,
     CURATOR_GROUP,
     NETWORKS,
     REPLY_KINDS,
@@ -80,7 +80,7 @@ class SocialIncident(models.Model):
     summary = fields.Char(compute="_compute_summary", store=True)
     published_at = fields.Datetime(string="Published")
     detected_at = fields.Datetime(
-        string="Detected", required=True, default=lambda self: clock.now(), index=True
+        string="Detected", required=True, default=lambda self: clock.now(), index=True, tracking=True
     )
     registered_at = fields.Datetime(
         string="Registered", readonly=True, default=lambda self: clock.now(), copy=False
@@ -422,11 +422,13 @@ class SocialIncident(models.Model):
         return incidents.with_env(caller)
 
     def write(self, vals):
-        if "detected_at" in vals and not guard.permitted() and self.filtered(lambda i: i.state != "new"):
-            # the reply's deadline counts from it: once routed, it is what the record says
-            raise UserError(self.env._("The detection time can be corrected only while the incident is new."))
-        if "importance" in vals and not guard.permitted() and self.filtered(lambda i: i.state in DONE_STATES):
-            raise UserError(self.env._("The importance of a finished incident does not change."))
+        if {"detected_at", "importance"} & set(vals) and not guard.permitted():
+            # the deadlines count from them: a correction is tracked and recomputes them
+            # (a miss no longer missed is voided with the reason), a closed record stays as it is
+            if self.filtered(lambda i: i.state in FINISHED_STATES):
+                raise UserError(
+                    self.env._("The detection time and the importance of a closed incident do not change.")
+                )
         if {"network", "account_id", "external_id", "company_id"} & set(vals):
             for incident in self:
                 merged = {

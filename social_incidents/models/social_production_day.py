@@ -51,9 +51,7 @@ class SocialProductionDay(models.Model):
                 continue
             year = Year.search([("year", "=", day.date.year)], limit=1)
             if not year:
-                year = Year.with_context(social_production_no_load=True).create(
-                    {"year": day.date.year}
-                )
+                year = Year._create_unloaded([{"year": day.date.year}])
             day.year_id = year
 
     @api.constrains("date", "year_id")

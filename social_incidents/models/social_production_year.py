@@ -1,3 +1,4 @@
+import contextvars
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,8 @@ from .helpers import act_window, in_company_lang, schedule_for_administrators
 _lt = LazyTranslate(__name__)
 
 LOAD_ACTIVITY = "social_incidents.mail_act_social_load_calendar"
+# Set while years are created to be loaded later (their first day, a request for them).
+_NO_LOAD = contextvars.ContextVar("social_production_year_no_load", default=False)
 
 
 class SocialProductionYear(models.Model):
@@ -99,9 +102,19 @@ class SocialProductionYear(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         years = super().create(vals_list)
-        if not self.env.context.get("social_production_no_load"):
+        if not _NO_LOAD.get():
             years.action_load()
         return years
+
+    @api.model
+    def _create_unloaded(self, vals_list):
+        """Create years whose days are loaded later (not a context key: a client
+        could send one)."""
+        token = _NO_LOAD.set(True)
+        try:
+            return self.create(vals_list)
+        finally:
+            _NO_LOAD.reset(token)
 
     def action_load(self):
         """Load (or reload) the year from the ``holidays`` package. Days set by
@@ -197,10 +210,10 @@ class SocialProductionYear(models.Model):
         schedule_for_administrators(
             self,
             LOAD_ACTIVITY,
-            summary=lambda record: self.env._(
+            summary=lambda record: record.env._(
                 "Confirm the production calendar of %s: load the official file", record.year
             ),
-            note=lambda record: self.env._(
+            note=lambda record: record.env._(
                 "The holidays package does not know the Government's decree for %s: its days off "
                 "are moved by Labour Code art. 112 and the deadlines that fall in it are "
                 "provisional. Load the official production calendar file to confirm the year.",
@@ -360,9 +373,7 @@ class SocialProductionYear(models.Model):
         records = self.sudo().search([("year", "in", list(years))])
         missing = set(years) - set(records.mapped("year"))
         if missing:
-            records |= self.sudo().with_context(social_production_no_load=True).create(
-                [{"year": y} for y in sorted(missing)]
-            )
+            records |= self.sudo()._create_unloaded([{"year": y} for y in sorted(missing)])
         schedule_for_administrators(
             records.filtered(lambda y: y.state == "missing"),
             "social_incidents.mail_act_social_load_calendar",
