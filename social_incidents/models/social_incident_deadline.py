@@ -16,7 +16,7 @@ from odoo.addons.social_incidents.tools.worktime import (
     to_ts,
 )
 
-from .helpers import in_company_lang
+from .helpers import in_company_lang, scheduled_job
 from .social_sla_mixin import deadline_status
 from .social_sla_policy_line import SLA_STEPS
 
@@ -343,6 +343,7 @@ class SocialIncidentDeadline(models.Model):
     # Watchdog
     # ------------------------------------------------------------------
     @api.model
+    @scheduled_job
     @system_method
     def _cron_watchdog(self, batch_size=500):
         """Record each step that has just passed its deadline unfinished, once,

@@ -14,7 +14,7 @@ from odoo.addons.social_incidents.tools.production_calendar import decree_known,
 from odoo.addons.social_incidents.tools.worktime import WORKING_UNITS
 
 from .constants import ADMIN_GROUP
-from .helpers import act_window, in_company_lang, schedule_for_administrators
+from .helpers import act_window, in_company_lang, schedule_for_administrators, scheduled_job
 
 _lt = LazyTranslate(__name__)
 
@@ -352,6 +352,7 @@ class SocialProductionYear(models.Model):
         return True
 
     @api.model
+    @scheduled_job
     def _cron_load_years(self):
         """Yearly: load the current and the next year ahead of time; reloading
         a loaded year keeps it current with the ``holidays`` package (a year

@@ -228,6 +228,25 @@ class TestAccessMatrix(AccessMatrixCase):
         self.assertFalse(wrong, "\n".join(wrong))
         self.assertEqual(checked, len(EXPECTED) * len(ROLES) * len(OPERATIONS))
 
+    def test_scheduled_jobs_refuse_other_callers(self):
+        """The jobs behind the scheduled actions run as the scheduler (or an
+        administrator triggering them by hand), never as anyone else."""
+        jobs = [("social.incident.deadline", "_cron_watchdog"), ("social.production.year", "_cron_load_years")]
+        jobs += [
+            (model, method)
+            for model, method in (
+                ("social.inbound.event", "_cron_process"),
+                ("social.account", "_cron_poll"),
+                ("social.incident.reply", "_cron_retry_publish"),
+                ("social.report.monthly", "_cron_send_monthly"),
+            )
+            if model in self.env
+        ]
+        for role in ("executor", "curator", "head", "admin"):
+            for model, method in jobs:
+                with self.assertRaises(AccessError, msg=f"{role} ran {model}.{method}"):
+                    getattr(self.env[model].with_user(self.users[role]), method)()
+
     def test_no_role_writes_history(self):
         """State and history fields: refused to every role, whatever the context."""
         hostile = {

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
-from odoo.addons.social_incidents.models.helpers import in_company_lang
+from odoo.addons.social_incidents.models.helpers import in_company_lang, scheduled_job
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents_vk.clients.ok import parse_ok_date
 from odoo.addons.social_incidents_vk.clients.vk import VkError
@@ -119,6 +119,7 @@ class SocialInboundEvent(models.Model):
     # Processing
     # ------------------------------------------------------------------
     @api.model
+    @scheduled_job
     def _cron_process(self, limit=200):
         """Turn pending events into incidents, in batches; failed ones are
         retried with a growing delay."""
