@@ -3,7 +3,7 @@ import re
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
@@ -115,8 +115,15 @@ class SocialAccount(models.Model):
     last_error_at = fields.Datetime(readonly=True)
     connector_log_ids = fields.One2many("social.connector.log", "account_id", string="Connector Log")
     connector_state = fields.Selection(
-        [("off", "Not Connected"), ("ok", "Working"), ("error", "Failing")],
+        [
+            ("off", "Not Connected"),
+            ("unchecked", "Not Checked Yet"),
+            ("ok", "Working"),
+            ("error", "Failing"),
+        ],
         compute="_compute_connector_state",
+        help="Not checked yet: since it was connected, no call to the network and no event has "
+        "happened; test the connection. Failing: the last call failed (the error is shown above).",
     )
 
     @api.depends("external_id", "network")
@@ -148,11 +155,15 @@ class SocialAccount(models.Model):
                 else False
             )
 
+    @api.depends("connector_enabled", "last_success_at", "last_error_at")
     def _compute_connector_state(self):
         for account in self:
             sudo = account.sudo()
             if not sudo.connector_enabled:
                 account.connector_state = "off"
+            elif not (account.last_success_at or account.last_event_at or account.last_error_at):
+                # nothing has happened yet: "Working" would be a promise
+                account.connector_state = "unchecked"
             elif account.last_error_at and account.last_error_at > max(
                 filter(None, [account.last_success_at, account.last_event_at]),
                 default=account.last_error_at.replace(year=1970),
@@ -264,36 +275,42 @@ class SocialAccount(models.Model):
             raise AccessError(self.env._("Only an administrator of the incidents manages the connector."))
 
     def action_test_connection(self):
-        """Call the API with each token set and say what works."""
+        """Call the API with each token set and say, in the user's language,
+        what works."""
         self.ensure_one()
         self._check_connector_admin()
-        results = []
+        results, failed = [], False
         if self.network == "vk":
             for token_type, call in (
                 ("community", lambda c: c.call("groups.getById", group_id=self.vk_group_id)),
                 ("user", lambda c: c.users_get([])),
                 ("service", lambda c: c.users_get(["1"])),
             ):
-                token = getattr(self.sudo(), f"vk_{token_type}_token")
-                if not token:
+                field = f"vk_{token_type}_token"
+                if not self.sudo()[field]:
                     continue
+                label = self._fields[field].get_description(self.env)["string"]
                 try:
                     call(self._vk_client(token_type))
                 except VkError as error:
+                    failed = True
                     self._connector_error("test", error, alert=_is_auth(error))
-                    results.append(f"{token_type}: {error_message(self.env, error)}")
+                    results.append(
+                        self.env._("%(token)s: %(error)s", token=label, error=error_message(self.env, error))
+                    )
                 else:
                     self._connector_success()
-                    results.append(f"{token_type}: OK")
+                    results.append(self.env._("%(token)s: works.", token=label))
         elif self.network == "ok":
             try:
                 self._ok_client().group_topics(self.ok_group_id, count=1)
             except OkError as error:
+                failed = True
                 self._connector_error("test", error, alert=_is_auth(error))
                 results.append(error_message(self.env, error))
             else:
                 self._connector_success()
-                results.append("OK")
+                results.append(self.env._("The connection to OK works."))
         if not results:
             raise UserError(self.env._("Set the page's credentials first."))
         return {
@@ -303,7 +320,7 @@ class SocialAccount(models.Model):
                 "title": self.env._("Connection test"),
                 "message": "\n".join(results),
                 "sticky": True,
-                "type": "info",
+                "type": "warning" if failed else "success",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
@@ -315,26 +332,64 @@ class SocialAccount(models.Model):
     @scheduled_job
     def _cron_poll(self):
         """Back-fill what the webhook missed: comments on the recent posts of
-        each connected VK community and the recent topics of each OK group."""
+        each connected VK community and the recent topics of each OK group.
+        Each page on its own: its failure (no token, VK refusing, anything)
+        is recorded on that page and the job goes on with the next one, and
+        does not fail itself; outside tests each page is committed at once."""
         accounts = self.sudo().search(
             [("connector_enabled", "=", True), ("network", "in", ("vk", "ok"))]
         )
+        auto_commit = not modules.module.current_test
         for account in accounts:
             # the job has no user's language: what it writes is in the company's
             in_company_lang(account)._poll_once()
+            if auto_commit:
+                self.env.cr.commit()
         return True
 
     def _poll_once(self):
-        """Poll this page; return (new incidents, error message or None)."""
+        """Poll this page in a savepoint; return (new incidents, error message
+        or None). Any failure is rolled back and recorded on the page."""
         self.ensure_one()
         try:
-            created = self._poll_vk() if self.network == "vk" else self._poll_ok()
-        except (VkError, OkError) as error:
-            self._connector_error("poll", error, alert=_is_auth(error))
-            return self.env["social.incident"], error_message(self.env, error)
-        now = clock.now()
-        self._write_system({"last_poll_at": now, "last_success_at": now})
+            with self.env.cr.savepoint():
+                created = self._poll_vk() if self.network == "vk" else self._poll_ok()
+                now = clock.now()
+                self._write_system({"last_poll_at": now, "last_success_at": now})
+        except Exception as error:  # noqa: BLE001 - one page never stops the others
+            return self.env["social.incident"], self._poll_failed(error)
+        if self.network == "vk":
+            self._poll_author_names()
         return created, None
+
+    def _poll_failed(self, error):
+        """Record a failed polling on the page; return the message shown."""
+        if not isinstance(error, (VkError, OkError, UserError)):
+            # not the network's answer nor a setting: a fault, with its traceback for the developers
+            _logger.exception("Polling of page %s failed unexpectedly", self.id)
+            error = ValueError(
+                self.env._(
+                    "Polling failed unexpectedly (%(type)s: %(message)s); the details are in the "
+                    "server log. The next polling tries again.",
+                    type=type(error).__name__,
+                    message=str(error)[:200],
+                )
+            )
+        # a missing token or community id is for an administrator to set
+        alert = _is_auth(error) or isinstance(error, UserError)
+        with self.env.cr.savepoint():
+            self._connector_error("poll", error, alert=alert)
+        return error_message(self.env, error)
+
+    def _poll_author_names(self):
+        """Read the authors' names VK did not give when their comments came
+        (it was unreachable then), as the error message promised."""
+        try:
+            with self.env.cr.savepoint():
+                self.env["social.inbound.event"]._vk_retry_author_names(self)
+        except (VkError, UserError) as error:
+            with self.env.cr.savepoint():
+                self._connector_error("poll", error)
 
     def _poll_vk(self):
         # wall.get and wall.getComments take a service or a user token, not the community's
