@@ -1,6 +1,7 @@
 import logging
 import re
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import api, fields, models, modules
@@ -246,7 +247,32 @@ class SocialAccount(models.Model):
     # Health
     # ------------------------------------------------------------------
     def _connector_success(self):
-        self._write_system({"last_success_at": clock.now()})
+        for account in self:
+            account._write_health({"last_success_at": clock.now()})
+
+    def _write_health(self, vals):
+        """Write the page's health fields without waiting for, or failing on,
+        another worker that writes them at the same moment (two jobs posting
+        replies of the same page): theirs stands, as recent as this one, and
+        this write is dropped. Returns whether it was written."""
+        self.ensure_one()
+        cr = self.env.cr
+        self.flush_recordset(list(vals))
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(
+                    "SELECT id FROM social_account WHERE id = %s FOR UPDATE SKIP LOCKED",
+                    (self.id,),
+                    log_exceptions=False,
+                )
+                if not cr.fetchone():
+                    return False
+                self._write_system(vals)
+                self.flush_recordset(list(vals))
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
+            self.invalidate_recordset(list(vals))
+            return False
+        return True
 
     def _connector_error(self, operation, error, alert=False):
         """Record a failed call (never with a secret) and, for failures an
@@ -254,7 +280,7 @@ class SocialAccount(models.Model):
         message = error_message(self.env, error)
         now = clock.now()
         for account in self.sudo():
-            account._write_system({"last_error": message, "last_error_at": now})
+            account._write_health({"last_error": message, "last_error_at": now})
             self.env["social.connector.log"].sudo().create(
                 {"account_id": account.id, "operation": operation, "message": message}
             )
