@@ -6,7 +6,7 @@ from odoo.tests import TransactionCase
 
 from .common import ConnectorMixin
 
-LOGGER = "odoo.addons.social_incidents_vk.models.social_account"
+LOGGER = "odoo.addons.social_incidents_vk.models.social_account_polling"
 
 
 class TestPollingIsolation(ConnectorMixin, TransactionCase):
