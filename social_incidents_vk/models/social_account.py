@@ -1,17 +1,14 @@
 import logging
 import re
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
-from odoo.addons.social_incidents.models.helpers import (
-    in_company_lang,
-    schedule_for_administrators,
-    scheduled_job,
-)
+from odoo.addons.social_incidents.models.helpers import schedule_for_administrators
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents_vk.clients.ok import OkAuthError, OkClient, OkError
 from odoo.addons.social_incidents_vk.clients.vk import (
@@ -115,8 +112,15 @@ class SocialAccount(models.Model):
     last_error_at = fields.Datetime(readonly=True)
     connector_log_ids = fields.One2many("social.connector.log", "account_id", string="Connector Log")
     connector_state = fields.Selection(
-        [("off", "Not Connected"), ("ok", "Working"), ("error", "Failing")],
+        [
+            ("off", "Not Connected"),
+            ("unchecked", "Not Checked Yet"),
+            ("ok", "Working"),
+            ("error", "Failing"),
+        ],
         compute="_compute_connector_state",
+        help="Not checked yet: since it was connected, no call to the network and no event has "
+        "happened; test the connection. Failing: the last call failed (the error is shown above).",
     )
 
     @api.depends("external_id", "network")
@@ -148,11 +152,15 @@ class SocialAccount(models.Model):
                 else False
             )
 
+    @api.depends("connector_enabled", "last_success_at", "last_error_at")
     def _compute_connector_state(self):
         for account in self:
             sudo = account.sudo()
             if not sudo.connector_enabled:
                 account.connector_state = "off"
+            elif not (account.last_success_at or account.last_event_at or account.last_error_at):
+                # nothing has happened yet: "Working" would be a promise
+                account.connector_state = "unchecked"
             elif account.last_error_at and account.last_error_at > max(
                 filter(None, [account.last_success_at, account.last_event_at]),
                 default=account.last_error_at.replace(year=1970),
@@ -235,7 +243,32 @@ class SocialAccount(models.Model):
     # Health
     # ------------------------------------------------------------------
     def _connector_success(self):
-        self._write_system({"last_success_at": clock.now()})
+        for account in self:
+            account._write_health({"last_success_at": clock.now()})
+
+    def _write_health(self, vals):
+        """Write the page's health fields without waiting for, or failing on,
+        another worker that writes them at the same moment (two jobs posting
+        replies of the same page): theirs stands, as recent as this one, and
+        this write is dropped. Returns whether it was written."""
+        self.ensure_one()
+        cr = self.env.cr
+        self.flush_recordset(list(vals))
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(
+                    "SELECT id FROM social_account WHERE id = %s FOR UPDATE SKIP LOCKED",
+                    (self.id,),
+                    log_exceptions=False,
+                )
+                if not cr.fetchone():
+                    return False
+                self._write_system(vals)
+                self.flush_recordset(list(vals))
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
+            self.invalidate_recordset(list(vals))
+            return False
+        return True
 
     def _connector_error(self, operation, error, alert=False):
         """Record a failed call (never with a secret) and, for failures an
@@ -243,7 +276,7 @@ class SocialAccount(models.Model):
         message = error_message(self.env, error)
         now = clock.now()
         for account in self.sudo():
-            account._write_system({"last_error": message, "last_error_at": now})
+            account._write_health({"last_error": message, "last_error_at": now})
             self.env["social.connector.log"].sudo().create(
                 {"account_id": account.id, "operation": operation, "message": message}
             )
@@ -264,36 +297,42 @@ class SocialAccount(models.Model):
             raise AccessError(self.env._("Only an administrator of the incidents manages the connector."))
 
     def action_test_connection(self):
-        """Call the API with each token set and say what works."""
+        """Call the API with each token set and say, in the user's language,
+        what works."""
         self.ensure_one()
         self._check_connector_admin()
-        results = []
+        results, failed = [], False
         if self.network == "vk":
             for token_type, call in (
                 ("community", lambda c: c.call("groups.getById", group_id=self.vk_group_id)),
                 ("user", lambda c: c.users_get([])),
                 ("service", lambda c: c.users_get(["1"])),
             ):
-                token = getattr(self.sudo(), f"vk_{token_type}_token")
-                if not token:
+                field = f"vk_{token_type}_token"
+                if not self.sudo()[field]:
                     continue
+                label = self._fields[field].get_description(self.env)["string"]
                 try:
                     call(self._vk_client(token_type))
                 except VkError as error:
+                    failed = True
                     self._connector_error("test", error, alert=_is_auth(error))
-                    results.append(f"{token_type}: {error_message(self.env, error)}")
+                    results.append(
+                        self.env._("%(token)s: %(error)s", token=label, error=error_message(self.env, error))
+                    )
                 else:
                     self._connector_success()
-                    results.append(f"{token_type}: OK")
+                    results.append(self.env._("%(token)s: works.", token=label))
         elif self.network == "ok":
             try:
                 self._ok_client().group_topics(self.ok_group_id, count=1)
             except OkError as error:
+                failed = True
                 self._connector_error("test", error, alert=_is_auth(error))
                 results.append(error_message(self.env, error))
             else:
                 self._connector_success()
-                results.append("OK")
+                results.append(self.env._("The connection to OK works."))
         if not results:
             raise UserError(self.env._("Set the page's credentials first."))
         return {
@@ -303,81 +342,7 @@ class SocialAccount(models.Model):
                 "title": self.env._("Connection test"),
                 "message": "\n".join(results),
                 "sticky": True,
-                "type": "info",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
-
-    # ------------------------------------------------------------------
-    # Polling
-    # ------------------------------------------------------------------
-    @api.model
-    @scheduled_job
-    def _cron_poll(self):
-        """Back-fill what the webhook missed: comments on the recent posts of
-        each connected VK community and the recent topics of each OK group."""
-        accounts = self.sudo().search(
-            [("connector_enabled", "=", True), ("network", "in", ("vk", "ok"))]
-        )
-        for account in accounts:
-            # the job has no user's language: what it writes is in the company's
-            in_company_lang(account)._poll_once()
-        return True
-
-    def _poll_once(self):
-        """Poll this page; return (new incidents, error message or None)."""
-        self.ensure_one()
-        try:
-            created = self._poll_vk() if self.network == "vk" else self._poll_ok()
-        except (VkError, OkError) as error:
-            self._connector_error("poll", error, alert=_is_auth(error))
-            return self.env["social.incident"], error_message(self.env, error)
-        now = clock.now()
-        self._write_system({"last_poll_at": now, "last_success_at": now})
-        return created, None
-
-    def _poll_vk(self):
-        # wall.get and wall.getComments take a service or a user token, not the community's
-        self.ensure_one()
-        client = self._vk_client("service" if self.sudo().vk_service_token else "user")
-        owner_id = self._vk_owner_id()
-        posts = client.wall_get(owner_id, count=self.sudo().poll_post_count or 10).get("items", [])
-        comments = []
-        for post in posts:
-            page = client.wall_get_comments(owner_id, post["id"], count=100, sort="desc")
-            for comment in page.get("items", []):
-                comments.append(dict(comment, post_id=post["id"], owner_id=owner_id))
-                for reply in (comment.get("thread") or {}).get("items", []):
-                    comments.append(dict(reply, post_id=post["id"], owner_id=owner_id))
-        return self.env["social.inbound.event"]._vk_comments_to_incidents(self, comments)
-
-    def _poll_ok(self):
-        self.ensure_one()
-        client = self._ok_client()
-        comments = []
-        for topic in client.group_topics(self.ok_group_id, count=self.sudo().poll_post_count or 10):
-            for comment in client.topic_comments(topic["id"], count=100):
-                comments.append(dict(comment, topic_id=topic["id"]))
-        return self.env["social.inbound.event"]._ok_comments_to_incidents(self, comments)
-
-    def action_poll_now(self):
-        """Poll the page now (Connector tab) and say what came in."""
-        self.ensure_one()
-        self._check_connector_admin()
-        if not self.sudo().connector_enabled:
-            raise UserError(self.env._("Connect the page first."))
-        created, error = self.sudo()._poll_once()
-        if error:
-            message, kind = error, "danger"
-        else:
-            message, kind = self.env._("%s new incidents.", len(created)), "success"
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Polling"),
-                "message": message,
-                "type": kind,
+                "type": "warning" if failed else "success",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }

@@ -330,7 +330,8 @@ class SocialInboundEvent(models.Model):
     @api.model
     def _vk_authors(self, account, user_ids):
         """{VK user id: social.author}, the names of the new ones read with the
-        service token when there is one (a failure leaves "id123")."""
+        service token when there is one (a failure leaves "id123", read again
+        by the next polling: ``_vk_retry_author_names``)."""
 
         def make_values(missing):
             names = {}
@@ -355,6 +356,46 @@ class SocialInboundEvent(models.Model):
             "vk", user_ids, make_values, company=account.company_id
         )
         return {int(key): author for key, author in authors.items()}
+
+    @api.model
+    def _vk_retry_author_names(self, account, limit=1000):
+        """Read the names left as "id123" because VK did not answer when the
+        comments came: the authors of this page's incidents, with its service
+        token (the polling calls this). Returns the authors named."""
+        account = account.sudo()
+        Author = self.env["social.author"].sudo()
+        if not account.vk_service_token:
+            return Author
+        Author.flush_model(["name", "external_id", "network"])
+        self.env["social.incident"].flush_model(["author_id", "account_id"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT author.id
+              FROM social_author author
+              JOIN social_incident incident ON incident.author_id = author.id
+             WHERE incident.account_id = %s
+               AND author.network = 'vk'
+               AND author.name = 'id' || author.external_id
+             LIMIT %s
+            """,
+            (account.id, limit),
+        )
+        authors = Author.browse(row[0] for row in self.env.cr.fetchall())
+        authors = authors.filtered(lambda a: (a.external_id or "").isdigit())
+        if not authors:
+            return Author
+        users = account._vk_client("service").users_get([int(a.external_id) for a in authors])
+        names = {
+            str(user["id"]): " ".join(filter(None, [user.get("first_name"), user.get("last_name")]))
+            for user in users
+            if user.get("id")
+        }
+        named = Author
+        for author in authors:
+            if names.get(author.external_id):
+                author.name = names[author.external_id]
+                named |= author
+        return named
 
     @api.model
     def _ok_comments_to_incidents(self, account, comments):

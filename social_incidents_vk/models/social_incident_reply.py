@@ -1,7 +1,10 @@
 import logging
 from datetime import timedelta
 
-from odoo import api, fields, models
+import psycopg2.errors
+
+from odoo import api, fields, models, modules
+from odoo.exceptions import UserError
 
 from odoo.addons.social_incidents.models.helpers import in_company_lang, scheduled_job
 from odoo.addons.social_incidents.tools import clock
@@ -20,6 +23,10 @@ _logger = logging.getLogger(__name__)
 MAX_PUBLISH_ATTEMPTS = 6
 # Errors a retry cannot fix: a person must act (new token, rights, captcha).
 FINAL_ERRORS = (VkAuthError, VkAccessError, VkCaptchaError)
+
+
+class PublishAnswerError(Exception):
+    """VK accepted the post but its answer cannot be recorded (no comment id, say)."""
 
 
 class SocialIncidentReply(models.Model):
@@ -61,6 +68,14 @@ class SocialIncidentReply(models.Model):
         self.ensure_one()
         self._check_publishable()
         if self._vk_publishable():
+            if not self._lock_for_publishing():
+                raise UserError(
+                    self.env._(
+                        "This reply is being published right now (from another session or by the "
+                        "retry job): reload the page in a moment."
+                    )
+                )
+            self._check_publishable()
             ok = self._publish_vk()
             return {
                 "type": "ir.actions.client",
@@ -76,6 +91,24 @@ class SocialIncidentReply(models.Model):
                 },
             }
         return super().action_open_publish_wizard()
+
+    def _lock_for_publishing(self):
+        """Lock this reply's row until the end of the transaction; False when
+        another transaction holds it (it is posting the reply). Re-reads the
+        reply after the lock: what another worker committed counts."""
+        self.ensure_one()
+        self.flush_recordset()
+        # a row changed by another worker since this transaction began fails here
+        # (serialization): the request is retried by Odoo, the job skips the reply
+        self.env.cr.execute(
+            "SELECT id FROM social_incident_reply WHERE id = %s FOR UPDATE SKIP LOCKED",
+            (self.id,),
+            log_exceptions=False,
+        )
+        locked = bool(self.env.cr.fetchone())
+        if locked:
+            self.invalidate_recordset()
+        return locked
 
     def _publish_vk(self):
         """Post the reply as the community under the citizen's comment. The
@@ -98,8 +131,29 @@ class SocialIncidentReply(models.Model):
         except VkError as error:
             self._publish_failed(error)
             return False
+        # VK accepted the post: what fails from here is recorded on this reply only
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint():
+                self._record_vk_post(result, owner_id, post_id, comment_id)
+        except Exception as error:  # noqa: BLE001 - recorded on the reply, the others go on
+            if not isinstance(error, PublishAnswerError):
+                _logger.exception("Reply %s: VK accepted the post, recording it failed", self.id)
+            self._publish_failed(error)
+            return False
         account._connector_success()
-        new_id = result["comment_id"]
+        return True
+
+    def _record_vk_post(self, result, owner_id, post_id, comment_id):
+        new_id = result.get("comment_id") if isinstance(result, dict) else None
+        if not new_id:
+            raise PublishAnswerError(
+                self.env._(
+                    "VK accepted the post but did not say which comment it is (no comment id in "
+                    "its answer): the reply may already be on the wall. It is sent again with the "
+                    "same identifier, which VK does not post twice."
+                )
+            )
         url = f"https://vk.com/wall{owner_id}_{post_id}?reply={new_id}&thread={comment_id}"
         self._write_system({"publish_attempts": self.publish_attempts + 1, "publish_next_at": False})
         self.action_mark_published(url, clock.now(), str(new_id))
@@ -112,7 +166,6 @@ class SocialIncidentReply(models.Model):
                 ),
                 ", ".join(self.attachment_ids.mapped("name")),
             )
-        return True
 
     def _publish_failed(self, error):
         attempts = self.publish_attempts + 1
@@ -137,17 +190,45 @@ class SocialIncidentReply(models.Model):
     @system_method
     def _cron_retry_publish(self, limit=50):
         """Retry the VK publications that failed for a passing reason, with
-        a growing delay (2, 4, 8 … minutes)."""
-        replies = self.sudo().search(
-            [
-                ("state", "=", "publish_failed"),
-                ("publish_next_at", "!=", False),
-                ("publish_next_at", "<=", clock.now()),
-            ],
-            limit=limit,
-            order="publish_next_at",
-        )
-        for reply in replies.filtered(lambda r: r._vk_publishable()):
-            # the job has no user's language: what it writes is in the company's
-            in_company_lang(reply)._publish_vk()
+        a growing delay (2, 4, 8 … minutes). Each reply in its own transaction
+        (outside tests), its row locked: a reply another worker is posting is
+        skipped, and a post that succeeded is committed before the next."""
+        replies = self.sudo().search(self._retry_due_domain(), limit=limit, order="publish_next_at")
+        auto_commit = not modules.module.current_test
+        for reply in replies:
+            if auto_commit:
+                # a fresh transaction: the lock and the reading see what other workers committed
+                self.env.cr.commit()
+            try:
+                with self.env.cr.savepoint():
+                    reply._retry_publish_one()
+            except Exception:  # noqa: BLE001 - the next run tries it again; the others go on
+                _logger.exception("Reply %s: the publication retry failed", reply.id)
+        if auto_commit:
+            self.env.cr.commit()
         return len(replies)
+
+    @api.model
+    def _retry_due_domain(self):
+        return [
+            ("state", "=", "publish_failed"),
+            ("publish_next_at", "!=", False),
+            ("publish_next_at", "<=", clock.now()),
+        ]
+
+    def _retry_publish_one(self):
+        """The retry job's unit: lock the reply, check it is still due, post
+        it. Returns True (posted), False (failed again) or None (skipped:
+        another worker holds it or has already dealt with it)."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                locked = self._lock_for_publishing()
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
+            return None
+        if not locked or not self.filtered_domain(self._retry_due_domain()):
+            return None
+        if not self._vk_publishable():
+            return None
+        # the job has no user's language: what it writes is in the company's
+        return in_company_lang(self)._publish_vk()

@@ -133,7 +133,9 @@ class _FakeServer:
         return self._server.server_address[1] if self._server else None
 
     # -- failures -------------------------------------------------------
-    def fail_next(self, method, *, error_code=None, http_status=None, delay=None, times=1, error_msg=None):
+    def fail_next(
+        self, method, *, error_code=None, http_status=None, delay=None, times=1, error_msg=None, body=None
+    ):
         """Make the next ``times`` calls of ``method`` (``"*"``: any) fail.
 
         :param error_code: answer this API error (HTTP 200, the network's error body)
@@ -142,13 +144,15 @@ class _FakeServer:
             time out); without ``error_code``/``http_status`` the request is then
             carried out normally, as a slow server would
         :param error_msg: the error message instead of the network's usual one
+        :param body: answer this JSON body (HTTP 200) without carrying the request out:
+            an answer the network's documentation does not promise
         """
-        if error_code is None and http_status is None and not delay:
-            raise ValueError("Give an error_code, an http_status or a delay.")
+        if error_code is None and http_status is None and not delay and body is None:
+            raise ValueError("Give an error_code, an http_status, a body or a delay.")
         with self._lock:
             self._failures.append(
                 {"method": method, "error_code": error_code, "http_status": http_status,
-                 "delay": delay, "times": int(times), "error_msg": error_msg}
+                 "delay": delay, "times": int(times), "error_msg": error_msg, "body": body}
             )
 
     def clear_failures(self):
@@ -185,6 +189,8 @@ class _FakeServer:
             return failure["http_status"], HTML, _error_page(failure["http_status"])
         if failure["error_code"] is not None:
             return 200, JSON, error_body(failure["error_code"], failure["error_msg"])
+        if failure["body"] is not None:
+            return 200, JSON, failure["body"]
         return None
 
     def wait_idle(self, timeout=5.0):

@@ -1,0 +1,57 @@
+"""A database restored as a copy (odoo-bin neutralize, or a restore with
+"neutralize") neither posts to nor receives from the real communities."""
+
+import json
+
+from odoo.modules.neutralize import neutralize_database
+from odoo.tests import HttpCase, tagged
+
+from .common import ConnectorMixin
+
+
+@tagged("post_install", "-at_install")
+class TestNeutralizedCopy(ConnectorMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_connector()
+
+    def setUp(self):
+        super().setUp()
+        for fake in (self.fake_vk, self.fake_ok):
+            fake.requests.clear()
+            fake.clear_failures()
+
+    def test_a_neutralized_copy_switches_the_connectors_off(self):
+        post = self.fake_vk.add_post("Новости района")
+        comment = self.fake_vk.add_comment(post["id"], 771000009, "Когда откроют поликлинику?")
+        incident = self.Event._vk_comments_to_incidents(
+            self.vk, [dict(comment, post_id=post["id"], owner_id=-self.fake_vk.group_id)]
+        )
+        reply = self.answer(incident)
+        self.fake_vk.requests.clear()
+
+        neutralize_database(self.env.cr)
+        self.env.invalidate_all()
+
+        for page in (self.vk, self.ok):
+            self.assertFalse(page.sudo().connector_enabled, page.name)
+            self.assertEqual(page.connector_state, "off")
+        # nothing is fetched
+        self.env["social.account"]._cron_poll()
+        # the approved reply is handed to a person, not posted by the community
+        self.assertEqual(reply.publish_channel, "manual")
+        action = reply.with_user(self.executor_user).action_open_publish_wizard()
+        self.assertEqual(action["res_model"], "social.incident.step.wizard")
+        # the Callback API endpoint refuses the real community's events
+        new_comment = self.fake_vk.add_comment(post["id"], 771000010, "А во дворе темно")
+        response = self.url_open(
+            f"/social_incidents_vk/vk/{self.vk.id}",
+            data=json.dumps(self.fake_vk.comment_event(new_comment, secret="s3cr3t-callback")),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertNotEqual(response.status_code, 200)
+        self.assertNotEqual(response.text, "ok")
+        self.assertFalse(self.Event.search([("account_id", "=", self.vk.id)]))
+        self.assertFalse(self.fake_vk.requests, "no call reached VK")
+        self.assertFalse(self.fake_ok.requests, "no call reached OK")
