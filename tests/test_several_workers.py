@@ -385,9 +385,15 @@ def test_publishing_the_same_reply_from_two_sessions_posts_it_once(server):
 
 
 def test_server_log_has_no_error(server):
-    """Nothing above made a worker log an error or die (kept last: it reads the whole log)."""
-    log = server.log.read_text(errors="replace")
-    errors = [line[:300] for line in log.splitlines()
-              if re.match(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ", line)]
+    """Nothing above made a worker log an error or die (kept last: it reads the whole log).
+    Odoo logs the statement that hit a serialization failure ("bad query") before it retries
+    the request; those retried conflicts are let through here (their content is checked for
+    the secret above): a conflict is how PostgreSQL tells two workers apart."""
+    entries = re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ )", server.log.read_text(errors="replace"))
+    errors = [
+        entry[:300] for entry in entries
+        if re.match(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ", entry)
+        and not ("bad query" in entry and "could not serialize access due to concurrent update" in entry)
+    ]
     assert errors == []
-    assert not re.search(r"Worker .* \(\d+\) (timeout|virtual real time limit)", log)
+    assert not re.search(r"Worker .* \(\d+\) (timeout|virtual real time limit)", "\n".join(entries))
