@@ -13,7 +13,7 @@ only be seen with a real multi-process server. This module:
   two curators and an executor, as the web client calls the buttons.
 
 It needs Odoo 18.0 importable by python3 and PostgreSQL (scripts/test has both; it runs this
-module with the rest, two to three minutes more). It imports nothing from Odoo itself; alone:
+module with the rest, about a minute more). It imports nothing from Odoo itself; alone:
 
     TEST_DB=x python3 -m pytest -p no:odoo tests/test_several_workers.py
 
