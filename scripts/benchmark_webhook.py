@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark of the VK Callback API endpoint against a running Odoo server.
 
-    scripts/serve &                       # or any running server with social_incidents_vk
-    python3 scripts/benchmark_webhook.py -c ODOO_CONF -d DATABASE --url http://127.0.0.1:8069
+    scripts/serve --workers 2 &           # or any running server with social_incidents_vk
+    python3 scripts/benchmark_webhook.py -c .local/odoo-serve.conf -d DATABASE --url http://127.0.0.1:8069
 
 Sends EVENTS Callback API deliveries (wall_reply_new), REDELIVER of them being
 re-deliveries of events already sent (same event_id), from SENDERS concurrent
@@ -10,11 +10,13 @@ senders; reports events per second, the median and 95th-percentile response
 time, then waits for the server's background job to turn them into incidents
 and checks that exactly one incident exists per distinct event: none lost,
 none doubled. A page "Benchmark VK" is created for the run and removed after
-(with its incidents) unless --keep. Run by hand; no test asserts a time.
+(with its incidents) unless --keep. The machine's load averages are printed before and
+after: the senders share the machine with the server. Run by hand; no test asserts a time.
 """
 
 import argparse
 import json
+import os
 import random
 import secrets
 import statistics
@@ -134,6 +136,7 @@ def main():
             latencies.append(elapsed)
             statuses.append((response.status_code, response.text))
 
+    print("load averages before: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
     print(f"sending {len(deliveries)} deliveries ({unique} distinct events, "
           f"{len(deliveries) - unique} re-deliveries) from {args.senders} senders to {url}")
     started = time.perf_counter()
@@ -156,6 +159,7 @@ def main():
     print(f"  raw events stored: {total} (expected {unique}); processed {done}, failed {failed}, pending {pending}")
     print(f"  incidents: {incidents} for {distinct} distinct comments (expected {unique}): "
           f"{'none lost, none doubled' if incidents == distinct == unique else 'MISMATCH'}")
+    print("load averages after: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
     if not args.keep:
         cleanup(registry, account_id)
     return 0 if incidents == distinct == unique and not bad else 1

@@ -144,7 +144,10 @@ si_drop_db() {
     rm -rf "${2:?}/filestore/$1"
 }
 
-# si_write_conf FILE DATA_DIR HTTP_PORT DB [EXTRA_LINE...]: write an Odoo configuration file.
+# si_write_conf FILE DATA_DIR HTTP_PORT DB [EXTRA_LINE...]: write an Odoo configuration file
+# serving DB only. Through db_name, not dbfilter: with a dbfilter Odoo lists the server's
+# databases (a new PostgreSQL connection and a query) on every request without a session,
+# e.g. each webhook delivery; with db_name alone it serves that database without a look.
 si_write_conf() {
     local file="$1" data_dir="$2" port="$3" db="$4"
     shift 4
@@ -156,7 +159,6 @@ si_write_conf() {
         echo "data_dir = $data_dir"
         echo "http_port = $port"
         echo "db_name = $db"
-        echo "dbfilter = ^$db\$"
         echo "list_db = False"
         local line
         for line in "$@"; do
