@@ -72,6 +72,8 @@ class _CronRunner:
     def _run(self):
         from odoo.addons.base.models.ir_cron import ir_cron
 
+        # a registry changed by an update is reloaded now, not on the first event
+        Registry(self.db_name).check_signaling()
         conn = odoo.sql_db.db_connect("postgres")
         with contextlib.closing(conn.cursor()) as cr:
             cr.execute("LISTEN cron_trigger")
