@@ -1,12 +1,19 @@
+import contextlib
 import functools
 import json
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
+
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.modules.registry import Registry
-from odoo.sql_db import TestCursor
+from odoo.sql_db import TestCursor, connection_info_for
+from odoo.tools import SQL
+
+from odoo.addons.base.models.ir_cron import ODOO_NOTIFY_FUNCTION
 
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
 from odoo.addons.social_incidents.models.helpers import in_company_lang, scheduled_job
@@ -490,11 +497,36 @@ def _wake_processing(dbname, cron_id):
                 {"cron": cron_id, "at": committed_at},
             )
             if cr.fetchone():
-                # wake the scheduler once the trigger is committed (Odoo's own NOTIFY)
-                cron = api.Environment(cr, 1, {})["ir.cron"].browse(cron_id)
-                cr.postcommit.add(cron._notifydb)
+                # wake the scheduler once the trigger is committed
+                cr.postcommit.add(functools.partial(_notify_scheduler, dbname))
     except Exception:  # noqa: BLE001 - the event is stored; the minute job takes it
         _logger.warning("Could not wake the processing of incoming events", exc_info=True)
+
+
+# The scheduler listens on the "postgres" database (odoo/service/server.py);
+# ir.cron._notifydb opens a new connection there for each NOTIFY, which costs
+# more than the whole delivery: one connection is kept per process instead.
+_NOTIFY_LOCK = threading.Lock()
+_NOTIFY_CONNECTION = []
+
+
+def _notify_scheduler(dbname):
+    """What ir.cron._notifydb sends, on a connection kept open."""
+    with _NOTIFY_LOCK:
+        for _attempt in range(2):
+            if not _NOTIFY_CONNECTION or _NOTIFY_CONNECTION[0].closed:
+                _NOTIFY_CONNECTION[:] = [psycopg2.connect(**connection_info_for("postgres")[1])]
+                _NOTIFY_CONNECTION[0].autocommit = True
+            try:
+                with _NOTIFY_CONNECTION[0].cursor() as cr:
+                    query = SQL("SELECT %s('cron_trigger', %s)", SQL.identifier(ODOO_NOTIFY_FUNCTION), dbname)
+                    cr.execute(query.code, query.params)
+                return
+            except psycopg2.OperationalError:
+                # the server closed it (restart, idle timeout): once more on a new one
+                with contextlib.suppress(psycopg2.Error):
+                    _NOTIFY_CONNECTION[0].close()
+                _NOTIFY_CONNECTION.clear()
 
 
 def _vk_owner_post(account, comment):
