@@ -1,6 +1,7 @@
 import hmac
 import json
 import logging
+import re
 
 from odoo import http
 from odoo.http import request
@@ -15,6 +16,8 @@ MAX_DEPTH = 32
 # compared with a wrong token when the page is unknown, so both take the same time
 _NO_TOKEN = "-" * 43
 NOT_CONNECTED = "Страница не подключена."
+# a NUL character (JSON "\u0000"), which PostgreSQL cannot store in a text
+_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 
 
 def json_depth_exceeds(value, limit):
@@ -81,6 +84,13 @@ class VkCallbackController(http.Controller):
             return request.make_response(
                 "Неверный запрос: ожидается объект JSON с полем type.", TEXT, status=400
             )
+        try:
+            # half a surrogate pair or a NUL could never be stored nor become an incident
+            valid_text = not _NUL.search(json.dumps(payload, ensure_ascii=False).encode().decode())
+        except UnicodeEncodeError:
+            valid_text = False
+        if not valid_text:
+            return request.make_response("Неверный запрос: недопустимые символы в тексте.", TEXT, status=400)
         page = Event._webhook_page(account_id)
         expected = (page or {}).get("webhook_token") or _NO_TOKEN
         if not hmac.compare_digest(token.encode(), expected.encode()) or not page:

@@ -162,6 +162,8 @@ class SocialInboundEvent(models.Model):
     @api.model
     def _webhook_page(self, account_id):
         """The connected VK page ``account_id`` as a dict, or None."""
+        if not 0 < account_id < 2**31:
+            return None  # not an id PostgreSQL can even compare
         self.env.cr.execute(
             """
             SELECT id, company_id, vk_group_id, vk_secret, vk_confirmation, webhook_token

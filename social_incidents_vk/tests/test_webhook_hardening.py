@@ -97,6 +97,11 @@ class TestWebhookHardening(ConnectorMixin, HttpCase):
             payload = dict(good, **{key: value})
             response = self.post(payload)
             self.assertEqual(response.status_code, 400, (key, value))
+        # text that could never be stored: half a surrogate pair, a NUL
+        for text in ("\ud800 обрыв", "нуль\u0000"):
+            payload = dict(good, object=dict(good["object"], text=text))
+            self.assertEqual(self.post(payload).status_code, 400, repr(text))
+        self.assertEqual(self.post(dict(good, secret="\udc00")).status_code, 400)
         missing = dict(good)
         del missing["object"]
         self.assertEqual(self.post(missing).status_code, 400)
@@ -122,7 +127,8 @@ class TestWebhookHardening(ConnectorMixin, HttpCase):
         wrong_token = self.post(payload, url=self.url(token="x" * 43))
         other_token = self.post(payload, url=self.url(token=other.webhook_token))
         unknown_page = self.post(payload, url=f"/social_incidents_vk/vk/987654321/{self.vk.webhook_token}")
-        answers = {(r.status_code, r.text) for r in (wrong_token, other_token, unknown_page)}
+        huge_id = self.post(payload, url=f"/social_incidents_vk/vk/{10**20}/{self.vk.webhook_token}")
+        answers = {(r.status_code, r.text) for r in (wrong_token, other_token, unknown_page, huge_id)}
         self.assertEqual(answers, {(404, "Страница не подключена.")})
         # the page's id alone is no longer an address
         self.assertEqual(self.post(payload, url=f"/social_incidents_vk/vk/{self.vk.id}").status_code, 404)
