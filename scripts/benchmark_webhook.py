@@ -62,7 +62,7 @@ def setup(registry, secret):
                 "connector_enabled": True,
             }
         )
-        return account.id
+        return account.id, account.webhook_token
 
 
 def count(registry, account_id):
@@ -94,8 +94,8 @@ def main():
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(args.database)
     secret = secrets.token_hex(16)
-    account_id = setup(registry, secret)
-    url = f"{args.url.rstrip('/')}/social_incidents_vk/vk/{account_id}"
+    account_id, token = setup(registry, secret)
+    url = f"{args.url.rstrip('/')}/social_incidents_vk/vk/{account_id}/{token}"
     rng = random.Random(11)
     unique = int(args.events * (1 - args.redeliver))
     payloads = []
@@ -138,7 +138,8 @@ def main():
 
     print("load averages before: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
     print(f"sending {len(deliveries)} deliveries ({unique} distinct events, "
-          f"{len(deliveries) - unique} re-deliveries) from {args.senders} senders to {url}")
+          f"{len(deliveries) - unique} re-deliveries) from {args.senders} senders to "
+          f"{url.rsplit('/', 1)[0]}/<token>")
     started = time.perf_counter()
     with ThreadPoolExecutor(args.senders) as pool:
         list(pool.map(send, deliveries))

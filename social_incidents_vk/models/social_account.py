@@ -1,5 +1,7 @@
 import logging
 import re
+import secrets
+from datetime import timedelta
 
 import psycopg2.errors
 from markupsafe import Markup
@@ -100,7 +102,22 @@ class SocialAccount(models.Model):
         help="How many recent posts (topics) the polling reads comments of.",
     )
     # Health
-    webhook_url = fields.Char(string="Callback API Address", compute="_compute_webhook_url")
+    webhook_token = fields.Char(
+        string="Callback API Address Token", groups=ADMIN_GROUP, copy=False, readonly=True,
+        help="The unguessable part of the Callback API address: requests without it are refused.",
+    )
+    webhook_url = fields.Char(
+        string="Callback API Address", compute="_compute_webhook_url", groups=ADMIN_GROUP,
+        help="Paste it into the community's Callback API settings in VK; it carries the page's secret token.",
+    )
+    webhook_refused_count = fields.Integer(
+        string="Refused Requests (24 h)", compute="_compute_webhook_refused", groups=ADMIN_GROUP,
+        help="Requests to the Callback API address refused in the last 24 hours: wrong address token, "
+        "wrong or missing secret key, or an event of another community.",
+    )
+    webhook_refused_last_at = fields.Datetime(
+        string="Last Refused Request", compute="_compute_webhook_refused", groups=ADMIN_GROUP,
+    )
     last_event_at = fields.Datetime(string="Last Event Received", compute="_compute_last_event_at")
     last_success_at = fields.Datetime(string="Last Successful Call", readonly=True)
     last_poll_at = fields.Datetime(string="Last Polling", readonly=True)
@@ -146,10 +163,42 @@ class SocialAccount(models.Model):
     def _compute_webhook_url(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for account in self:
+            token = account.sudo().webhook_token
             account.webhook_url = (
-                f"{base}/social_incidents_vk/vk/{account.id}"
-                if account.network == "vk" and account.id
+                f"{base}/social_incidents_vk/vk/{account.id}/{token}"
+                if account.network == "vk" and account.id and token
                 else False
+            )
+
+    def _compute_webhook_refused(self):
+        since = clock.now() - timedelta(hours=24)
+        counts = {
+            account: (total, last)
+            for account, total, last in self.env["social.webhook.refusal"].sudo()._read_group(
+                [("account_id", "in", self.ids), ("minute", ">=", since)],
+                ["account_id"],
+                ["count:sum", "minute:max"],
+            )
+        }
+        for account in self:
+            account.webhook_refused_count, account.webhook_refused_last_at = counts.get(account, (0, False))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals.setdefault("webhook_token", new_webhook_token())
+        return super().create(vals_list)
+
+    def init(self):
+        super().init()
+        # pages created before the token existed get one each
+        self.env.cr.execute("SELECT id FROM social_account WHERE webhook_token IS NULL")
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if ids:
+            self.env.cr.execute(
+                "UPDATE social_account AS a SET webhook_token = v.token FROM (VALUES %s) AS v(id, token) WHERE a.id = v.id"
+                % ", ".join(["(%s, %s)"] * len(ids)),
+                [value for account_id in ids for value in (account_id, new_webhook_token())],
             )
 
     @api.depends("connector_enabled", "last_success_at", "last_error_at")
@@ -346,6 +395,11 @@ class SocialAccount(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+
+def new_webhook_token():
+    """An unguessable token for a page's Callback API address (256 bits)."""
+    return secrets.token_urlsafe(32)
 
 
 def _is_auth(error):

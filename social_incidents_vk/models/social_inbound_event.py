@@ -1,10 +1,19 @@
+import contextlib
+import functools
 import json
 import logging
-import time
+import threading
 from datetime import UTC, datetime, timedelta
+
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.modules.registry import Registry
+from odoo.sql_db import TestCursor, connection_info_for
+from odoo.tools import SQL
+
+from odoo.addons.base.models.ir_cron import ODOO_NOTIFY_FUNCTION
 
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
 from odoo.addons.social_incidents.models.helpers import in_company_lang, scheduled_job
@@ -17,9 +26,7 @@ _logger = logging.getLogger(__name__)
 # Callback API events turned into something; any other type is kept as ignored.
 VK_HANDLED = ("wall_reply_new", "wall_reply_edit", "wall_reply_delete", "wall_reply_restore", "wall_post_new")
 MAX_ATTEMPTS = 5
-# Wake the processing job at most once a second per worker: a burst of
-# deliveries is processed in batches, not one job per event.
-_LAST_TRIGGER = {}
+PROCESS_CRON = "social_incidents_vk.ir_cron_social_inbound_process"
 EMPTY_TEXT = "(комментарий без текста: только вложения)"
 
 
@@ -76,7 +83,25 @@ class SocialInboundEvent(models.Model):
     def _store(self, account, network, event_id, event_type, payload):
         """Store the raw event once: returns its id, or None for a re-delivery
         (also when two deliveries of it arrive at the same moment)."""
+        return self._insert_event(account.id, account.company_id.id, network, event_id, event_type, payload)
+
+    @api.model
+    def _store_webhook(self, page, event_id, event_type, payload):
+        """Store a Callback API event of the page ``page`` (a row of
+        ``_webhook_page``); the payload no longer carries the secret."""
+        return self._insert_event(page["id"], page["company_id"], "vk", event_id, event_type, payload)
+
+    @api.model
+    def _insert_event(self, account_id, company_id, network, event_id, event_type, payload):
         handled = event_type in VK_HANDLED if network == "vk" else True
+        note = None
+        if not handled:
+            account = self.env["social.account"].browse(account_id)
+            note = in_company_lang(account).env._("Unknown event type")
+        stored = dict(payload)
+        stored.pop("secret", None)  # never kept, never in a logged query
+        # a re-delivery conflicts with the stored event: nothing is inserted,
+        # no statement fails (the webhook's transaction reads what is committed)
         self.env.cr.execute(
             """
             INSERT INTO social_inbound_event
@@ -88,14 +113,14 @@ class SocialInboundEvent(models.Model):
             RETURNING id
             """,
             (
-                account.id,
-                account.company_id.id,
+                account_id,
+                company_id,
                 network,
                 event_id,
                 event_type,
-                json.dumps(payload, ensure_ascii=False),
+                json.dumps(stored, ensure_ascii=False),
                 "pending" if handled else "ignored",
-                None if handled else in_company_lang(account).env._("Unknown event type"),
+                note,
                 clock.now(),
                 self.env.uid,
                 self.env.uid,
@@ -108,12 +133,50 @@ class SocialInboundEvent(models.Model):
 
     @api.model
     def _trigger_processing(self):
-        key = self.env.cr.dbname
-        now = time.monotonic()
-        if now - _LAST_TRIGGER.get(key, 0) < 1:
+        """Wake the processing job once this transaction is committed (once
+        per transaction). Waking after the commit means the job's next run
+        sees the event: it is never left for the next minute."""
+        cr = self.env.cr
+        if cr.postcommit.data.get(PROCESS_CRON):
             return
-        _LAST_TRIGGER[key] = now
-        self.env.ref("social_incidents_vk.ir_cron_social_inbound_process").sudo()._trigger()
+        cr.postcommit.data[PROCESS_CRON] = True
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(PROCESS_CRON)
+        cr.postcommit.add(functools.partial(_wake_processing, cr.dbname, cron_id))
+
+    # ------------------------------------------------------------------
+    # Webhook helpers (hot path: plain SQL, nothing locked)
+    # ------------------------------------------------------------------
+    @api.model
+    def _read_committed(self):
+        """Make the request's transaction READ COMMITTED before it writes: a
+        concurrent duplicate delivery then finds the committed event (ON
+        CONFLICT DO NOTHING) and a refusal counter is incremented in place,
+        where REPEATABLE READ would fail the statement and retry the request."""
+        cr = self.env.cr
+        if isinstance(cr, TestCursor):
+            return  # the tests' shared transaction: already begun
+        if cr._cnx.info.transaction_status != 0:  # TRANSACTION_STATUS_IDLE
+            cr.commit()  # nothing was written yet: only reads of the routing
+        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+
+    @api.model
+    def _webhook_page(self, account_id):
+        """The connected VK page ``account_id`` as a dict, or None."""
+        if not 0 < account_id < 2**31:
+            return None  # not an id PostgreSQL can even compare
+        self.env.cr.execute(
+            """
+            SELECT id, company_id, vk_group_id, vk_secret, vk_confirmation, webhook_token
+              FROM social_account
+             WHERE id = %s AND network = 'vk' AND connector_enabled
+            """,
+            (account_id,),
+        )
+        return self.env.cr.dictfetchone()
+
+    @api.model
+    def _count_refusal(self, account_id, reason):
+        self.env["social.webhook.refusal"]._count(account_id, reason)
 
     # ------------------------------------------------------------------
     # Processing
@@ -455,6 +518,58 @@ class SocialInboundEvent(models.Model):
                 }
             )
         return known | Incident.with_company(company).create(vals_list)
+
+
+def _wake_processing(dbname, cron_id):
+    """After the commit of a stored event: make the processing job due now
+    and wake the scheduler. Bounded: no trigger is added when one was already
+    added after this commit (a concurrent delivery's), so a burst makes a few
+    triggers, not one per event."""
+    committed_at = datetime.now(UTC).replace(tzinfo=None)
+    try:
+        with Registry(dbname).cursor() as cr:
+            cr.execute(
+                """
+                INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, create_date, write_uid, write_date)
+                SELECT %(cron)s, clock_timestamp() at time zone 'UTC', 1, now() at time zone 'UTC',
+                       1, now() at time zone 'UTC'
+                 WHERE NOT EXISTS (
+                       SELECT 1 FROM ir_cron_trigger WHERE cron_id = %(cron)s AND call_at >= %(at)s)
+                RETURNING id
+                """,
+                {"cron": cron_id, "at": committed_at},
+            )
+            if cr.fetchone():
+                # wake the scheduler once the trigger is committed
+                cr.postcommit.add(functools.partial(_notify_scheduler, dbname))
+    except Exception:  # noqa: BLE001 - the event is stored; the minute job takes it
+        _logger.warning("Could not wake the processing of incoming events", exc_info=True)
+
+
+# The scheduler listens on the "postgres" database (odoo/service/server.py);
+# ir.cron._notifydb opens a new connection there for each NOTIFY, which costs
+# more than the whole delivery: one connection is kept per process instead.
+_NOTIFY_LOCK = threading.Lock()
+_NOTIFY_CONNECTION = []
+
+
+def _notify_scheduler(dbname):
+    """What ir.cron._notifydb sends, on a connection kept open."""
+    with _NOTIFY_LOCK:
+        for _attempt in range(2):
+            if not _NOTIFY_CONNECTION or _NOTIFY_CONNECTION[0].closed:
+                _NOTIFY_CONNECTION[:] = [psycopg2.connect(**connection_info_for("postgres")[1])]
+                _NOTIFY_CONNECTION[0].autocommit = True
+            try:
+                with _NOTIFY_CONNECTION[0].cursor() as cr:
+                    query = SQL("SELECT %s('cron_trigger', %s)", SQL.identifier(ODOO_NOTIFY_FUNCTION), dbname)
+                    cr.execute(query.code, query.params)
+                return
+            except psycopg2.OperationalError:
+                # the server closed it (restart, idle timeout): once more on a new one
+                with contextlib.suppress(psycopg2.Error):
+                    _NOTIFY_CONNECTION[0].close()
+                _NOTIFY_CONNECTION.clear()
 
 
 def _vk_owner_post(account, comment):

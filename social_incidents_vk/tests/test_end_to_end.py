@@ -21,7 +21,7 @@ class TestEndToEnd(ConnectorMixin, HttpCase):
         post = fake.add_post("Благоустройство дворов: план на лето")
         comment = fake.add_comment(post["id"], 187334520, "На Агурина, 3 огромная яма у подъезда.")
         response = self.url_open(
-            f"/social_incidents_vk/vk/{self.vk.id}",
+            f"/social_incidents_vk/vk/{self.vk.id}/{self.vk.webhook_token}",
             data=json.dumps(fake.comment_event(comment, secret="s3cr3t-callback")),
             headers={"Content-Type": "application/json"},
         )
@@ -41,7 +41,7 @@ class TestEndToEnd(ConnectorMixin, HttpCase):
 
         # our own answer comes back as an event: it is not an incident
         self.url_open(
-            f"/social_incidents_vk/vk/{self.vk.id}",
+            f"/social_incidents_vk/vk/{self.vk.id}/{self.vk.webhook_token}",
             data=json.dumps(fake.comment_event(answers[0], secret="s3cr3t-callback")),
             headers={"Content-Type": "application/json"},
         )

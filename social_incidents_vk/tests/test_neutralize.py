@@ -46,7 +46,7 @@ class TestNeutralizedCopy(ConnectorMixin, HttpCase):
         # the Callback API endpoint refuses the real community's events
         new_comment = self.fake_vk.add_comment(post["id"], 771000010, "А во дворе темно")
         response = self.url_open(
-            f"/social_incidents_vk/vk/{self.vk.id}",
+            f"/social_incidents_vk/vk/{self.vk.id}/{self.vk.sudo().webhook_token}",
             data=json.dumps(self.fake_vk.comment_event(new_comment, secret="s3cr3t-callback")),
             headers={"Content-Type": "application/json"},
         )
