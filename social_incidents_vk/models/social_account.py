@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
 from odoo.addons.social_incidents.models.helpers import schedule_for_administrators
-from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents.tools import clock, guard
 from odoo.addons.social_incidents_vk.clients.ok import OkAuthError, OkClient, OkError
 from odoo.addons.social_incidents_vk.clients.vk import (
     VkAccessError,
@@ -45,7 +45,7 @@ class SocialAccount(models.Model):
     _name = "social.account"
     _inherit = ["social.account", "mail.activity.mixin", "social.protected.mixin"]
     # The connector's health is what happened, written by the connector only.
-    _protected_fields = ("last_success_at", "last_poll_at", "last_error", "last_error_at")
+    _protected_fields = ("last_success_at", "last_poll_at", "last_error", "last_error_at", "webhook_token")
 
     connector_enabled = fields.Boolean(
         string="Connected",
@@ -185,9 +185,13 @@ class SocialAccount(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self = self._without_protected_defaults()  # noqa: PLW0642
+        self._check_protected_create(vals_list)
         for vals in vals_list:
-            vals.setdefault("webhook_token", new_webhook_token())
-        return super().create(vals_list)
+            vals["webhook_token"] = new_webhook_token()
+        # the address token is the server's own, never a client's
+        with guard.system_write():
+            return super().create(vals_list)
 
     def init(self):
         super().init()
@@ -344,6 +348,18 @@ class SocialAccount(models.Model):
     def _check_connector_admin(self):
         if not (self.env.su or self.env.user.has_group(ADMIN_GROUP)):
             raise AccessError(self.env._("Only an administrator of the incidents manages the connector."))
+
+    def action_new_webhook_token(self):
+        """A new address token (the old one leaked): the old address stops
+        answering at once; paste the new one into VK."""
+        self._check_connector_admin()
+        for account in self:
+            account._write_system({"webhook_token": new_webhook_token()})
+            account.message_post(
+                body=self.env._("A new Callback API address was issued: the previous one no longer answers."),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
 
     def action_test_connection(self):
         """Call the API with each token set and say, in the user's language,

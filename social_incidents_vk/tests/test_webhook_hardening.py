@@ -5,6 +5,7 @@ each, the secret never stored. Through Odoo's real HTTP server."""
 
 import json
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from .common import ConnectorMixin
@@ -164,3 +165,22 @@ class TestWebhookHardening(ConnectorMixin, HttpCase):
         self.assertNotIn(SECRET, stored.payload)
         self.assertNotIn("secret", json.loads(stored.payload))
         self.assertEqual(json.loads(stored.payload)["object"]["text"], payload["object"]["text"])
+
+    def test_a_leaked_address_is_replaced_by_an_administrator(self):
+        old_token = self.vk.webhook_token
+        curator = self.env["res.users"].create(
+            {"name": "Куратор", "login": "hardening_curator",
+             "groups_id": [(6, 0, [self.env.ref("social_incidents.group_social_curator").id])]}
+        )
+        with self.assertRaises(AccessError):
+            self.vk.with_user(curator).action_new_webhook_token()
+        self.assertEqual(self.vk.webhook_token, old_token)
+        with self.assertRaises(UserError):  # nobody writes it by hand
+            self.vk.write({"webhook_token": "x" * 43})
+        self.vk.action_new_webhook_token()
+        self.assertNotEqual(self.vk.webhook_token, old_token)
+        self.assertEqual(len(self.vk.webhook_token), 43)
+        self.assertNotIn(self.vk.webhook_token, "".join(self.vk.message_ids.mapped("body")))
+        payload = self.new_event()
+        self.assertEqual(self.post(payload, url=self.url(token=old_token)).status_code, 404)
+        self.assertEqual(self.post(payload).text, "ok")
