@@ -66,6 +66,12 @@ class ConnectorMixin:
         cls.Event = cls.env["social.inbound.event"]
         cls.Incident = cls.env["social.incident"]
 
+    def clear_fakes(self):
+        """Forget the fake servers' recorded requests and planned failures."""
+        for fake in (self.fake_vk, self.fake_ok):
+            fake.requests.clear()
+            fake.clear_failures()
+
     def incidents_of(self, account):
         return self.Incident.with_context(active_test=False).search([("account_id", "=", account.id)])
 

@@ -18,9 +18,7 @@ class TestNeutralizedCopy(ConnectorMixin, HttpCase):
 
     def setUp(self):
         super().setUp()
-        for fake in (self.fake_vk, self.fake_ok):
-            fake.requests.clear()
-            fake.clear_failures()
+        self.clear_fakes()
 
     def test_a_neutralized_copy_switches_the_connectors_off(self):
         post = self.fake_vk.add_post("Новости района")

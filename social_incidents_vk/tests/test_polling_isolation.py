@@ -17,9 +17,7 @@ class TestPollingIsolation(ConnectorMixin, TransactionCase):
 
     def setUp(self):
         super().setUp()
-        for fake in (self.fake_vk, self.fake_ok):
-            fake.requests.clear()
-            fake.clear_failures()
+        self.clear_fakes()
 
     def vk_page(self, name, **vals):
         """Another connected VK community on the same fake VK (polled before

@@ -20,9 +20,7 @@ class ConnectorCase(ConnectorMixin, TransactionCase):
 
     def setUp(self):
         super().setUp()
-        for fake in (self.fake_vk, self.fake_ok):
-            fake.requests.clear()
-            fake.clear_failures()
+        self.clear_fakes()
 
     def vk_incident(self, text="Почему не вывезли мусор с Мостостроя?", from_id=305118722):
         post = self.fake_vk.add_post("Новости района")
