@@ -143,6 +143,7 @@ class SocialProductionYear(models.Model):
             if year.state != "loaded":
                 vals["loaded_at"] = clock.now()
             if any(year[field] != value for field, value in vals.items()):
+                # sudo: action_load() ran _check_admin() (or the install / the scheduled job loads)
                 year.sudo().write(vals)
             if changed:
                 changed_years |= year
@@ -240,6 +241,7 @@ class SocialProductionYear(models.Model):
                 )
             ) from None
         self._apply_days(wanted, "file")
+        # sudo: _check_admin() above refused anyone but an administrator
         self.sudo().write(
             {
                 "state": "loaded",

@@ -61,6 +61,7 @@ class VkCallbackController(http.Controller):
         max_content_length=MAX_BODY,
     )
     def vk_callback(self, account_id, token, **_kwargs):
+        # sudo: a public endpoint; nothing is stored before the page's token and secret are checked below
         Event = request.env["social.inbound.event"].sudo()
         # before anything is written: this transaction reads what is committed,
         # so concurrent deliveries never fail on each other (no retried
