@@ -1,9 +1,10 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.social_incidents.tools import clock, guard
+from odoo.addons.social_incidents.tools.web_url import is_web_url
 
 from .constants import (
     FINISHED_STATES,
@@ -330,6 +331,21 @@ class SocialIncident(models.Model):
             incident.can_lift_control = allowed("_check_lift_control")
             incident.can_no_reply = allowed("_check_no_reply")
             incident.can_merge = allowed("_check_merge")
+
+    @api.constrains("url")
+    def _check_url(self):
+        """The message link opens the message: a web address, whoever writes it
+        (form, import, RPC)."""
+        for incident in self:
+            if incident.url and not is_web_url(incident.url):
+                raise ValidationError(
+                    self.env._(
+                        "The message link “%(value)s” is not a web address: give a link such as "
+                        "https://vk.com/wall-1_2?reply=3 (it starts with http:// or https://, names "
+                        "a site and has no spaces).",
+                        value=incident.url,
+                    )
+                )
 
     @api.constrains("repeat_of_id")
     def _check_repeat_of_id(self):

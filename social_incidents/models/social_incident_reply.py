@@ -1,10 +1,11 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.social_incidents.tools import clock, guard
 from odoo.addons.social_incidents.tools.guard import workflow_action
+from odoo.addons.social_incidents.tools.web_url import is_web_url
 
 from .constants import (
     CURATOR_GROUP,
@@ -377,6 +378,8 @@ class SocialIncidentReply(models.Model):
         self._check_publishable()
         if not isinstance(url, str) or not url.strip():
             raise UserError(self.env._("Give the link to the published reply."))
+        if not is_web_url(url.strip()):
+            raise UserError(self._bad_url_message(url.strip()))
         now = clock.now()
         published_at = published_at or now
         for reply in self:
@@ -404,6 +407,22 @@ class SocialIncidentReply(models.Model):
             )
         self.incident_id._update_activities_and_deadlines()
         return True
+
+    @api.constrains("published_url")
+    def _check_published_url(self):
+        """The reply link opens the published reply, whoever records it (the
+        dialog, a connector)."""
+        for reply in self:
+            if reply.published_url and not is_web_url(reply.published_url):
+                raise ValidationError(self._bad_url_message(reply.published_url))
+
+    def _bad_url_message(self, url):
+        return self.env._(
+            "The reply link “%(value)s” is not a web address: give the link to the published "
+            "reply, such as https://vk.com/wall-1_2?reply=3 (it starts with http:// or https://, "
+            "names a site and has no spaces).",
+            value=url,
+        )
 
     def _kind_label(self):
         self.ensure_one()

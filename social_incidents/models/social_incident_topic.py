@@ -22,7 +22,8 @@ class SocialIncidentTopic(models.Model):
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("social.incident.topic", "parent_id", string="Topics")
     active = fields.Boolean(default=True)
-    color = fields.Integer()
+    # an index into the colour palette: nothing to add up in a grouped list
+    color = fields.Integer(aggregator=False)
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):

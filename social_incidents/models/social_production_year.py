@@ -119,12 +119,15 @@ class SocialProductionYear(models.Model):
     def action_load(self):
         """Load (or reload) the year from the ``holidays`` package. Days set by
         hand are kept; loading twice changes nothing. A year confirmed by the
-        official file is not loaded over."""
+        official file is not loaded over. Returns the notification that tells
+        the administrator, per year, how many days changed, or that none did."""
         self._check_admin()
         changed_years = self.browse()
+        day_counts = {}
         for year in self.filtered(lambda y: y.source != "file"):
             wanted = production_calendar(year.year)
-            changed = year._apply_days(wanted, "holidays")
+            day_counts[year] = year._apply_days(wanted, "holidays")
+            changed = bool(day_counts[year])
             provisional = not decree_known(year.year)
             if year.state != "loaded":
                 year.activity_ids.sudo().action_feedback(
@@ -158,7 +161,35 @@ class SocialProductionYear(models.Model):
         self.filtered("provisional")._ask_for_official_file()
         if changed_years:
             changed_years._recompute_deadlines()
-        return True
+        return self._load_notification(day_counts)
+
+    def _load_notification(self, day_counts):
+        """The notification after a load: for each year, the number of days
+        that changed, or that the calendar was already up to date (a year
+        confirmed by the official file is not loaded over, and says so)."""
+        _ = self.env._
+        lines = []
+        for year in self:
+            label = str(year.year)  # no thousands separator in a year
+            if year not in day_counts:
+                lines.append(
+                    _("The calendar of %(year)s is confirmed by the official file and is not loaded over", year=label)
+                )
+            elif day_counts[year]:
+                lines.append(
+                    _(
+                        "The calendar of %(year)s is updated, days changed: %(count)s; open deadlines are recomputed",
+                        year=label,
+                        count=day_counts[year],
+                    )
+                )
+            else:
+                lines.append(_("The calendar of %(year)s is already up to date, nothing has changed", year=label))
+        return _notification(
+            _("Production Calendar"),
+            ". ".join(lines),
+            "success" if any(day_counts.values()) else "info",
+        )
 
     def action_open_file_wizard(self):
         """The dialog in which an administrator loads the official file."""
@@ -175,14 +206,16 @@ class SocialProductionYear(models.Model):
     def _apply_days(self, wanted, origin):
         """Make the days of ``origin`` ("holidays" or "file") those of
         ``wanted`` ({date: (type, name)}); days of the other automatic origin
-        are replaced, days set by hand are kept. True when a day changed. The
-        days are written with the permit: they keep their origin and the
-        caller recomputes the deadlines once."""
+        are replaced, days set by hand are kept. Returns the number of days
+        added, removed or given another type or name (a day that only changes
+        its origin is written, not counted). The days are written with the
+        permit: they keep their origin and the caller recomputes the
+        deadlines once."""
         self.ensure_one()
         Day = self.env["social.production.day"].sudo()
         existing = {day.date: day for day in self.day_ids}
         to_create, to_unlink = [], Day
-        changed = False
+        changed = 0
         with guard.system_write():
             for day, (kind, name) in wanted.items():
                 current = existing.pop(day, None)
@@ -195,8 +228,9 @@ class SocialProductionYear(models.Model):
                     name,
                     origin,
                 ):
+                    if (current.day_type, current.name) != (kind, name):
+                        changed += 1
                     current.write({"day_type": kind, "name": name, "origin": origin})
-                    changed = True
             for day in existing.values():
                 if day.origin != "manual":
                     to_unlink |= day
@@ -204,7 +238,7 @@ class SocialProductionYear(models.Model):
                 to_unlink.unlink()
             if to_create:
                 Day.create(to_create)
-        return changed or bool(to_create or to_unlink)
+        return changed + len(to_create) + len(to_unlink)
 
     def _ask_for_official_file(self):
         """The administrators confirm a provisional year with the official file."""
@@ -240,7 +274,7 @@ class SocialProductionYear(models.Model):
                     reason=self._file_error_message(error),
                 )
             ) from None
-        self._apply_days(wanted, "file")
+        day_count = self._apply_days(wanted, "file")
         # sudo: _check_admin() above refused anyone but an administrator
         self.sudo().write(
             {
@@ -265,7 +299,21 @@ class SocialProductionYear(models.Model):
             )
         )
         self._recompute_deadlines()
-        return True
+        label = str(self.year)
+        if day_count:
+            message = self.env._(
+                "The calendar of %(year)s is confirmed by the official file, days changed: %(count)s; "
+                "open deadlines are recomputed",
+                year=label,
+                count=day_count,
+            )
+        else:
+            message = self.env._(
+                "The calendar of %(year)s is confirmed by the official file: its days were already "
+                "up to date, nothing has changed",
+                year=label,
+            )
+        return _notification(self.env._("Production Calendar"), message, "success")
 
     def _file_error_message(self, error):
         _ = self.env._
@@ -388,6 +436,21 @@ class SocialProductionYear(models.Model):
             ),
         )
         return records
+
+
+def _notification(title, message, kind):
+    """A notification, then the dialog closes and the view reloads its records."""
+    return {
+        "type": "ir.actions.client",
+        "tag": "display_notification",
+        "params": {
+            "title": title,
+            "message": message,
+            "type": kind,
+            "sticky": False,
+            "next": {"type": "ir.actions.act_window_close"},
+        },
+    }
 
 
 def _local_year(value, tz):

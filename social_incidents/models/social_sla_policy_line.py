@@ -15,13 +15,15 @@ SLA_STEPS = [
     ("final", "Final Reply After an Intermediate One"),
     ("control", "Additional Control Report"),
 ]
+# Lower case: a unit reads after the duration ("8 working hours"), and its own
+# texts keep it apart from the calendar's "Working Hours" and the year's "Working Days".
 SLA_UNITS = [
-    ("minutes", "Working Minutes"),
-    ("hours", "Working Hours"),
-    ("days", "Working Days"),
-    ("calendar_minutes", "Minutes"),
-    ("calendar_hours", "Hours"),
-    ("calendar_days", "Days"),
+    ("minutes", "working minutes"),
+    ("hours", "working hours"),
+    ("days", "working days"),
+    ("calendar_minutes", "minutes"),
+    ("calendar_hours", "hours"),
+    ("calendar_days", "days"),
 ]
 SLA_ANCHORS = [
     ("detection", "From Detection"),

@@ -8,6 +8,7 @@ and moves the open deadlines. Times are Moscow wall-clock times.
 """
 
 import base64
+import re
 from datetime import date
 
 from odoo.exceptions import AccessError, UserError
@@ -56,8 +57,9 @@ class TestProvisionalYear(SlaCase):
     def day(self, when):
         return self.year.day_ids.filtered(lambda d: d.date == when)
 
-    def load_file(self, content, name="calendar.xml", user=None):
-        wizard = self.env["social.production.year.file.wizard"].with_user(user or self.admin).create(
+    def load_file(self, content, name="calendar.xml", user=None, lang="en_US"):
+        Wizard = self.env["social.production.year.file.wizard"].with_context(lang=lang)
+        wizard = Wizard.with_user(user or self.admin).create(
             {"year_id": self.year.id, "file": base64.b64encode(content), "file_name": name}
         )
         return wizard.action_load_file()
@@ -148,6 +150,25 @@ class TestProvisionalYear(SlaCase):
         self.assertEqual(year.source, "file")
         self.assertEqual(self.day(date(2028, 11, 3)).day_type, "day_off")
 
+    def test_loading_the_official_file_says_how_many_days_changed(self):
+        action = self.load_file(OFFICIAL_2028, "calendar-2028.xml", lang="ru_RU")
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["next"], {"type": "ir.actions.act_window_close"})
+        message = action["params"]["message"]
+        found = re.fullmatch(
+            r"Календарь на 2028 подтверждён официальным файлом, изменено дней: (\d+); "
+            r"открытые сроки пересчитаны",
+            message,
+        )
+        self.assertTrue(found, message)
+        self.assertGreater(int(found.group(1)), 0)
+        # the same file again: nothing to change, and the administrator is told so
+        action = self.load_file(OFFICIAL_2028, "calendar-2028.xml", lang="ru_RU")
+        self.assertEqual(
+            action["params"]["message"],
+            "Календарь на 2028 подтверждён официальным файлом: дни уже были актуальны, изменений нет",
+        )
+
     def test_csv_file_confirms_the_year(self):
         self.load_file("date;type\n2028-11-04;holiday\n2028-11-06;day_off\n".encode(), "2028.csv")
         self.assertFalse(self.year.provisional)
@@ -203,3 +224,48 @@ class TestProvisionalYear(SlaCase):
             {"Подтвердите производственный календарь на 2028 год: загрузите официальный файл"},
         )
         self.assertIn("ст. 112 ТК РФ", year.activity_ids[0].note)
+
+
+class TestLoadFeedback(SlaCase):
+    """The “Load” button of a year always answers: how many days changed, or
+    that the calendar was already up to date."""
+
+    def load(self, year):
+        # the web client sends the administrator's language with the call
+        return year.with_user(self.admin).with_context(lang="ru_RU").action_load()
+
+    def test_loading_tells_whether_anything_changed(self):
+        year = self.env["social.production.year"].search([("year", "=", 2026)])
+        self.assertEqual(year.state, "loaded")
+        action = self.load(year)
+        self.assertEqual(action["type"], "ir.actions.client")
+        self.assertEqual(action["tag"], "display_notification")
+        params = action["params"]
+        self.assertEqual(params["title"], "Производственный календарь")
+        self.assertEqual(params["message"], "Календарь на 2026 уже актуален, изменений нет")
+        self.assertEqual(params["type"], "info")
+        # the dialog closes and the year's counts are read again
+        self.assertEqual(params["next"], {"type": "ir.actions.act_window_close"})
+        # two loaded days deleted by hand: loading puts them back and says so
+        days = year.day_ids.filtered(lambda d: d.origin == "holidays").sorted("date")[:2]
+        self.assertEqual(len(days), 2)
+        dates = days.mapped("date")
+        days.with_user(self.admin).unlink()
+        action = self.load(year)
+        self.assertEqual(
+            action["params"]["message"],
+            "Календарь на 2026 обновлён, изменено дней: 2; открытые сроки пересчитаны",
+        )
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(year.day_ids.filtered(lambda d: d.date in dates).mapped("origin"), ["holidays"] * 2)
+        self.assertEqual(self.load(year)["params"]["message"], "Календарь на 2026 уже актуален, изменений нет")
+
+    def test_a_year_confirmed_by_the_file_is_not_loaded_over_and_says_so(self):
+        year = self.env["social.production.year"].search([("year", "=", 2026)])
+        year._load_file(b"date;type\n2026-01-01;holiday\n", "2026.csv")
+        action = self.load(year)
+        self.assertEqual(
+            action["params"]["message"],
+            "Календарь на 2026 подтверждён официальным файлом, из пакета holidays он не загружается",
+        )
+        self.assertEqual(year.day_ids.mapped("date"), [date(2026, 1, 1)])

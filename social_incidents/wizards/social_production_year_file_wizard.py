@@ -24,5 +24,5 @@ class SocialProductionYearFileWizard(models.TransientModel):
             content = base64.b64decode(self.file or b"", validate=True)
         except (binascii.Error, ValueError):
             raise UserError(self.env._("The calendar file could not be read.")) from None
-        self.year_id._load_file(content, self.file_name)
-        return {"type": "ir.actions.act_window_close"}
+        # the notification of how many days the file changed; it closes the dialog
+        return self.year_id._load_file(content, self.file_name)
