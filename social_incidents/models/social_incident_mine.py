@@ -14,7 +14,8 @@ _EMPTY = {"my_deadline": False, "my_sla_status": False, "my_remaining": False, "
 
 class SocialIncident(models.Model):
     """«My Incidents»: the deadline of the current user's own step (their
-    executor's routing line, draft, rework, publication, control report), not
+    executor's routing line, draft, rework, publication, final reply, control
+    report), not
     the incident's nearest one, which may be another department's."""
 
     _inherit = "social.incident"
@@ -118,7 +119,8 @@ class SocialIncident(models.Model):
     def _is_my_step(self, row, assignments, executors):
         """Whether the open step ``row`` is acted on by the user's executors:
         their routing line (draft, information), their returned draft, their
-        approved one when executors publish, the lead's control report."""
+        approved one when executors publish, the lead's final reply after an
+        intermediate one and control report."""
         if row.assignment_id:
             return row.assignment_id in assignments and row.step in EXECUTOR_STEPS
         incident = row.incident_id
@@ -129,6 +131,7 @@ class SocialIncident(models.Model):
                 incident.company_id.social_reply_publisher == "executor"
                 and row.reply_id.executor_id in executors
             )
-        if row.step == "control":
+        if row.step in ("final", "control"):
+            # the final reply after an intermediate one, the control report: the lead's
             return incident.lead_executor_id in executors
         return False
