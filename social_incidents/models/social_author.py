@@ -132,8 +132,11 @@ class SocialAuthor(models.Model):
             parts.extend(event[2] for event in events)
             parts.append(self._history_outcome(incident, states, when))
             sections.append(
-                Markup('<section class="o_social_history_incident border-bottom pb-2 mb-3" data-incident-id="%s">')
-                % incident.id + Markup("").join(parts) + Markup("</section>")
+                Markup(
+                    '<section class="o_social_history_incident border-bottom pb-2 mb-3" '
+                    'data-incident-id="%s" data-detected="%s">'
+                ) % (incident.id, fields.Datetime.to_string(incident.detected_at) or "")
+                + Markup("").join(parts) + Markup("</section>")
             )
         return Markup('<div class="o_social_history">%s</div>') % Markup("").join(sections)
 
