@@ -107,7 +107,7 @@ class SocialAuthor(models.Model):
                     Markup(
                         '<blockquote class="o_social_history_parent border-start border-2 ps-2 my-1 '
                         'small text-muted"><div class="fw-bold">%s</div>'
-                    ) % self.env._("In reply to %s:", who)
+                    ) % self.env._("In reply to (%s):", who)
                     + text_block("", text)
                     + Markup("</blockquote>")
                 )

@@ -77,7 +77,7 @@ class SocialIncident(models.Model):
                 result[incident.id] = (incident.account_id.sudo().name, ours.body)
             else:
                 result[incident.id] = (
-                    self.env._("comment %s (not registered)", comment), url_of[incident]
+                    self.env._("not registered, VK id %s", comment), url_of[incident]
                 )
         return result
     def _vk_ids(self):

@@ -107,10 +107,10 @@ class TestAuthorHistoryVk(AuthorHistoryMixin, TransactionCase):
         self.assertEqual(
             self.quotes(self.anna, self.curator),
             {
-                "И у нас в доме 5 течёт!": ("In reply to Пётр Иванов:", "Когда отремонтируют крышу дома 3?"),
-                "В июне уже поздно.": ("In reply to Администрация района:", "Крышу отремонтируют в июне."),
+                "И у нас в доме 5 течёт!": ("In reply to (Пётр Иванов):", "Когда отремонтируют крышу дома 3?"),
+                "В июне уже поздно.": ("In reply to (Администрация района):", "Крышу отремонтируют в июне."),
                 "Согласна с соседом.": (
-                    "In reply to comment 99 (not registered):",
+                    "In reply to (not registered, VK id 99):",
                     f"https://vk.com/wall{OWNER}_{POST}?reply=99",
                 ),
             },
