@@ -118,8 +118,7 @@ class SocialAuthor(models.Model):
                     '<div class="small text-muted">%s</div>'
                 ) % self.env._("Our reply (%(kind)s), %(when)s", kind=kinds.get(reply.kind, ""), when=when(reply.published_at))
                 + text_block("", reply.body)
-                + (Markup('<a class="small" href="%s" target="_blank" rel="noopener">%s</a>') % (
-                    reply.published_url, reply.published_url) if reply.published_url else "")
+                + _link(reply.published_url)
                 + Markup("</div>"))
                 for reply in replies.filtered(lambda r, i=incident: r.incident_id == i)
             ]
@@ -211,3 +210,14 @@ class SocialAuthor(models.Model):
         action["domain"] = [("author_id", "=", self.id)]
         action["context"] = {"active_test": False}
         return action
+
+
+def _link(url):
+    """A link to ``url`` when it is a web address (never ``javascript:``
+    and the like, which escaping alone would leave clickable); else the
+    text."""
+    if not url:
+        return ""
+    if not url.lower().startswith(("http://", "https://")):
+        return Markup('<div class="small">%s</div>') % url
+    return Markup('<a class="small" href="%s" target="_blank" rel="noopener noreferrer">%s</a>') % (url, url)

@@ -212,8 +212,15 @@ class TestAuthorHistory(SocialIncidentsCase):
         self.assertIn(mine.name, history)
         self.assertNotIn("Про дорогу", history)
 
-    def test_message_text_is_escaped(self):
-        self.register(author_id=self.author.id, text="<script>alert(1)</script> свет")
+    def test_message_text_and_links_are_escaped(self):
+        incident = self.routed(author_id=self.author.id, text="<script>alert(1)</script> свет")
+        reply = self.published(incident)
+        # a link stored before links were checked
+        self.env.cr.execute(
+            "UPDATE social_incident_reply SET published_url = 'javascript:alert(2)' WHERE id = %s", [reply.id]
+        )
+        self.env.invalidate_all()
         history = str(self.author.with_user(self.curator).history_html)
         self.assertNotIn("<script>", history)
         self.assertIn("&lt;script&gt;", history)
+        self.assertNotIn('href="javascript', history)

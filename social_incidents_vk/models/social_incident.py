@@ -80,6 +80,7 @@ class SocialIncident(models.Model):
                     self.env._("not registered, VK id %s", comment), url_of[incident]
                 )
         return result
+
     def _vk_ids(self):
         """(owner id, post id, comment id) of the VK comment of this incident."""
         self.ensure_one()
