@@ -25,5 +25,10 @@
     "demo": [
         "demo/social_account_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "social_incidents_vk/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -16,6 +16,7 @@ from . import social_incident
 from . import social_incident_workflow
 from . import social_incident_dialogs
 from . import social_incident_activity
+from . import social_incident_mine
 from . import social_incident_demo
 from . import social_incident_assignment
 from . import social_incident_reply

@@ -11,8 +11,15 @@ class SocialExecutor(models.Model):
     # the lang mixin first: it wraps the creation that mail.thread logs
     _inherit = ["social.company.lang.mixin", "mail.thread"]
     _order = "sequence, name"
+    # "ЖКХ" finds "Управление жилищно-коммунального хозяйства"
+    _rec_names_search = ["name", "short_name"]
 
     name = fields.Char(required=True, tracking=True)
+    short_name = fields.Char(
+        tracking=True,
+        help="Shown in the lists and the routing tab, where the full name does not fit "
+        "(e.g. ЖКХ); searching it finds the executor.",
+    )
     sequence = fields.Integer(default=10)
     kind = fields.Selection(
         [
@@ -56,6 +63,16 @@ class SocialExecutor(models.Model):
         "social.incident.assignment", "executor_id", string="Assignments"
     )
     open_assignment_count = fields.Integer(compute="_compute_open_assignment_count")
+
+    @api.depends("name", "short_name")
+    @api.depends_context("social_executor_short_name")
+    def _compute_display_name(self):
+        """The short name where a view asks for it (lists, the routing tab:
+        ``context="{'social_executor_short_name': True}"`` on the field), the
+        full name everywhere else."""
+        short = self.env.context.get("social_executor_short_name")
+        for executor in self:
+            executor.display_name = (short and executor.short_name) or executor.name
 
     def _get_absences(self, day=None):
         """Substitution lines in force on ``day`` (today by default) for these executors."""

@@ -129,10 +129,18 @@ class SocialIncident(models.Model):
         return action
 
     def action_view_author_history(self):
+        """The author's history: all their messages, our replies and the
+        outcomes, in time order (``social.author.history_html``)."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "social_incidents.social_incident_action"
+        return act_window(
+            "social.author",
+            res_id=self.author_id.id,
+            name=self.env._("History of %s", self.author_id.display_name),
+            views=[(self.env.ref("social_incidents.social_author_view_form_history").id, "form")],
         )
-        action["domain"] = [("author_id", "=", self.author_id.id), ("id", "!=", self.id)]
-        action["context"] = {}
-        return action
+
+    def _history_parent_comments(self):
+        """{incident id: (who, text)}: the comment each of these messages
+        answers, for the author's history; the connectors that know threads
+        fill it."""
+        return {}

@@ -55,7 +55,9 @@ class TestRegistration(SocialIncidentsCase):
         second = self.register(author_id=author.id)
         self.assertEqual(author.incident_count, 2)
         action = second.action_view_author_history()
-        self.assertEqual(self.Incident.search(action["domain"]), first)
+        self.assertEqual((action["res_model"], action["res_id"]), ("social.author", author.id))
+        history = str(author.history_html)
+        self.assertLess(history.index(first.name), history.index(second.name))
 
     def test_repeat_links_to_the_earlier_incident(self):
         earlier = self.register()

@@ -96,7 +96,13 @@ class SocialAccount(models.Model):
             for comment in page.get("items", []):
                 comments.append(dict(comment, post_id=post["id"], owner_id=owner_id))
                 for reply in (comment.get("thread") or {}).get("items", []):
-                    comments.append(dict(reply, post_id=post["id"], owner_id=owner_id))
+                    # a reply in the thread answers its root when VK names no other
+                    comments.append(
+                        dict(
+                            reply, post_id=post["id"], owner_id=owner_id,
+                            parents_stack=reply.get("parents_stack") or [comment["id"]],
+                        )
+                    )
         return self.env["social.inbound.event"]._vk_comments_to_incidents(self, comments)
 
     def _poll_ok(self):

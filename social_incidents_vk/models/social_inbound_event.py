@@ -18,6 +18,7 @@ from odoo.addons.base.models.ir_cron import ODOO_NOTIFY_FUNCTION
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
 from odoo.addons.social_incidents.models.helpers import in_company_lang, scheduled_job
 from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents.tools.guard import system_write
 from odoo.addons.social_incidents_vk.clients.ok import parse_ok_date
 from odoo.addons.social_incidents_vk.clients.vk import VkError
 
@@ -373,6 +374,8 @@ class SocialInboundEvent(models.Model):
             url = f"https://vk.com/wall{owner_id}_{post_id}?reply={comment['id']}"
             if root and root != comment["id"]:
                 url += f"&thread={root}"
+            # the comment it answers in its thread: a reply to a reply names it, else the root
+            parent = _vk_int(comment.get("reply_to_comment")) or _vk_int(root)
             vals_list.append(
                 {
                     "network": "vk",
@@ -386,9 +389,12 @@ class SocialInboundEvent(models.Model):
                     "author_id": authors[comment["from_id"]].id,
                     "company_id": company.id,
                     "curator_id": company.social_curator_id.id,
+                    "vk_reply_to_comment": parent if parent != _vk_int(comment["id"]) else 0,
                 }
             )
-        return known | Incident.with_company(company).create(vals_list)
+        # the thread's parent is the network's own record: written by the connector only
+        with system_write():
+            return known | Incident.with_company(company).create(vals_list)
 
     @api.model
     def _vk_authors(self, account, user_ids):
@@ -575,6 +581,18 @@ def _notify_scheduler(dbname):
 def _vk_owner_post(account, comment):
     owner_id = comment.get("owner_id") or comment.get("post_owner_id") or account._vk_owner_id()
     return int(owner_id), int(comment.get("post_id") or 0)
+
+
+def _vk_int(value):
+    """A positive VK id that fits the column; 0 for anything else (a payload
+    is not trusted)."""
+    if isinstance(value, bool):
+        return 0
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return number if 0 < number < 2**31 else 0
 
 
 def vk_external_id(account, comment):
