@@ -14,6 +14,7 @@ page with pdftoppm. Nothing here changes the database except what a user's click
 
 import argparse
 import base64
+import calendar
 import json
 import os
 import shutil
@@ -185,16 +186,16 @@ def shots(admin):
             "curator",
             f"{incident}/{late_id}",
             ".o_form_view .o_notebook",
-            "[...document.querySelectorAll('.o_notebook .nav-link')]"
-            ".find(a => /Сроки|Deadlines/.test(a.textContent))?.click()",
+            "const tab = document.querySelector('.o_notebook a.nav-link[name=deadlines]');"
+            " tab.click(); tab.scrollIntoView()",
         ),
         (
             "incident-routing",
             "curator",
             f"{incident}/{late_id}",
             ".o_form_view .o_notebook",
-            "[...document.querySelectorAll('.o_notebook .nav-link')]"
-            ".find(a => /Маршрут|Routing|Исполнител/.test(a.textContent))?.click()",
+            "const tab = document.querySelector('.o_notebook a.nav-link[name=routing]');"
+            " tab.click(); tab.scrollIntoView()",
         ),
         ("executor-my-incidents", "executor", mine, ".o_data_row", None),
         (
@@ -209,15 +210,15 @@ def shots(admin):
             "admin",
             f"/odoo/action-social_incidents.social_account_action/{vk_page}",
             ".o_form_view .o_notebook",
-            "[...document.querySelectorAll('.o_notebook .nav-link')]"
-            ".find(a => /Коннектор|Connector/.test(a.textContent))?.click()",
+            "const tab = document.querySelector('.o_notebook a.nav-link[name=connector]');"
+            " tab.click(); tab.scrollIntoView()",
         ),
         (
             "author-history",
             "curator",
             f"{incident}/{author_incident}",
             ".o_form_view",
-            "document.querySelector('button[name=action_open_author_history]')?.click()",
+            "document.querySelector('button[name=action_view_author_history]')?.click()",
         ),
         (
             "analysis-pivot",
@@ -235,9 +236,7 @@ def pdf_shots(admin):
     """(file, login, report, ids, data) of the PDFs shown in the README: last month's."""
     today = time.gmtime()
     year, month = (today.tm_year, today.tm_mon - 1) if today.tm_mon > 1 else (today.tm_year - 1, 12)
-    last_day = (28, 31, 30, 31, 30, 31, 31, 31, 30, 31, 30, 31, 31)[month]
-    if month == 2 and (year % 4 == 0 and (year % 100 or year % 400 == 0)):
-        last_day = 29
+    last_day = calendar.monthrange(year, month)[1]
     data = {
         "date_from": f"{year}-{month:02d}-01",
         "date_to": f"{year}-{month:02d}-{last_day:02d}",
@@ -280,11 +279,13 @@ def main():
     admin = Odoo(args.url, args.db, "admin")
     sessions = {"admin": admin}
     domain = args.url.split("//", 1)[1].split(":", 1)[0].split("/", 1)[0]
-    browser = Browser()
-    try:
-        for name, login, path, selector, script in shots(admin):
-            if args.only and name not in args.only:
-                continue
+    for name, login, path, selector, script in shots(admin):
+        if args.only and name not in args.only:
+            continue
+        # a new browser for each shot: Odoo's bus worker, shared between the tabs of one
+        # profile, would otherwise report the page of the previous user as out of date
+        browser = Browser()
+        try:
             if login not in sessions:
                 sessions[login] = Odoo(args.url, args.db, login)
             browser.open(args.url + path, sessions[login].session_id, domain)
@@ -299,8 +300,8 @@ def main():
                 continue
             browser.shot(OUT / f"{name}.png")
             print(f"{name}.png ({login})")
-    finally:
-        browser.close()
+        finally:
+            browser.close()
     for name, login, report, ids, data in pdf_shots(admin):
         if args.only and name not in args.only:
             continue
