@@ -7,7 +7,9 @@
     "license": "LGPL-3",
     "author": "Social Incidents Team",
     "website": "https://example.org/social-incidents",
-    "depends": ["mail", "resource", "web"],
+    # base_install_request (auto-installed with mail) opens the Apps menu to every
+    # user; depending on it, our data file closing it again loads after its own.
+    "depends": ["base_install_request", "mail", "resource", "web"],
     "external_dependencies": {"python": ["holidays>=0.109,<0.110"]},
     "data": [
         "security/social_incidents_groups.xml",
@@ -19,6 +21,7 @@
         "data/social_no_reply_reason_data.xml",
         "data/ir_cron_data.xml",
         "data/social_sla_data.xml",
+        "data/ir_ui_menu_data.xml",
         "views/social_incident_views.xml",
         "views/social_incident_reply_views.xml",
         "views/social_executor_views.xml",
@@ -43,6 +46,7 @@
         "demo/social_account_demo.xml",
         "demo/social_sla_demo.xml",
         "demo/social_incident_demo.xml",
+        "demo/mail_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -10,6 +10,22 @@ from .helpers import in_company_lang
 # Minutes between two steps of a demo incident's history.
 DEMO_STEP_MINUTES = 20
 
+# Odoo's own demo chatter: the #general posts ("Marc Demo: Building B3…", meal vouchers,
+# an award) and the sample channels with their threads (sales, board meetings, R&D,
+# ideas, troubleshooting), from mail/demo/discuss_channel_demo.xml.
+STOCK_DEMO_CHATTER = (
+    "mail.mail_message_channel_whole_1",
+    "mail.mail_message_channel_whole_2",
+    "mail.mail_message_channel_whole_2_1",
+    "mail.mail_message_channel_whole_2_2",
+    "mail.channel_1",
+    "mail.channel_2",
+    "mail.channel_3",
+    "mail.from_notification_message",
+    "mail.idea_suggestions_sub",
+    "mail.troubleshooting_sub",
+)
+
 
 class SocialIncidentDemo(models.AbstractModel):
     """Demo data only: walks demo incidents through the real transitions, as
@@ -136,3 +152,13 @@ class SocialIncidentDemo(models.AbstractModel):
             raise ValueError(f"Unknown demo step {name!r}")
         return True
 
+    @api.model
+    def _remove_stock_demo_chatter(self):
+        """Demo: the administration's users open Discuss on their own work, not
+        on Odoo's sample conversations. Deleting a channel deletes its messages."""
+        records = [self.env.ref(xmlid, raise_if_not_found=False) for xmlid in STOCK_DEMO_CHATTER]
+        for record in filter(None, records):
+            # sudo: no check to run: only demo/mail_demo.xml calls this, at installation,
+            # on the sample records of Odoo's mail demo named above
+            record.sudo().unlink()
+        return True

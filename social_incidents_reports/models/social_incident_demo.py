@@ -16,13 +16,20 @@ class SocialIncidentDemo(models.AbstractModel):
     # Demo: two months of history, so the analysis has something to show
     # ------------------------------------------------------------------
     @api.model
-    def _reports_history(self, messages, per_month=(18, 26)):
+    def _reports_history(self, messages, high_messages, no_reply_messages, per_month=(18, 26)):
         """Register and walk through the real transitions ``sum(per_month)``
-        incidents detected in the two months before this one, built from
+        incidents detected in the two months before this one. Scenarios
+        cycle: answered in time, returned once, answered late, intermediate
+        then final, high importance, repeated, no reply.
+
         ``messages`` = [(topic, location, executor, author, network, text,
-        reply)] (xml ids of social_incidents). Scenarios cycle: answered in
-        time, returned once, answered late, intermediate then final, high
-        importance, repeated, no reply."""
+        reply)] (xml ids of social_incidents) are taken in turn by the
+        ordinary scenarios, ``high_messages`` (the same shape) by the
+        high-importance one, so that no two high-importance incidents read
+        the same; ``no_reply_messages`` = [(topic or None, location or None,
+        author, network, text, no-reply reason xml id, comment)] by the
+        no-reply one: messages that the regulation leaves unanswered, each
+        with its fitting reason."""
         ref = self.env.ref
         tz = pytz.timezone("Europe/Moscow")
         today = datetime.now(tz).date()
@@ -31,14 +38,23 @@ class SocialIncidentDemo(models.AbstractModel):
                      "repeat", "quick", "no_reply", "late"]
         rng = random.Random(2026)
         index = 0
+        taken = {"ordinary": 0, "high": 0, "no_reply": 0}
         created = self.env["social.incident"].browse()
         for months_back, count in zip((2, 1), per_month, strict=True):
             start = first_this_month - relativedelta(months=months_back)
             days = [start + timedelta(days=d) for d in range((start + relativedelta(months=1) - start).days)]
             workdays = [d for d in days if d.weekday() < 5]
             for n in range(count):
-                topic, location, executor, author, network, text, reply = messages[index % len(messages)]
                 scenario = scenarios[(index * 7) % len(scenarios)]
+                kind = scenario if scenario in ("high", "no_reply") else "ordinary"
+                pool = {"ordinary": messages, "high": high_messages, "no_reply": no_reply_messages}[kind]
+                message = pool[taken[kind] % len(pool)]
+                taken[kind] += 1
+                if kind == "no_reply":
+                    topic, location, author, network, text, reason, comment = message
+                    executor = reply = None
+                else:
+                    topic, location, executor, author, network, text, reply = message
                 index += 1
                 day = workdays[(n * len(workdays)) // count]
                 local = datetime.combine(day, time(9)) + timedelta(minutes=rng.randrange(0, 6 * 60, 5))
@@ -54,8 +70,8 @@ class SocialIncidentDemo(models.AbstractModel):
                     "published_at": detected - timedelta(minutes=rng.randrange(10, 90)),
                     "detected_at": detected,
                     "registered_at": detected + timedelta(minutes=rng.randrange(2, 12)),
-                    "topic_ids": [(6, 0, [ref(f"social_incidents.{topic}").id])],
-                    "location_id": ref(f"social_incidents.{location}").id,
+                    "topic_ids": [(6, 0, [ref(f"social_incidents.{topic}").id] if topic else [])],
+                    "location_id": ref(f"social_incidents.{location}").id if location else False,
                     "importance": "high" if scenario == "high" else "normal",
                     "curator_id": ref("social_incidents.user_demo_curator").id,
                 }
@@ -65,28 +81,29 @@ class SocialIncidentDemo(models.AbstractModel):
                     curator = ref("social_incidents.user_demo_curator")
                     incident = self._as(self.env["social.incident"], curator).create(vals).sudo()
                 created |= incident
-                route = ("route", [f"social_incidents.{executor}"], None)
-                final = [("draft", "final", reply), ("submit",), ("approve",),
-                         ("publish", f"https://example.org/demo/{index}?reply=1"), ("close",)]
-                steps = {
-                    "quick": [route, ("accept",)] + final,
-                    "high": [route, ("accept",)] + final,
-                    "repeat": [route, ("accept",)] + final,
-                    "returned": [route, ("accept",), ("draft", "final", reply), ("submit",),
-                                 ("return", "social_incidents.return_reason_spelling",
-                                  "Проверьте запятые и уберите канцелярит."),
-                                 ("submit",), ("approve",),
-                                 ("publish", f"https://example.org/demo/{index}?reply=1"), ("close",)],
-                    "late": [route, ("accept",), ("wait", 2 * 24 * 60)] + final,
-                    "intermediate": [route, ("accept",),
-                                     ("draft", "intermediate",
-                                      "Здравствуйте! Вопрос передан специалистам, ответим по итогам проверки."),
+                if kind == "no_reply":
+                    steps = [("no_reply", f"social_incidents.{reason}", comment)]
+                else:
+                    route = ("route", [f"social_incidents.{executor}"], None)
+                    final = [("draft", "final", reply), ("submit",), ("approve",),
+                             ("publish", f"https://example.org/demo/{index}?reply=1"), ("close",)]
+                    steps = {
+                        "quick": [route, ("accept",)] + final,
+                        "high": [route, ("accept",)] + final,
+                        "repeat": [route, ("accept",)] + final,
+                        "returned": [route, ("accept",), ("draft", "final", reply), ("submit",),
+                                     ("return", "social_incidents.return_reason_spelling",
+                                      "Проверьте запятые и уберите канцелярит."),
                                      ("submit",), ("approve",),
-                                     ("publish", f"https://example.org/demo/{index}?reply=0"),
-                                     ("wait", 3 * 24 * 60)] + final,
-                    "no_reply": [("no_reply", "social_incidents.no_reply_reason_obscene",
-                                  "Нецензурная брань.")],
-                }[scenario]
+                                     ("publish", f"https://example.org/demo/{index}?reply=1"), ("close",)],
+                        "late": [route, ("accept",), ("wait", 2 * 24 * 60)] + final,
+                        "intermediate": [route, ("accept",),
+                                         ("draft", "intermediate",
+                                          "Здравствуйте! Вопрос передан специалистам, ответим по итогам проверки."),
+                                         ("submit",), ("approve",),
+                                         ("publish", f"https://example.org/demo/{index}?reply=0"),
+                                         ("wait", 3 * 24 * 60)] + final,
+                    }[scenario]
                 self._advance(incident.ids, steps)
         return created
 

@@ -10,6 +10,7 @@ TIMELINESS = [
     ("pending", "In Time, No Reply Yet"),
     ("no_deadline", "No Deadline"),
     ("not_applicable", "Not Answered by Rule"),
+    ("merged", "Merged into Another Incident"),
 ]
 
 
@@ -151,7 +152,10 @@ class SocialIncidentReport(models.Model):
                        CASE WHEN i.first_reply_at IS NOT NULL
                             THEN round(i.reply_work_minutes / 60.0, 2) END AS reply_hours,
                        CASE
-                           WHEN i.state IN ('no_reply', 'merged') THEN 'not_applicable'
+                           WHEN i.state = 'no_reply' THEN 'not_applicable'
+                           -- a duplicate is answered in the incident it was merged into:
+                           -- not "left without a reply by the regulation"
+                           WHEN i.state = 'merged' THEN 'merged'
                            WHEN t.deadline IS NULL THEN 'no_deadline'
                            WHEN i.first_reply_at IS NOT NULL AND i.first_reply_at <= t.deadline
                                THEN 'on_time'

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, models
 from odoo.tools import SQL
+from odoo.tools.misc import get_lang
 
 from odoo.addons.social_incidents.tools import clock
 
@@ -143,15 +144,19 @@ class ReportMonthly(models.AbstractModel):
 
     @api.model
     def _weekly_chart(self, domain, date_from, date_to, fmt):
-        """Bars of the incidents detected each week (Monday to Sunday) of the
-        period, as coordinates for an inline SVG."""
+        """Bars of the incidents detected each week of the period, as
+        coordinates for an inline SVG. A week starts on the first day of the
+        week of the report's language (Monday in Russian, Sunday in US
+        English), as Odoo's ``:week`` grouping counts it."""
         Report = self.env["social.incident.report"]
         counts = {
             week: count
             for week, count in Report._read_group(domain, ["detected_date:week"], ["__count"])
         }
+        # res.lang.week_start: "1" Monday ... "7" Sunday; date.weekday(): 0 Monday ... 6 Sunday
+        first_weekday = int(get_lang(self.env).week_start) - 1
         weeks = []
-        start = date_from - timedelta(days=date_from.weekday())
+        start = date_from - timedelta(days=(date_from.weekday() - first_weekday) % 7)
         while start <= date_to:
             end = start + timedelta(days=6)
             label = f"{max(start, date_from).strftime('%d.%m')}–{min(end, date_to).strftime('%d.%m')}"

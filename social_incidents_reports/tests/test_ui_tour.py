@@ -87,12 +87,16 @@ class TestReportsInTheBrowser(HttpCase):
         self.assertEqual(action["data"]["company_ids"], self.company.ids)
         options = quote(json.dumps(action["data"]))
         card = self.incidents["TOUR-LATE"]
+        second = self.incidents["TOUR-ON-TIME"]
         for url, expected in (
             (f"/report/pdf/social_incidents_reports.report_monthly?options={options}", "Выявлено сообщений 3"),
             (f"/report/pdf/social_incidents_reports.report_disciplinary?options={options}",
              "Нарушения сроков для принятия дисциплинарных решений"),
             (f"/report/pdf/social_incidents_reports.report_incident_card/{card.id}",
              f"Карточка инцидента {card.name}"),
+            # two incidents selected in the list, Print → Incident Card
+            (f"/report/pdf/social_incidents_reports.report_incident_card/{card.id},{second.id}",
+             f"Карточка инцидента {second.name}"),
         ):
             response = self.url_open(
                 "/report/download",
