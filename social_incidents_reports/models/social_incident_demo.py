@@ -63,7 +63,7 @@ class SocialIncidentDemo(models.AbstractModel):
                 vals = {
                     "network": author_record.network or network,
                     "source": "monitoring",
-                    "url": f"https://example.org/demo/{index}",
+                    "url": self._history_url(author_record.network or network, index),
                     "external_id": f"demo-history-{index}",
                     "author_id": author_record.id,
                     "text": text,
@@ -86,7 +86,7 @@ class SocialIncidentDemo(models.AbstractModel):
                 else:
                     route = ("route", [f"social_incidents.{executor}"], None)
                     final = [("draft", "final", reply), ("submit",), ("approve",),
-                             ("publish", f"https://example.org/demo/{index}?reply=1"), ("close",)]
+                             ("publish", self._history_url(author_record.network or network, index, reply=1)), ("close",)]
                     steps = {
                         "quick": [route, ("accept",)] + final,
                         "high": [route, ("accept",)] + final,
@@ -95,17 +95,35 @@ class SocialIncidentDemo(models.AbstractModel):
                                      ("return", "social_incidents.return_reason_spelling",
                                       "Проверьте запятые и уберите канцелярит."),
                                      ("submit",), ("approve",),
-                                     ("publish", f"https://example.org/demo/{index}?reply=1"), ("close",)],
+                                     ("publish", self._history_url(author_record.network or network, index, reply=1)), ("close",)],
                         "late": [route, ("accept",), ("wait", 2 * 24 * 60)] + final,
                         "intermediate": [route, ("accept",),
                                          ("draft", "intermediate",
                                           "Здравствуйте! Вопрос передан специалистам, ответим по итогам проверки."),
                                          ("submit",), ("approve",),
-                                         ("publish", f"https://example.org/demo/{index}?reply=0"),
+                                         ("publish", self._history_url(author_record.network or network, index, reply=0)),
                                          ("wait", 3 * 24 * 60)] + final,
                     }[scenario]
                 self._advance(incident.ids, steps)
         return created
+
+    @api.model
+    def _history_url(self, network, index, reply=None):
+        """A link as the network gives it, on the demo administration's pages
+        (a comment under a post of the page, or a post; ``reply``: our answer
+        under it, 0 intermediate, 1 final)."""
+        post = 2200 + index // 3
+        comment = 5000 + 10 * index
+        if network == "ok":
+            url = f"https://ok.ru/akhtubinsk.admin/topic/{155123400000 + post}"
+            return url if reply is None else f"{url}?commentId={comment + 1 + reply}"
+        if network == "telegram":
+            url = f"https://t.me/akhtubinsk_admin/{post}?comment={comment}"
+            return url if reply is None else f"https://t.me/akhtubinsk_admin/{post}?comment={comment + 1 + reply}"
+        url = f"https://vk.com/wall-187654321_{post}"
+        if reply is None:
+            return f"{url}?reply={comment}"
+        return f"{url}?reply={comment + 1 + reply}&thread={comment}"
 
     @api.model
     def _excuse_one(self, comment):
