@@ -279,6 +279,8 @@ class SocialIncidentReply(models.Model):
                 reply.body,
             )
         self.incident_id._update_activities_and_deadlines()
+        for reply in self:
+            reply.incident_id._notify_submitted(reply)
         return True
 
     @workflow_action
@@ -293,6 +295,8 @@ class SocialIncidentReply(models.Model):
             reply.incident_id._on_reply_approved(reply)
             reply._post_both(self.env._("%s approved."), reply._kind_label())
         self.incident_id._update_activities_and_deadlines()
+        for reply in self:
+            reply.incident_id._notify_approved(reply)
         return True
 
     @api.private
@@ -334,6 +338,8 @@ class SocialIncidentReply(models.Model):
                 args.append(comment)
             reply._post_both(body, *args)
         self.incident_id._update_activities_and_deadlines()
+        for reply in self:
+            reply.incident_id._notify_returned(reply, reason, comment)
         return True
 
     def _check_return(self):
@@ -403,6 +409,8 @@ class SocialIncidentReply(models.Model):
                 url.strip(),
             )
         self.incident_id._update_activities_and_deadlines()
+        for reply in self:
+            reply.incident_id._notify_published(reply)
         return True
 
     def _kind_label(self):
