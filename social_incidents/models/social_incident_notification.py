@@ -66,7 +66,7 @@ class SocialIncident(models.Model):
             incident.message_subscribe(partner_ids=newcomers.partner_id.ids)
         users = users.filtered(lambda u: u.partner_id not in followers or subtype in followers[u.partner_id])
         default_tz = incident._notify_default_tz()
-        default_lang = incident.env.lang or incident.company_id._social_lang()
+        default_lang = incident.company_id._social_lang()
         groups = defaultdict(lambda: users.browse())
         for user in users:
             groups[(user.lang or default_lang, user.tz or default_tz)] |= user
@@ -111,6 +111,7 @@ class SocialIncident(models.Model):
         """The deadline (UTC) of the open step among ``steps`` due first, of
         ``assignment`` or ``reply`` when given; False when there is none."""
         self.ensure_one()
+        # sudo: called after the transition's check; reads the step rows only
         rows = self.sudo().deadline_ids.filtered(
             lambda d: d.state == "open"
             and d.deadline
@@ -176,9 +177,8 @@ class SocialIncident(models.Model):
                 return what, env._("Route it to the executor whose competence it is.")
             return what, env._("The other executors go on with it: check the routing.")
 
-        self._notify_kind(
-            "declined", self._get_curators(), render, self._notify_deadline(("reroute",)) if rerouting else None
-        )
+        due = self._notify_deadline(("reroute",)) if rerouting else None
+        self._notify_kind("declined", self._get_curators(), render, due)
 
     def _notify_submitted(self, reply):
         """The curators who may review it: approve or return."""
@@ -224,6 +224,7 @@ class SocialIncident(models.Model):
         """The draft's writers: publish it, where the executor publishes."""
         self.ensure_one()
         people = self._reply_people(reply)
+        # sudo: after action_approve's check; reads who publishes (the settings)
         publishers = people & self.sudo()._get_publishers(reply)
 
         def render(env, when, publishing=True):
@@ -250,6 +251,7 @@ class SocialIncident(models.Model):
     def _notify_published(self, reply):
         """Everyone who worked on it: what comes next."""
         self.ensure_one()
+        # sudo: after the publication's check; reads the executors' acting members
         people = self.sudo().executor_ids._get_responsible_users() | reply.author_id
 
         def render(env, when):
@@ -290,7 +292,9 @@ class SocialIncident(models.Model):
     def _notify_clarification_recorded(self, answer):
         """The executors: the author answered, the work goes on."""
         self.ensure_one()
-        people = self.sudo().assignment_ids.filtered(lambda a: a._is_active()).executor_id._get_responsible_users()
+        # sudo: after action_record_clarification's check; reads the routing lines
+        active = self.sudo().assignment_ids.filtered(lambda a: a._is_active())
+        people = active.executor_id._get_responsible_users()
 
         def render(env, when):
             what = env._(
@@ -311,7 +315,9 @@ class SocialIncident(models.Model):
         new = self.filtered("author_id")
         if not new:
             return
-        # sudo: the authors' other incidents are read to tell their curators
+        # sudo: runs after the registration (its checks passed); reads the
+        # authors' other incidents, which the registering user may not see, to
+        # tell their curators
         waiting = self.sudo().search(
             [
                 ("state", "=", "clarification"),
