@@ -283,6 +283,12 @@ class TestNotifications(SlaCase):
     def test_a_kind_muted_on_the_incident_or_everywhere_is_not_told(self):
         with at(2025, 3, 3, 10, 0):
             incident = self.routed()
+        # the chatter's Following menu offers every kind of the incident
+        offered = incident.with_user(self.housing_user)._mail_get_message_subtypes()
+        self.assertFalse(
+            {self.env.ref(SUBTYPE % kind) for kind in ("routed", "returned", "approved", "published", "missed")}
+            - set(offered)
+        )
         # t_housing unticks "Draft Returned" on this incident; t_housing2 mutes
         # "Draft Approved" everywhere in his preferences
         self.unfollow_kind(self.housing_user, incident, "returned")
