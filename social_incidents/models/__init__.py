@@ -3,6 +3,7 @@ from . import social_sla_mixin
 from . import social_protected_mixin
 from . import social_company_lang_mixin
 from . import res_company
+from . import res_users
 from . import res_config_settings
 from . import social_incident_topic
 from . import social_incident_location
@@ -17,6 +18,7 @@ from . import social_incident_workflow
 from . import social_incident_dialogs
 from . import social_incident_activity
 from . import social_incident_mine
+from . import social_incident_notification
 from . import social_incident_demo
 from . import social_incident_assignment
 from . import social_incident_reply

@@ -435,6 +435,7 @@ class SocialIncident(models.Model):
             incidents.filtered(lambda i: i.importance == "high")._notify_head_high_importance(
                 at_registration=True
             )
+        incidents._notify_author_wrote_again()
         return incidents.with_env(caller)
 
     def write(self, vals):

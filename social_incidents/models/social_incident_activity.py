@@ -6,7 +6,6 @@ from odoo import fields, models
 from .social_incident_deadline import ACTIVITY_STEPS
 from .constants import (
     ACTIVITY_TYPES,
-    CURATOR_GROUP,
     WORK_STATES,
 )
 
@@ -57,13 +56,7 @@ class SocialIncident(models.Model):
             if not self.lead_executor_id and not active and reply.state in ("draft", "returned"):
                 add("rework" if reply.state == "returned" else "draft", reply.author_id)
         if self.state == "review" and reply.state == "submitted":
-            reviewers = (curators | self.company_id.social_curator_id) - reply.author_id
-            if not reviewers:
-                reviewers = self.env.ref(CURATOR_GROUP).sudo().users.filtered(
-                    lambda u: u.active and not u.share and u != reply.author_id
-                    and self.company_id in u.company_ids
-                )
-            add("review", reviewers)
+            add("review", self._get_reviewers(reply))
         if reply.state in ("approved", "publish_failed"):
             add("publish", self._get_publishers(reply, absences), reply.publish_error or "")
         if self.state == "clarification" and not reply:

@@ -211,6 +211,8 @@ class SocialIncidentAssignment(models.Model):
                 reason,
             )
         self.incident_id._update_activities_and_deadlines()
+        for assignment in self:
+            assignment.incident_id._notify_declined(assignment)
         return True
 
     @api.private

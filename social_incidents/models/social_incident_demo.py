@@ -5,6 +5,7 @@ from odoo import api, models
 
 from odoo.addons.social_incidents.tools import clock
 
+from .constants import DONE_STATES
 from .helpers import in_company_lang
 
 # Minutes between two steps of a demo incident's history.
@@ -99,7 +100,22 @@ class SocialIncidentDemo(models.AbstractModel):
                         incident, name, args, as_curator, as_executor
                     )
                 moment = min(moment + timedelta(minutes=DEMO_STEP_MINUTES), real_now)
+        self._read_notifications_of_finished(incident_ids)
         return True
+
+    @api.model
+    def _read_notifications_of_finished(self, incident_ids):
+        """The demo users' inboxes: what they were told of incidents already
+        answered or closed was read then; the open work stays unread."""
+        finished = self.env["social.incident"].browse(incident_ids).filtered(lambda i: i.state in DONE_STATES)
+        if finished:
+            self.env["mail.notification"].sudo().search(
+                [
+                    ("mail_message_id.model", "=", "social.incident"),
+                    ("mail_message_id.res_id", "in", finished.ids),
+                    ("is_read", "=", False),
+                ]
+            ).write({"is_read": True})
 
     @api.model
     def _step(self, incident, name, args, as_curator, as_executor):

@@ -280,6 +280,8 @@ class SocialIncidentReply(models.Model):
                 reply.body,
             )
         self.incident_id._update_activities_and_deadlines()
+        for reply in self:
+            reply.incident_id._notify_submitted(reply)
         return True
 
     @workflow_action
@@ -294,6 +296,8 @@ class SocialIncidentReply(models.Model):
             reply.incident_id._on_reply_approved(reply)
             reply._post_both(self.env._("%s approved."), reply._kind_label())
         self.incident_id._update_activities_and_deadlines()
+        for reply in self:
+            reply.incident_id._notify_approved(reply)
         return True
 
     @api.private
@@ -335,6 +339,8 @@ class SocialIncidentReply(models.Model):
                 args.append(comment)
             reply._post_both(body, *args)
         self.incident_id._update_activities_and_deadlines()
+        for reply in self:
+            reply.incident_id._notify_returned(reply, reason, comment)
         return True
 
     def _check_return(self):
@@ -406,6 +412,8 @@ class SocialIncidentReply(models.Model):
                 url.strip(),
             )
         self.incident_id._update_activities_and_deadlines()
+        for reply in self:
+            reply.incident_id._notify_published(reply)
         return True
 
     @api.constrains("published_url")

@@ -63,6 +63,17 @@ class SocialIncident(models.Model):
             lambda u: u.active and not u.share and self.company_id in u.company_ids
         )
 
+    def _get_reviewers(self, reply):
+        """Curators who may approve ``reply``: any but its writer."""
+        self.ensure_one()
+        reviewers = (self._get_curators() | self.company_id.social_curator_id) - reply.author_id
+        if not reviewers:
+            reviewers = self.env.ref(CURATOR_GROUP).sudo().users.filtered(
+                lambda u: u.active and not u.share and u != reply.author_id
+                and self.company_id in u.company_ids
+            )
+        return reviewers
+
     def _get_publishers(self, reply, absences=None):
         self.ensure_one()
         if self.company_id.social_reply_publisher == "executor" and reply.executor_id:
@@ -196,6 +207,7 @@ class SocialIncident(models.Model):
         if (executors | (lead or executors.browse())).filtered(lambda e: e.company_id not in self.company_id):
             raise UserError(self.env._("Route the incident to executors of its own administration."))
         Assignment = self.env["social.incident.assignment"].sudo()
+        routed = {}
         for incident in self:
             active = incident.assignment_ids.filtered(lambda a: a._is_active())
             new_executors = executors - active.executor_id
@@ -211,7 +223,7 @@ class SocialIncident(models.Model):
                         "Several executors: name the lead executor who writes the consolidated reply."
                     )
                 )
-            Assignment.create(
+            routed[incident] = Assignment.create(
                 [
                     {
                         "incident_id": incident.id,
@@ -237,6 +249,8 @@ class SocialIncident(models.Model):
                 *([note] if note else []),
             )
         self._update_activities_and_deadlines()
+        for incident, assignments in routed.items():
+            incident._notify_routed(assignments.with_env(self.env))
         return True
 
     @workflow_action
@@ -253,6 +267,8 @@ class SocialIncident(models.Model):
             )
             incident._post(self.env._("The author answered:") + "<br/>%s", answer)
         self._update_activities_and_deadlines()
+        for incident in self:
+            incident._notify_clarification_recorded(answer)
         return True
 
     @workflow_action

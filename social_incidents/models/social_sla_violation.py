@@ -367,6 +367,8 @@ class SocialSlaViolation(models.Model):
         incidents.sudo()._message_log_batch(
             bodies, author_id=self.env.ref("base.partner_root").id, message_type="comment"
         )
+        for incident, violations in by_incident.items():
+            incident._notify_missed(violations)
         if activities:
             self.env["mail.activity"].sudo().with_context(
                 mail_activity_quick_update=True
