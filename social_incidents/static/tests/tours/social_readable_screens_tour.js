@@ -94,6 +94,29 @@ registry.category("web_tour.tours").add("social_incident_list_readable_tour", {
                 assertNotCut(cells("sla_remaining"), "A routing's time left");
             },
         },
+        {
+            content: "Open the deadlines tab",
+            trigger: ".o_form_view .o_notebook a[name=deadlines]",
+            run: "click",
+        },
+        {
+            content: "Step, executor, status and time left of the deadline rows are not cut",
+            trigger: `.o_form_view .o_field_widget[name=deadline_ids] .o_data_row td[name=executor_id]:contains(${SHORT_NAME})`,
+            run() {
+                const cells = (name) => [
+                    ...document.querySelectorAll(
+                        `.o_field_widget[name=deadline_ids] .o_data_row td[name=${name}]`
+                    ),
+                ];
+                assertNotCut(cells("step"), "A step");
+                assertNotCut(cells("executor_id"), "An executor of a step");
+                assertNotCut(
+                    cells("status").flatMap((cell) => [cell, ...cell.querySelectorAll(".badge")]),
+                    "A step's status"
+                );
+                assertNotCut(cells("remaining"), "A step's time left");
+            },
+        },
     ],
 });
 
