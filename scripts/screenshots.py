@@ -298,6 +298,8 @@ def main():
             except RuntimeError as error:
                 print(f"{name}: {error}; skipped", file=sys.stderr)
                 continue
+            # a toast that happens to be up (a message just received) is not the screen
+            browser.evaluate("document.querySelectorAll('.o_notification').forEach(e => e.remove())")
             browser.shot(OUT / f"{name}.png")
             print(f"{name}.png ({login})")
         finally:
