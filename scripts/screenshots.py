@@ -113,6 +113,8 @@ class Browser:
         self.next_id = 0
         self.send("Page.enable")
         self.send("Runtime.enable")
+        # the web client shows times in the browser's time zone: the administration's
+        self.send("Emulation.setTimezoneOverride", timezoneId="Europe/Moscow")
         self.send(
             "Emulation.setDeviceMetricsOverride",
             width=WIDTH,
