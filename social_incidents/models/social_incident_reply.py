@@ -69,6 +69,9 @@ class SocialIncidentReply(models.Model):
         tracking=True,
     )
     body = fields.Text(string="Reply Text")
+    summary = fields.Char(
+        string="Reply", compute="_compute_summary", help="The beginning of the reply, for the lists."
+    )
     attachment_ids = fields.Many2many(
         "ir.attachment",
         "social_incident_reply_attachment_rel",
@@ -104,6 +107,12 @@ class SocialIncidentReply(models.Model):
     can_submit = fields.Boolean(compute="_compute_user_rights")
     can_review = fields.Boolean(compute="_compute_user_rights")
     can_publish = fields.Boolean(compute="_compute_user_rights")
+
+    @api.depends("body")
+    def _compute_summary(self):
+        for reply in self:
+            text = " ".join((reply.body or "").split())
+            reply.summary = text if len(text) <= 90 else text[:89] + "…"
 
     @api.depends("incident_id.name", "kind")
     def _compute_display_name(self):

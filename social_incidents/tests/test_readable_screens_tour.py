@@ -17,6 +17,7 @@ from odoo.addons.social_incidents.tools import clock
 INCIDENTS = "/odoo/action-social_incidents.social_incident_action"
 MY_INCIDENTS = "/odoo/action-social_incidents.social_incident_action_mine"
 EXECUTORS = "/odoo/action-social_incidents.social_executor_action"
+REPLIES = "/odoo/action-social_incidents.social_incident_reply_action"
 # the summary of the list is cut at 90 characters: a message longer than that
 LONG_TEXT = (
     "Во дворе дома 14 по улице Николая Островского третью неделю не вывозят мусор, "
@@ -77,6 +78,15 @@ class TestReadableScreensTour(HttpCase):
     def test_list_and_routing_tab_are_not_cut(self):
         self.consolidated()
         self.start_tour(INCIDENTS, "social_incident_list_readable_tour", login=self.curator.login)
+
+    def test_replies_list_is_not_cut(self):
+        incident = self.consolidated()
+        incident.assignment_ids.filtered(lambda a: a.executor_id == self.unit_a).with_user(self.user_a).action_accept()
+        reply = self.env["social.incident.reply"].with_user(self.user_a).create(
+            {"incident_id": incident.id, "kind": "final", "body": "\n\n".join([LONG_TEXT] * 4)}
+        )
+        reply.action_submit()
+        self.start_tour(REPLIES, "social_reply_list_readable_tour", login=self.curator.login)
 
     def test_executor_found_by_short_name(self):
         self.start_tour(EXECUTORS, "social_executor_short_name_search_tour", login=self.curator.login)

@@ -259,3 +259,33 @@ registry.category("web_tour.tours").add("social_author_history_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("social_reply_list_readable_tour", {
+    steps: () => [
+        {
+            content: "The replies list shows the draft on review",
+            trigger: `.o_list_view .o_data_row td[name=executor_id]:contains(${SHORT_NAME})`,
+        },
+        {
+            content: "Incident number, executor, reply, time left and state are not cut; the text is one line",
+            trigger: ".o_list_view .o_data_row td[name=sla_remaining]:not(:empty)",
+            run() {
+                const cells = (name) => [
+                    ...document.querySelectorAll(`.o_list_view .o_data_row td[name=${name}]`),
+                ];
+                assertNotCut(cells("incident_id"), "The incident number of a reply");
+                assertNotCut(cells("executor_id"), "The executor of a reply");
+                assertNotCut(
+                    cells("state").flatMap((cell) => [cell, ...cell.querySelectorAll(".badge")]),
+                    "The state of a reply"
+                );
+                assertNotCut(cells("sla_remaining"), "The time left of a reply");
+                for (const row of document.querySelectorAll(".o_list_view .o_data_row")) {
+                    if (row.offsetHeight > 60) {
+                        throw new Error(`A reply's row is ${row.offsetHeight}px high: the whole text is shown`);
+                    }
+                }
+            },
+        },
+    ],
+});
