@@ -177,6 +177,26 @@ registry.category("web_tour.tours").add("social_my_incidents_deadline_tour", {
         let listed = null;
         return [
             {
+                content: "Switch to the cards",
+                trigger: ".o_control_panel .o_switch_view.o_kanban",
+                run: "click",
+            },
+            {
+                content: "The cards show my time left too, not the incident's",
+                trigger: ".o_kanban_record .o_social_my_deadline",
+                run() {
+                    const card = this.anchor.closest(".o_kanban_record");
+                    if (!card.textContent.includes(SHORT_NAME)) {
+                        throw new Error(`The card does not show the executors by short name: ${card.textContent}`);
+                    }
+                },
+            },
+            {
+                content: "Back to the list",
+                trigger: ".o_control_panel .o_switch_view.o_list",
+                run: "click",
+            },
+            {
                 content: "«My Incidents» shows my deadline, not the incident's nearest one",
                 trigger: ".o_list_view .o_data_row td[name=my_deadline]:not(:empty)",
                 run() {
