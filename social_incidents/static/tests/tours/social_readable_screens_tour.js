@@ -28,6 +28,11 @@ function assertNotCut(elements, what) {
     }
 }
 
+// the cells of column ``name`` in the rows of the form's one2many ``field``
+const subListCells = (field, name) => [
+    ...document.querySelectorAll(`.o_field_widget[name=${field}] .o_data_row td[name=${name}]`),
+];
+
 // the cells of the rows of the incidents routed to the test's executors
 const rowCells = (name) =>
     [...document.querySelectorAll(".o_list_view .o_data_row")]
@@ -84,11 +89,7 @@ registry.category("web_tour.tours").add("social_incident_list_readable_tour", {
             content: "Executor, state and time left of the routing lines are not cut",
             trigger: `.o_form_view .o_field_widget[name=assignment_ids] .o_data_row td[name=executor_id]:contains(${OTHER_SHORT_NAME})`,
             run() {
-                const cells = (name) => [
-                    ...document.querySelectorAll(
-                        `.o_field_widget[name=assignment_ids] .o_data_row td[name=${name}]`
-                    ),
-                ];
+                const cells = (name) => subListCells("assignment_ids", name);
                 assertNotCut(cells("executor_id"), "An executor of the routing");
                 assertNotCut(cells("state"), "A routing state");
                 assertNotCut(cells("sla_remaining"), "A routing's time left");
@@ -103,11 +104,7 @@ registry.category("web_tour.tours").add("social_incident_list_readable_tour", {
             content: "Step, executor, status and time left of the deadline rows are not cut",
             trigger: `.o_form_view .o_field_widget[name=deadline_ids] .o_data_row td[name=executor_id]:contains(${SHORT_NAME})`,
             run() {
-                const cells = (name) => [
-                    ...document.querySelectorAll(
-                        `.o_field_widget[name=deadline_ids] .o_data_row td[name=${name}]`
-                    ),
-                ];
+                const cells = (name) => subListCells("deadline_ids", name);
                 assertNotCut(cells("step"), "A step");
                 assertNotCut(cells("executor_id"), "An executor of a step");
                 assertNotCut(
