@@ -16,7 +16,7 @@ class SocialIncidentDemo(models.AbstractModel):
     # Demo: two months of history, so the analysis has something to show
     # ------------------------------------------------------------------
     @api.model
-    def _reports_history(self, messages, high_messages, no_reply_messages, per_month=(18, 26)):
+    def _reports_history(self, messages, high_messages, no_reply_messages, again=(), per_month=(18, 26)):
         """Register and walk through the real transitions ``sum(per_month)``
         incidents detected in the two months before this one. Scenarios
         cycle: answered in time, returned once, answered late, intermediate
@@ -29,7 +29,15 @@ class SocialIncidentDemo(models.AbstractModel):
         the same; ``no_reply_messages`` = [(topic or None, location or None,
         author, network, text, no-reply reason xml id, comment)] by the
         no-reply one: messages that the regulation leaves unanswered, each
-        with its fitting reason."""
+        with its fitting reason.
+
+        An author never writes the same words twice: when an ordinary
+        message comes again (the pool cycled, or the repeated scenario),
+        ``again[n - 1]`` = (what the author adds, what the reply adds) tells
+        it apart for its ``n``-th time again (the last one for any later
+        time). The repeated scenario is the author of an earlier ordinary
+        incident, closed at least two days before, writing about it again:
+        it is marked as the repeat of that incident."""
         ref = self.env.ref
         tz = pytz.timezone("Europe/Moscow")
         today = datetime.now(tz).date()
@@ -40,6 +48,8 @@ class SocialIncidentDemo(models.AbstractModel):
         index = 0
         taken = {"ordinary": 0, "high": 0, "no_reply": 0}
         created = self.env["social.incident"].browse()
+        ordinary = []  # (incident, index of its message in ``messages``), oldest first
+        times = [0] * len(messages)  # how many times each ordinary message was written
         for months_back, count in zip((2, 1), per_month, strict=True):
             start = first_this_month - relativedelta(months=months_back)
             days = [start + timedelta(days=d) for d in range((start + relativedelta(months=1) - start).days)]
@@ -47,18 +57,34 @@ class SocialIncidentDemo(models.AbstractModel):
             for n in range(count):
                 scenario = scenarios[(index * 7) % len(scenarios)]
                 kind = scenario if scenario in ("high", "no_reply") else "ordinary"
-                pool = {"ordinary": messages, "high": high_messages, "no_reply": no_reply_messages}[kind]
-                message = pool[taken[kind] % len(pool)]
-                taken[kind] += 1
-                if kind == "no_reply":
-                    topic, location, author, network, text, reason, comment = message
-                    executor = reply = None
-                else:
-                    topic, location, executor, author, network, text, reply = message
                 index += 1
                 day = workdays[(n * len(workdays)) // count]
                 local = datetime.combine(day, time(9)) + timedelta(minutes=rng.randrange(0, 6 * 60, 5))
                 detected = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+                earlier = self.env["social.incident"].browse()
+                if kind == "ordinary":
+                    if scenario == "repeat":
+                        earlier, number = next(
+                            ((incident, number) for incident, number in reversed(ordinary)
+                             if times[number] == 1 and incident.closed_at
+                             and incident.closed_at <= detected - timedelta(days=2)),
+                            (earlier, None),
+                        )
+                    if not earlier:
+                        number = taken["ordinary"] % len(messages)
+                        taken["ordinary"] += 1
+                    topic, location, executor, author, network, text, reply = messages[number]
+                    text, reply = self._history_again(text, reply, again, times[number])
+                    times[number] += 1
+                else:
+                    pool = high_messages if kind == "high" else no_reply_messages
+                    message = pool[taken[kind] % len(pool)]
+                    taken[kind] += 1
+                    if kind == "no_reply":
+                        topic, location, author, network, text, reason, comment = message
+                        executor = reply = None
+                    else:
+                        topic, location, executor, author, network, text, reply = message
                 author_record = ref(f"social_incidents.{author}")
                 vals = {
                     "network": author_record.network or network,
@@ -75,12 +101,14 @@ class SocialIncidentDemo(models.AbstractModel):
                     "importance": "high" if scenario == "high" else "normal",
                     "curator_id": ref("social_incidents.user_demo_curator").id,
                 }
-                if scenario == "repeat" and created:
-                    vals["repeat_of_id"] = created[-1].id
+                if earlier:
+                    vals["repeat_of_id"] = earlier.id
                 with self._dated(vals["registered_at"]):
                     curator = ref("social_incidents.user_demo_curator")
                     incident = self._as(self.env["social.incident"], curator).create(vals).sudo()
                 created |= incident
+                if kind == "ordinary":
+                    ordinary.append((incident, number))
                 if kind == "no_reply":
                     steps = [("no_reply", f"social_incidents.{reason}", comment)]
                 else:
@@ -106,6 +134,21 @@ class SocialIncidentDemo(models.AbstractModel):
                     }[scenario]
                 self._advance(incident.ids, steps)
         return created
+
+    @api.model
+    def _history_again(self, text, reply, again, times):
+        """The message and its reply as written the ``times``-th time again
+        (0: the first time, as they are): the author says he writes again,
+        the reply, after its greeting, that it was checked again."""
+        if not times or not again:
+            return text, reply
+        says, answers = again[min(times, len(again)) - 1]
+        greeting, sep, rest = reply.partition("! ")
+        if sep and greeting.lower().endswith("здравствуйте"):
+            reply = f"{greeting}! {answers} {rest}"
+        else:
+            reply = f"{answers} {reply}"
+        return f"{says} {text}", reply
 
     @api.model
     def _history_url(self, network, index, reply=None):

@@ -1,6 +1,8 @@
 """The demo's two months of history read like real messages: a plain complaint
 is answered, not closed as obscene; what is left without a reply has the
-reason that fits it; the high-importance incidents are different messages."""
+reason that fits it; the high-importance incidents are different messages; an
+author who writes again says so, is answered so, and a repeat is marked as the
+repeat of that author's earlier message."""
 
 from odoo.tests import TransactionCase, tagged
 
@@ -50,3 +52,34 @@ class TestDemoHistory(TransactionCase):
         self.assertEqual(len(set(high.mapped("text"))), len(high))
         # last month's report lists three of them
         self.assertEqual(len(set(high[1:].mapped("text"))), 3)
+
+    def test_an_author_never_writes_or_is_answered_the_same_words_twice(self):
+        # The author's history (Сообщения автора) lists an author's messages and our replies:
+        # a message written again says so, and its reply says it was checked again.
+        for author in self.history.author_id:
+            mine = self.history.filtered(lambda i, a=author: i.author_id == a)
+            self.assertEqual(len(set(mine.mapped("text"))), len(mine), author.name)
+            finals = mine.reply_ids.filtered(lambda r: r.kind == "final" and r.state == "published")
+            self.assertEqual(len(set(finals.mapped("body"))), len(finals), author.name)
+        again = self.history.filtered(lambda i: i.text.startswith("Пишу повторно. "))
+        self.assertGreaterEqual(len(again), 5)
+        for incident in again:
+            first = self.history.filtered(
+                lambda i, a=incident: i.author_id == a.author_id and a.text.endswith(" " + i.text)
+            )
+            self.assertEqual(len(first), 1, incident.text)
+            self.assertLess(first.detected_at, incident.detected_at)
+            reply = incident.reply_ids.filtered(lambda r: r.kind == "final" and r.state == "published")
+            self.assertIn("повторно проверили", reply.body)
+
+    def test_a_repeat_is_the_same_author_writing_again(self):
+        repeats = self.history.filtered("repeat_of_id")
+        self.assertEqual(len(repeats), 3)
+        for repeat in repeats:
+            earlier = repeat.repeat_of_id
+            self.assertIn(earlier, self.history)
+            self.assertEqual(earlier.author_id, repeat.author_id)
+            self.assertTrue(repeat.text.endswith(" " + earlier.text), repeat.text)
+            self.assertNotEqual(repeat.text, earlier.text)
+            # written again after the first one was answered and closed
+            self.assertLess(earlier.closed_at, repeat.detected_at)
