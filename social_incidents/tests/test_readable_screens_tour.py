@@ -18,6 +18,7 @@ INCIDENTS = "/odoo/action-social_incidents.social_incident_action"
 MY_INCIDENTS = "/odoo/action-social_incidents.social_incident_action_mine"
 EXECUTORS = "/odoo/action-social_incidents.social_executor_action"
 REPLIES = "/odoo/action-social_incidents.social_incident_reply_action"
+VIOLATIONS = "/odoo/action-social_incidents.social_sla_violation_action"
 # the summary of the list is cut at 90 characters: a message longer than that
 LONG_TEXT = (
     "Во дворе дома 14 по улице Николая Островского третью неделю не вывозят мусор, "
@@ -87,6 +88,16 @@ class TestReadableScreensTour(HttpCase):
         )
         reply.action_submit()
         self.start_tour(REPLIES, "social_reply_list_readable_tour", login=self.curator.login)
+
+    def test_missed_deadlines_list_is_not_cut(self):
+        # detected a week ago and routed only now: the routing step and, at the
+        # watchdog, the executor's draft step are missed
+        incident = self.register(external_id="readable-late", detected_at=clock.now() - timedelta(days=7))
+        incident.action_route(self.unit_a)
+        self.env["social.incident.deadline"]._cron_watchdog()
+        violations = self.env["social.sla.violation"].search([("incident_id", "=", incident.id)])
+        self.assertIn(self.unit_a, violations.executor_id, "nothing of the executor's was missed: nothing is tested")
+        self.start_tour(VIOLATIONS, "social_violation_list_readable_tour", login=self.curator.login)
 
     def test_executor_found_by_short_name(self):
         self.start_tour(EXECUTORS, "social_executor_short_name_search_tour", login=self.curator.login)

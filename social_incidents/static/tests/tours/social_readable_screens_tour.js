@@ -306,3 +306,20 @@ registry.category("web_tour.tours").add("social_reply_list_readable_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("social_violation_list_readable_tour", {
+    steps: () => [
+        {
+            content: "Incident number, executor and delay of the missed deadlines are not cut",
+            trigger: `.o_list_view .o_data_row td[name=executor_id]:contains(${SHORT_NAME})`,
+            run() {
+                const cells = (name) => [
+                    ...document.querySelectorAll(`.o_list_view .o_data_row td[name=${name}]`),
+                ];
+                assertNotCut(cells("incident_id"), "The incident number of a missed deadline");
+                assertNotCut(cells("executor_id"), "The executor of a missed deadline");
+                assertNotCut(cells("delay_display"), "The delay of a missed deadline");
+            },
+        },
+    ],
+});
