@@ -109,6 +109,8 @@ class SocialIncidentDemo(models.AbstractModel):
         answered or closed was read then; the open work stays unread."""
         finished = self.env["social.incident"].browse(incident_ids).filtered(lambda i: i.state in DONE_STATES)
         if finished:
+            # sudo: no check to run: only the demo's walk (_advance, at installation)
+            # calls this, on the notifications its own transitions just sent
             self.env["mail.notification"].sudo().search(
                 [
                     ("mail_message_id.model", "=", "social.incident"),

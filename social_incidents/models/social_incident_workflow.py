@@ -68,6 +68,8 @@ class SocialIncident(models.Model):
         self.ensure_one()
         reviewers = (self._get_curators() | self.company_id.social_curator_id) - reply.author_id
         if not reviewers:
+            # sudo: reads the curators' group to name who reviews; called after the
+            # submitting action's check, nothing is written here
             reviewers = self.env.ref(CURATOR_GROUP).sudo().users.filtered(
                 lambda u: u.active and not u.share and u != reply.author_id
                 and self.company_id in u.company_ids
