@@ -33,6 +33,12 @@ const subListCells = (field, name) => [
     ...document.querySelectorAll(`.o_field_widget[name=${field}] .o_data_row td[name=${name}]`),
 ];
 
+// the cells of column ``name`` in every row of the list view
+const listCells = (name) => [...document.querySelectorAll(`.o_list_view .o_data_row td[name=${name}]`)];
+
+// the cells, and the badges in them (a badge is cut inside a cell that is not)
+const withBadges = (cells) => cells.flatMap((cell) => [cell, ...cell.querySelectorAll(".badge")]);
+
 // the cells of the rows of the incidents routed to the test's executors
 const rowCells = (name) =>
     [...document.querySelectorAll(".o_list_view .o_data_row")]
@@ -108,7 +114,7 @@ registry.category("web_tour.tours").add("social_incident_list_readable_tour", {
                 assertNotCut(cells("step"), "A step");
                 assertNotCut(cells("executor_id"), "An executor of a step");
                 assertNotCut(
-                    cells("status").flatMap((cell) => [cell, ...cell.querySelectorAll(".badge")]),
+                    withBadges(cells("status")),
                     "A step's status"
                 );
                 assertNotCut(cells("remaining"), "A step's time left");
@@ -287,13 +293,11 @@ registry.category("web_tour.tours").add("social_reply_list_readable_tour", {
             content: "Incident number, executor, reply, time left and state are not cut; the text is one line",
             trigger: ".o_list_view .o_data_row td[name=sla_remaining]:not(:empty)",
             run() {
-                const cells = (name) => [
-                    ...document.querySelectorAll(`.o_list_view .o_data_row td[name=${name}]`),
-                ];
+                const cells = listCells;
                 assertNotCut(cells("incident_id"), "The incident number of a reply");
                 assertNotCut(cells("executor_id"), "The executor of a reply");
                 assertNotCut(
-                    cells("state").flatMap((cell) => [cell, ...cell.querySelectorAll(".badge")]),
+                    withBadges(cells("state")),
                     "The state of a reply"
                 );
                 assertNotCut(cells("sla_remaining"), "The time left of a reply");
@@ -313,9 +317,7 @@ registry.category("web_tour.tours").add("social_violation_list_readable_tour", {
             content: "Incident number, executor and delay of the missed deadlines are not cut",
             trigger: `.o_list_view .o_data_row td[name=executor_id]:contains(${SHORT_NAME})`,
             run() {
-                const cells = (name) => [
-                    ...document.querySelectorAll(`.o_list_view .o_data_row td[name=${name}]`),
-                ];
+                const cells = listCells;
                 assertNotCut(cells("incident_id"), "The incident number of a missed deadline");
                 assertNotCut(cells("executor_id"), "The executor of a missed deadline");
                 assertNotCut(cells("delay_display"), "The delay of a missed deadline");
