@@ -59,7 +59,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if _skipped and _fail_on_skip():
         terminalreporter.section("skipped tests are failures", sep="=", red=True, bold=True)
         for nodeid, reason in _skipped:
-            terminalreporter.write_line(f"SKIPPED (counts as a failure) {nodeid}: {reason}", red=True)
+            terminalreporter.write_line(
+                f"SKIPPED (counts as a failure) {nodeid}: {reason}", red=True
+            )
         terminalreporter.write_line(
             f"{len(_skipped)} test(s) skipped; {FAIL_ON_SKIP_ENV}=1 makes every skip a failure: "
             "exit status 1.",

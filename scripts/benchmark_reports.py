@@ -70,19 +70,39 @@ def insert_month(env, count, rng):
         kind = rng.choices(
             ["on_time", "late", "open", "no_reply", "intermediate"], [70, 15, 8, 2, 5]
         )[0]
-        hours = rng.uniform(0.3, 7.5) if kind in ("on_time", "intermediate") else rng.uniform(8.5, 40)
-        first_reply = detected + timedelta(hours=hours) if kind != "open" and kind != "no_reply" else None
-        state = {"open": "in_progress", "no_reply": "no_reply", "intermediate": "intermediate"}.get(kind, "closed")
+        hours = (
+            rng.uniform(0.3, 7.5) if kind in ("on_time", "intermediate") else rng.uniform(8.5, 40)
+        )
+        first_reply = (
+            detected + timedelta(hours=hours) if kind != "open" and kind != "no_reply" else None
+        )
+        state = {"open": "in_progress", "no_reply": "no_reply", "intermediate": "intermediate"}.get(
+            kind, "closed"
+        )
         network = rng.choice(networks)
         account = accounts.filtered(lambda a, n=network: a.network == n)[:1]
         incidents.append(
             (
-                f"BENCH-{index:06d}", network, account.id or None, "own_page", "Бенчмарк <b>текст</b>",
-                "Бенчмарк: сообщение гражданина", detected, detected, "high" if index % 20 == 0 else "normal",
-                state, company.id, curator.id, rng.choice(locations), rng.choice(executors),
-                first_reply, first_reply if kind in ("on_time", "late") else None,
-                int(hours * 60) if first_reply else 0, rng.choice([0, 0, 0, 1, 2]),
-                index % 33 == 0, 3 if kind == "late" else 0,
+                f"BENCH-{index:06d}",
+                network,
+                account.id or None,
+                "own_page",
+                "Бенчмарк <b>текст</b>",
+                "Бенчмарк: сообщение гражданина",
+                detected,
+                detected,
+                "high" if index % 20 == 0 else "normal",
+                state,
+                company.id,
+                curator.id,
+                rng.choice(locations),
+                rng.choice(executors),
+                first_reply,
+                first_reply if kind in ("on_time", "late") else None,
+                int(hours * 60) if first_reply else 0,
+                rng.choice([0, 0, 0, 1, 2]),
+                index % 33 == 0,
+                3 if kind == "late" else 0,
                 rng.choice(reasons) if kind == "no_reply" else None,
             )
         )
@@ -94,8 +114,13 @@ def insert_month(env, count, rng):
             "registered_at, importance, state, company_id, curator_id, location_id, lead_executor_id, "
             "first_reply_at, answered_at, reply_work_minutes, rework_count, is_repeat, violation_count, "
             "no_reply_reason_id, create_date, write_date, create_uid, write_uid) VALUES "
-            + values(cr, "(" + ",".join(["%s"] * 21) + ", now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)",
-                     incidents[offset : offset + 5000])
+            + values(
+                cr,
+                "("
+                + ",".join(["%s"] * 21)
+                + ", now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)",
+                incidents[offset : offset + 5000],
+            )
             + " RETURNING id"
         )
         ids.extend(row[0] for row in cr.fetchall())
@@ -114,18 +139,39 @@ def insert_month(env, count, rng):
             continue
         due = detected + timedelta(hours=8)
         deadlines.append(
-            (incident_id, company.id, "total", detected, policy.id, total_line.id, due,
-             first_reply, "done" if first_reply else "open")
+            (
+                incident_id,
+                company.id,
+                "total",
+                detected,
+                policy.id,
+                total_line.id,
+                due,
+                first_reply,
+                "done" if first_reply else "open",
+            )
         )
         if kind == "intermediate":
-            replies.append((incident_id, company.id, "intermediate", "Промежуточный ответ", "published", first_reply))
+            replies.append(
+                (
+                    incident_id,
+                    company.id,
+                    "intermediate",
+                    "Промежуточный ответ",
+                    "published",
+                    first_reply,
+                )
+            )
     for offset in range(0, len(deadlines), 5000):
         cr.execute(
             "INSERT INTO social_incident_deadline (incident_id, company_id, step, started_at, policy_id, "
             "line_id, deadline, done_at, state, optional, paused_seconds, create_date, write_date, "
             "create_uid, write_uid) VALUES "
-            + values(cr, "(%s,%s,%s,%s,%s,%s,%s,%s,%s, false, 0, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)",
-                     deadlines[offset : offset + 5000])
+            + values(
+                cr,
+                "(%s,%s,%s,%s,%s,%s,%s,%s,%s, false, 0, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)",
+                deadlines[offset : offset + 5000],
+            )
             + " RETURNING id, incident_id, deadline, done_at"
         )
         late = [
@@ -137,13 +183,21 @@ def insert_month(env, count, rng):
             cr.execute(
                 "INSERT INTO social_sla_violation (incident_id, deadline_id, step, deadline, done_at, "
                 "delay_minutes, company_id, excused, count, create_date, write_date, create_uid, write_uid) VALUES "
-                + values(cr, "(%s,%s,%s,%s,%s,%s,%s, false, 1, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)", late)
+                + values(
+                    cr,
+                    "(%s,%s,%s,%s,%s,%s,%s, false, 1, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)",
+                    late,
+                )
             )
     if replies:
         cr.execute(
             "INSERT INTO social_incident_reply (incident_id, company_id, kind, body, state, published_at, "
             "rework_count, create_date, write_date, create_uid, write_uid) VALUES "
-            + values(cr, "(%s,%s,%s,%s,%s,%s, 0, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)", replies)
+            + values(
+                cr,
+                "(%s,%s,%s,%s,%s,%s, 0, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)",
+                replies,
+            )
         )
     cr.execute("ANALYZE social_incident")
     env.invalidate_all()
@@ -154,7 +208,9 @@ def pages(pdf):
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(pdf)
         handle.flush()
-        info = subprocess.run(["pdfinfo", handle.name], capture_output=True, text=True, check=False).stdout
+        info = subprocess.run(
+            ["pdfinfo", handle.name], capture_output=True, text=True, check=False
+        ).stdout
     return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
 
 
@@ -188,19 +244,25 @@ def main():
         try:
             started = time.perf_counter()
             ids = insert_month(env, args.incidents, rng)
-            print(f"inserted {len(ids)} incidents of March 2026 in {time.perf_counter() - started:.1f} s")
+            print(
+                f"inserted {len(ids)} incidents of March 2026 in {time.perf_counter() - started:.1f} s"
+            )
             company = env.company
             Monthly = env["report.social_incidents_reports.report_monthly"]
             started = time.perf_counter()
             figures = Monthly._figures(company, *MONTH)
-            print(f"figures (SQL on the analysis view): {time.perf_counter() - started:.2f} s; "
-                  f"{figures['totals']['__count']} incidents, on time {figures['totals']['on_time_share']}, "
-                  f"median {figures['median']} h, 90th percentile {figures['p90']} h")
+            print(
+                f"figures (SQL on the analysis view): {time.perf_counter() - started:.2f} s; "
+                f"{figures['totals']['__count']} incidents, on time {figures['totals']['on_time_share']}, "
+                f"median {figures['median']} h, 90th percentile {figures['p90']} h"
+            )
             env.invalidate_all()
             data = {"date_from": "2026-03-01", "date_to": "2026-03-31"}
             Report = env["ir.actions.report"].with_context(force_report_rendering=True)
             started = time.perf_counter()
-            html, _kind = Report._render_qweb_html("social_incidents_reports.report_monthly", company.ids, data=data)
+            html, _kind = Report._render_qweb_html(
+                "social_incidents_reports.report_monthly", company.ids, data=data
+            )
             print(f"HTML: {time.perf_counter() - started:.2f} s, {len(html) / 1e6:.1f} MB")
             env.invalidate_all()
             rss_before = psutil.Process().memory_info().rss
@@ -208,17 +270,23 @@ def main():
             watcher.start()
             tracemalloc.start()
             started = time.perf_counter()
-            pdf, _kind = Report._render_qweb_pdf("social_incidents_reports.report_monthly", company.ids, data=data)
+            pdf, _kind = Report._render_qweb_pdf(
+                "social_incidents_reports.report_monthly", company.ids, data=data
+            )
             elapsed = time.perf_counter() - started
             _current, python_peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
             watcher.running = False
             watcher.join()
-            print(f"PDF (figures + HTML + wkhtmltopdf): {elapsed:.2f} s, {pages(pdf)} pages, {len(pdf) / 1e3:.0f} kB")
-            print(f"peak memory: Python allocations during the render {python_peak / 1e6:.0f} MB "
-                  f"(process resident {rss_before / 1e6:.0f} MB before, "
-                  f"{psutil.Process().memory_info().rss / 1e6:.0f} MB after); "
-                  f"wkhtmltopdf {watcher.peak / 1e6:.0f} MB")
+            print(
+                f"PDF (figures + HTML + wkhtmltopdf): {elapsed:.2f} s, {pages(pdf)} pages, {len(pdf) / 1e3:.0f} kB"
+            )
+            print(
+                f"peak memory: Python allocations during the render {python_peak / 1e6:.0f} MB "
+                f"(process resident {rss_before / 1e6:.0f} MB before, "
+                f"{psutil.Process().memory_info().rss / 1e6:.0f} MB after); "
+                f"wkhtmltopdf {watcher.peak / 1e6:.0f} MB"
+            )
             if args.keep_pdf:
                 with open(args.keep_pdf, "wb") as handle:
                     handle.write(pdf)

@@ -34,7 +34,9 @@ def parse_args():
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--incidents", type=int, default=10000)
-    parser.add_argument("--sample", type=int, default=1000, help="placements checked with plan_hours")
+    parser.add_argument(
+        "--sample", type=int, default=1000, help="placements checked with plan_hours"
+    )
     parser.add_argument("--open", type=int, default=100000, help="open incidents for the watchdog")
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args()
@@ -64,7 +66,13 @@ def insert_incidents(env, count, company, curator, start, span_hours, rng, state
     ids = []
     for offset in range(0, len(rows), 5000):
         chunk = rows[offset : offset + 5000]
-        args = ",".join(cr.mogrify("(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)", row).decode() for row in chunk)
+        args = ",".join(
+            cr.mogrify(
+                "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)",
+                row,
+            ).decode()
+            for row in chunk
+        )
         cr.execute(
             "INSERT INTO social_incident (name, network, source, text, summary, detected_at, "
             "registered_at, importance, state, company_id, curator_id, create_date, write_date, "
@@ -81,7 +89,10 @@ def insert_rows(env, rows):
     for offset in range(0, len(rows), 5000):
         chunk = rows[offset : offset + 5000]
         args = ",".join(
-            cr.mogrify("(%s,%s,%s,%s,%s,%s,%s,%s,'open',false,0, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)", row).decode()
+            cr.mogrify(
+                "(%s,%s,%s,%s,%s,%s,%s,%s,'open',false,0, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)",
+                row,
+            ).decode()
             for row in chunk
         )
         cr.execute(
@@ -101,13 +112,26 @@ def benchmark_placement(env, args, rng):
     steps = ("route", "total", "draft", "review", "publish", "final")
     # detections spread over January-April 2026 (no working Saturday, no
     # shortened day before 30 April: plan_hours knows neither)
-    incidents = insert_incidents(env, args.incidents, company, curator, datetime(2026, 1, 12, 5), 24 * 95, rng)
+    incidents = insert_incidents(
+        env, args.incidents, company, curator, datetime(2026, 1, 12, 5), 24 * 95, rng
+    )
     rows = []
     for incident_id, detected, importance in incidents:
         lines = {line.step: line for line in policies[(company.id, importance)].line_ids}
         for index, step in enumerate(steps):
             started = detected + timedelta(minutes=17 * index)
-            rows.append((incident_id, company.id, step, started, lines[step].policy_id.id, lines[step].id, None, None))
+            rows.append(
+                (
+                    incident_id,
+                    company.id,
+                    step,
+                    started,
+                    lines[step].policy_id.id,
+                    lines[step].id,
+                    None,
+                    None,
+                )
+            )
     row_ids = insert_rows(env, rows)
     print(f"placement: {len(incidents)} incidents, {len(row_ids)} step deadlines to place")
 
@@ -139,8 +163,10 @@ def benchmark_placement(env, args, rng):
     for record in records:
         place_row(worktime, record)
     engine_compute = time.perf_counter() - started
-    print(f"  engine: {len(records)} placements computed in {engine_compute:.3f} s "
-          f"({engine_compute / len(records) * 1e6:.1f} µs each); with the query {engine_total:.3f} s")
+    print(
+        f"  engine: {len(records)} placements computed in {engine_compute:.3f} s "
+        f"({engine_compute / len(records) * 1e6:.1f} µs each); with the query {engine_total:.3f} s"
+    )
 
     # --- plan_hours, record by record, on a sample -------------------------
     # the production calendar handed to plan_hours as the calendar's time off
@@ -152,12 +178,22 @@ def benchmark_placement(env, args, rng):
     leaves = []
     for day in days:
         start = zone.localize(datetime.combine(day.date, datetime.min.time())).astimezone(pytz.utc)
-        leaves.append({"name": day.name or "holiday", "calendar_id": calendar.id, "resource_id": False,
-                       "date_from": start.replace(tzinfo=None),
-                       "date_to": (start + timedelta(days=1)).replace(tzinfo=None)})
+        leaves.append(
+            {
+                "name": day.name or "holiday",
+                "calendar_id": calendar.id,
+                "resource_id": False,
+                "date_from": start.replace(tzinfo=None),
+                "date_to": (start + timedelta(days=1)).replace(tzinfo=None),
+            }
+        )
     env["resource.calendar.leaves"].create(leaves)
     by_id = {record[0]: record for record in records}
-    working = [rid for rid in row_ids if by_id[rid][8] in ("minutes", "hours") and by_id[rid][9] != "before_total"]
+    working = [
+        rid
+        for rid in row_ids
+        if by_id[rid][8] in ("minutes", "hours") and by_id[rid][9] != "before_total"
+    ]
     sample = rng.sample(working, min(args.sample, len(working)))
     started = time.perf_counter()
     planned = {}
@@ -170,10 +206,14 @@ def benchmark_placement(env, args, rng):
     per_plan = plan_time / len(sample)
     per_engine = engine_compute / len(records)
     mismatches = [rid for rid in sample if planned[rid] != values[rid][0]]
-    print(f"  plan_hours: {len(sample)} placements in {plan_time:.2f} s ({per_plan * 1e3:.2f} ms each); "
-          f"for all {len(records)}: about {per_plan * len(records):.1f} s")
-    print(f"  engine is {per_plan / per_engine:.0f}x faster; identical to the second on the sample: "
-          f"{len(sample) - len(mismatches)}/{len(sample)}")
+    print(
+        f"  plan_hours: {len(sample)} placements in {plan_time:.2f} s ({per_plan * 1e3:.2f} ms each); "
+        f"for all {len(records)}: about {per_plan * len(records):.1f} s"
+    )
+    print(
+        f"  engine is {per_plan / per_engine:.0f}x faster; identical to the second on the sample: "
+        f"{len(sample) - len(mismatches)}/{len(sample)}"
+    )
     for rid in mismatches[:5]:
         print("    differs:", by_id[rid][1:4], planned[rid], values[rid][0])
 
@@ -182,12 +222,21 @@ def benchmark_placement(env, args, rng):
     started = time.perf_counter()
     rows._recompute()
     with_writes = time.perf_counter() - started
-    print(f"  recompute with writes to the database (and the incidents' stored deadlines): {with_writes:.2f} s")
-    env.cr.execute("SELECT count(*) FROM social_incident_deadline WHERE id = ANY(%s) AND deadline IS NOT NULL", [row_ids])
+    print(
+        f"  recompute with writes to the database (and the incidents' stored deadlines): {with_writes:.2f} s"
+    )
+    env.cr.execute(
+        "SELECT count(*) FROM social_incident_deadline WHERE id = ANY(%s) AND deadline IS NOT NULL",
+        [row_ids],
+    )
     print(f"  rows with a deadline after the write: {env.cr.fetchone()[0]}/{len(row_ids)}")
 
-    return {"engine": engine_compute, "plan_hours_each": per_plan, "with_writes": with_writes,
-            "mismatches": len(mismatches)}
+    return {
+        "engine": engine_compute,
+        "plan_hours_each": per_plan,
+        "with_writes": with_writes,
+        "mismatches": len(mismatches),
+    }
 
 
 def benchmark_watchdog(env, args, rng):
@@ -196,12 +245,29 @@ def benchmark_watchdog(env, args, rng):
     policy = env["social.sla.policy"]._get_policies(company)[(company.id, "normal")]
     total_line = policy.line_ids.filtered(lambda line: line.step == "total")
     now = datetime.now().replace(microsecond=0)
-    incidents = insert_incidents(env, args.open, company, curator, now - timedelta(hours=30), 24, rng, state="assigned")
+    incidents = insert_incidents(
+        env, args.open, company, curator, now - timedelta(hours=30), 24, rng, state="assigned"
+    )
     overdue = set(rng.sample(range(len(incidents)), len(incidents) // 100))
     rows = []
     for index, (incident_id, detected, _importance) in enumerate(incidents):
-        deadline = now - timedelta(minutes=rng.randrange(1, 5)) if index in overdue else now + timedelta(hours=rng.randrange(1, 40))
-        rows.append((incident_id, company.id, "total", detected, policy.id, total_line.id, deadline, deadline))
+        deadline = (
+            now - timedelta(minutes=rng.randrange(1, 5))
+            if index in overdue
+            else now + timedelta(hours=rng.randrange(1, 40))
+        )
+        rows.append(
+            (
+                incident_id,
+                company.id,
+                "total",
+                detected,
+                policy.id,
+                total_line.id,
+                deadline,
+                deadline,
+            )
+        )
     insert_rows(env, rows)
     env.cr.execute("ANALYZE social_incident_deadline")
     print(f"watchdog: {len(incidents)} open incidents, {len(overdue)} just past their deadline")
@@ -223,16 +289,26 @@ def benchmark_watchdog(env, args, rng):
         )
         env.cr.fetchall()
         timings.append(time.perf_counter() - started)
-    print(f"  query: median {statistics.median(timings) * 1e3:.2f} ms over 20 runs; index used: "
-          f"{any('social_incident_deadline_watch_idx' in line for line in plan)}")
+    print(
+        f"  query: median {statistics.median(timings) * 1e3:.2f} ms over 20 runs; index used: "
+        f"{any('social_incident_deadline_watch_idx' in line for line in plan)}"
+    )
     started = time.perf_counter()
-    done = env["social.incident.deadline"].with_context(mail_notify_force_send=False)._cron_watchdog(batch_size=len(overdue) + 10)
+    done = (
+        env["social.incident.deadline"]
+        .with_context(mail_notify_force_send=False)
+        ._cron_watchdog(batch_size=len(overdue) + 10)
+    )
     run = time.perf_counter() - started
-    env.cr.execute("SELECT count(*) FROM social_sla_violation s JOIN social_incident i ON i.id = s.incident_id WHERE i.name LIKE 'BENCH-%%'")
+    env.cr.execute(
+        "SELECT count(*) FROM social_sla_violation s JOIN social_incident i ON i.id = s.incident_id WHERE i.name LIKE 'BENCH-%%'"
+    )
     recorded = env.cr.fetchone()[0]
     again = env["social.incident.deadline"]._cron_watchdog(batch_size=len(overdue) + 10)
-    print(f"  one run: {done} violations recorded, notified and escalated in {run:.2f} s; "
-          f"violations in the database: {recorded}; a second run records {again}")
+    print(
+        f"  one run: {done} violations recorded, notified and escalated in {run:.2f} s; "
+        f"violations in the database: {recorded}; a second run records {again}"
+    )
     return {"query_ms": statistics.median(timings) * 1e3, "run": run}
 
 

@@ -84,7 +84,9 @@ def count(registry, account_id):
 def cleanup(registry, account_id):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        env["social.incident"].with_context(active_test=False).search([("account_id", "=", account_id)]).unlink()
+        env["social.incident"].with_context(active_test=False).search(
+            [("account_id", "=", account_id)]
+        ).unlink()
         env["social.inbound.event"].search([("account_id", "=", account_id)]).unlink()
         env["social.account"].browse(account_id).unlink()
 
@@ -130,36 +132,48 @@ def main():
             session = local.session = requests.Session()
         body = json.dumps(payload, ensure_ascii=False).encode()
         started = time.perf_counter()
-        response = session.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=30)
+        response = session.post(
+            url, data=body, headers={"Content-Type": "application/json"}, timeout=30
+        )
         elapsed = time.perf_counter() - started
         with lock:
             latencies.append(elapsed)
             statuses.append((response.status_code, response.text))
 
     print("load averages before: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
-    print(f"sending {len(deliveries)} deliveries ({unique} distinct events, "
-          f"{len(deliveries) - unique} re-deliveries) from {args.senders} senders to "
-          f"{url.rsplit('/', 1)[0]}/<token>")
+    print(
+        f"sending {len(deliveries)} deliveries ({unique} distinct events, "
+        f"{len(deliveries) - unique} re-deliveries) from {args.senders} senders to "
+        f"{url.rsplit('/', 1)[0]}/<token>"
+    )
     started = time.perf_counter()
     with ThreadPoolExecutor(args.senders) as pool:
         list(pool.map(send, deliveries))
     wall = time.perf_counter() - started
     latencies.sort()
     bad = [s for s in statuses if s != (200, "ok")]
-    print(f"  {len(deliveries) / wall:.0f} events/s ({wall:.1f} s); response time median "
-          f"{statistics.median(latencies) * 1e3:.1f} ms, 95th percentile "
-          f"{latencies[int(len(latencies) * 0.95) - 1] * 1e3:.1f} ms, max {latencies[-1] * 1e3:.0f} ms; "
-          f"answers other than 200 ok: {len(bad)}")
+    print(
+        f"  {len(deliveries) / wall:.0f} events/s ({wall:.1f} s); response time median "
+        f"{statistics.median(latencies) * 1e3:.1f} ms, 95th percentile "
+        f"{latencies[int(len(latencies) * 0.95) - 1] * 1e3:.1f} ms, max {latencies[-1] * 1e3:.0f} ms; "
+        f"answers other than 200 ok: {len(bad)}"
+    )
     waited = time.perf_counter()
     while True:
         pending, done, failed, total, incidents, distinct = count(registry, account_id)
         if not pending or time.perf_counter() - waited > args.wait:
             break
         time.sleep(1)
-    print(f"  processed by the background job in {time.perf_counter() - waited:.0f} s after the last delivery")
-    print(f"  raw events stored: {total} (expected {unique}); processed {done}, failed {failed}, pending {pending}")
-    print(f"  incidents: {incidents} for {distinct} distinct comments (expected {unique}): "
-          f"{'none lost, none doubled' if incidents == distinct == unique else 'MISMATCH'}")
+    print(
+        f"  processed by the background job in {time.perf_counter() - waited:.0f} s after the last delivery"
+    )
+    print(
+        f"  raw events stored: {total} (expected {unique}); processed {done}, failed {failed}, pending {pending}"
+    )
+    print(
+        f"  incidents: {incidents} for {distinct} distinct comments (expected {unique}): "
+        f"{'none lost, none doubled' if incidents == distinct == unique else 'MISMATCH'}"
+    )
     print("load averages after: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
     if not args.keep:
         cleanup(registry, account_id)

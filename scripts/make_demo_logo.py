@@ -25,7 +25,12 @@ def shield_outline(left, top, width, height):
     points = [(left, top), (left + width, top), (left + width, top + height - radius)]
     for step in range(0, 181, 5):
         angle = math.radians(step)
-        points.append((left + radius + radius * math.cos(angle), top + height - radius + radius * math.sin(angle)))
+        points.append(
+            (
+                left + radius + radius * math.cos(angle),
+                top + height - radius + radius * math.sin(angle),
+            )
+        )
     return points + [(left, top + height - radius)]
 
 
@@ -36,7 +41,9 @@ def main():
     s_left, s_top, s_width, s_height = 12 * SCALE, 14 * SCALE, 140 * SCALE, 172 * SCALE
     draw.polygon(shield_outline(s_left, s_top, s_width, s_height), fill=GOLD)
     border = 6 * SCALE
-    inner = shield_outline(s_left + border, s_top + border, s_width - 2 * border, s_height - 2 * border)
+    inner = shield_outline(
+        s_left + border, s_top + border, s_width - 2 * border, s_height - 2 * border
+    )
     draw.polygon(inner, fill=AZURE)
     # the golden sun
     cx, cy, r = s_left + s_width // 2, s_top + 58 * SCALE, 26 * SCALE
@@ -66,7 +73,11 @@ def main():
             points.append((x, band_top + offset + 6 * SCALE * math.sin(phase)))
         lower = [(x, y + 11 * SCALE) for x, y in reversed(points)]
         river_draw.polygon(points + lower, fill=255)
-    image.paste(Image.new("RGBA", (width, height), SILVER + (255,)), (0, 0), ImageChops.multiply(field, river))
+    image.paste(
+        Image.new("RGBA", (width, height), SILVER + (255,)),
+        (0, 0),
+        ImageChops.multiply(field, river),
+    )
     # the name
     title = ImageFont.truetype(FONT, 30 * SCALE)
     subtitle = ImageFont.truetype(FONT_REGULAR, 24 * SCALE)

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Write docs/access-matrix.md from social_incidents/tests/access_matrix_data.py (no Odoo needed).
 
-    scripts/render_access_matrix.py          # rewrite the page
-    scripts/render_access_matrix.py --check  # exit 1 when the page is out of date
+scripts/render_access_matrix.py          # rewrite the page
+scripts/render_access_matrix.py --check  # exit 1 when the page is out of date
 """
 
 import importlib.util
@@ -26,7 +26,10 @@ def main():
     if "--check" in sys.argv[1:]:
         current = PAGE.read_text(encoding="utf-8") if PAGE.exists() else ""
         if current != text:
-            print(f"{PAGE.relative_to(ROOT)} is out of date: run scripts/render_access_matrix.py", file=sys.stderr)
+            print(
+                f"{PAGE.relative_to(ROOT)} is out of date: run scripts/render_access_matrix.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     PAGE.write_text(text, encoding="utf-8")

@@ -150,9 +150,7 @@ class Browser:
     def open(self, url, session_id, domain):
         self.send("Network.enable")
         self.send("Network.clearBrowserCookies")
-        self.send(
-            "Network.setCookie", name="session_id", value=session_id, domain=domain, path="/"
-        )
+        self.send("Network.setCookie", name="session_id", value=session_id, domain=domain, path="/")
         self.send("Page.navigate", url=url)
 
     def shot(self, path):
@@ -175,8 +173,13 @@ def shots(admin):
     )
     vk_page = admin.first_id("social.account", [("network", "=", "vk")])
     author_id = admin.call(
-        "social.incident", "read_group", [("author_id", "!=", False)], ["author_id"],
-        ["author_id"], orderby="author_id_count desc", limit=1,
+        "social.incident",
+        "read_group",
+        [("author_id", "!=", False)],
+        ["author_id"],
+        ["author_id"],
+        orderby="author_id_count desc",
+        limit=1,
     )[0]["author_id"][0]
     author_incident = admin.first_id("social.incident", [("author_id", "=", author_id)])
     return [
@@ -244,12 +247,29 @@ def pdf_shots(admin):
         "date_to": f"{year}-{month:02d}-{last_day:02d}",
         "include_excused": True,
     }
-    company = admin.call("res.users", "read", [admin.call("res.users", "search", [("login", "=", "admin")])[0]], ["company_id"])[0]["company_id"][0]
+    company = admin.call(
+        "res.users",
+        "read",
+        [admin.call("res.users", "search", [("login", "=", "admin")])[0]],
+        ["company_id"],
+    )[0]["company_id"][0]
     card = admin.first_id("social.incident", [("state", "=", "closed")], order="id desc")
     return [
         ("report-monthly", "head", "social_incidents_reports.report_monthly", [company], data),
-        ("report-disciplinary", "head", "social_incidents_reports.report_disciplinary", [company], data),
-        ("report-incident-card", "curator", "social_incidents_reports.report_incident_card", [card], None),
+        (
+            "report-disciplinary",
+            "head",
+            "social_incidents_reports.report_disciplinary",
+            [company],
+            data,
+        ),
+        (
+            "report-incident-card",
+            "curator",
+            "social_incidents_reports.report_incident_card",
+            [card],
+            None,
+        ),
     ]
 
 
@@ -264,8 +284,19 @@ def render_pdf(odoo, report, ids, data, path):
         pdf = Path(tmp) / "report.pdf"
         pdf.write_bytes(response.content)
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "75", "-f", "1", "-l", "1", "-singlefile", pdf,
-             Path(tmp) / "page"],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "75",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                pdf,
+                Path(tmp) / "page",
+            ],
             check=True,
         )
         shutil.copy(Path(tmp) / "page.png", path)
@@ -301,7 +332,9 @@ def main():
                 print(f"{name}: {error}; skipped", file=sys.stderr)
                 continue
             # a toast that happens to be up (a message just received) is not the screen
-            browser.evaluate("document.querySelectorAll('.o_notification').forEach(e => e.remove())")
+            browser.evaluate(
+                "document.querySelectorAll('.o_notification').forEach(e => e.remove())"
+            )
             browser.shot(OUT / f"{name}.png")
             print(f"{name}.png ({login})")
         finally:

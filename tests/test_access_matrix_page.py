@@ -2,7 +2,9 @@
 
 from addon_files import REPO_ROOT, load
 
-DATA = load("access_matrix_data", REPO_ROOT / "social_incidents" / "tests" / "access_matrix_data.py")
+DATA = load(
+    "access_matrix_data", REPO_ROOT / "social_incidents" / "tests" / "access_matrix_data.py"
+)
 
 
 def test_page_is_the_rendering_of_the_tested_matrix():

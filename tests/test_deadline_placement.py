@@ -43,19 +43,46 @@ ROUTED = msk(2025, 3, 3, 10, 10)
 DETECTED = msk(2025, 3, 3, 10, 0)
 
 
-def row(step="draft", started=ROUTED, duration=3, unit="hours", anchor="start",
-        detected=DETECTED, optional=False, paused=False, violated=False,
-        paused_seconds=0.0, total=(8, "hours"), total_paused=0.0, at_risk=25):
+def row(
+    step="draft",
+    started=ROUTED,
+    duration=3,
+    unit="hours",
+    anchor="start",
+    detected=DETECTED,
+    optional=False,
+    paused=False,
+    violated=False,
+    paused_seconds=0.0,
+    total=(8, "hours"),
+    total_paused=0.0,
+    at_risk=25,
+):
     """The tuple ``_place`` reads for one row."""
     return (
-        1, step, started, paused_seconds, paused, optional, violated,
-        duration, unit, anchor, 7, at_risk,
-        detected, total[0], total[1], total_paused,
+        1,
+        step,
+        started,
+        paused_seconds,
+        paused,
+        optional,
+        violated,
+        duration,
+        unit,
+        anchor,
+        7,
+        at_risk,
+        detected,
+        total[0],
+        total[1],
+        total_paused,
     )
 
 
 def test_from_the_start_of_the_step_in_working_time(worktime):
-    deadline, risk, watch, missing = place_row(worktime, row(duration=30, unit="minutes", step="decline"))
+    deadline, risk, watch, missing = place_row(
+        worktime, row(duration=30, unit="minutes", step="decline")
+    )
     assert (deadline, watch, missing) == (msk(2025, 3, 3, 10, 40), msk(2025, 3, 3, 10, 40), 0)
     assert risk == msk(2025, 3, 3, 10, 32, 30)  # a quarter of the 30 minutes left
 
@@ -78,8 +105,14 @@ def test_a_stopped_clock_moves_the_total_deadline(worktime):
 
 def test_plain_hours_run_at_night(worktime):
     deadline, *_ = place_row(
-        worktime, row(step="route", duration=2, unit="calendar_hours", anchor="detection",
-                      detected=msk(2025, 3, 1, 22, 0))
+        worktime,
+        row(
+            step="route",
+            duration=2,
+            unit="calendar_hours",
+            anchor="detection",
+            detected=msk(2025, 3, 1, 22, 0),
+        ),
     )
     assert deadline == msk(2025, 3, 2, 0, 0)
 
@@ -92,8 +125,13 @@ def test_optional_or_recorded_steps_are_not_watched(worktime, flag):
 
 
 def test_a_year_not_loaded_is_not_guessed(worktime):
-    assert place_row(worktime, row(started=msk(2027, 3, 1, 10, 0), detected=msk(2027, 3, 1, 10, 0))) == (
-        None, None, None, 2027,
+    assert place_row(
+        worktime, row(started=msk(2027, 3, 1, 10, 0), detected=msk(2027, 3, 1, 10, 0))
+    ) == (
+        None,
+        None,
+        None,
+        2027,
     )
 
 
@@ -135,4 +173,6 @@ def test_formatting_translates_through_the_given_function():
     def _(source, *args):
         return russian.get(source, source) % args
 
-    assert format_remaining(-(15 * 3600 + 30 * 60), working=True, _=_) == "просрочено на 15 ч 30 мин"
+    assert (
+        format_remaining(-(15 * 3600 + 30 * 60), working=True, _=_) == "просрочено на 15 ч 30 мин"
+    )

@@ -15,7 +15,9 @@ from addon_files import REPO_ROOT, load
 ADDON = REPO_ROOT / "social_incidents_vk"
 load("sivk_clients", ADDON / "clients" / "__init__.py", ADDON / "clients")
 ok = importlib.import_module("sivk_clients.ok")
-fake_networks = load("sivk_fake_networks", ADDON / "tests" / "fake_networks.py", package_dir=ADDON / "tests")
+fake_networks = load(
+    "sivk_fake_networks", ADDON / "tests" / "fake_networks.py", package_dir=ADDON / "tests"
+)
 
 
 @pytest.fixture
@@ -51,11 +53,18 @@ def md5(text):
 # ----------------------------------------------------------------------
 def test_signature_follows_apiok_documentation(fake, sleeps):
     client = make_client(fake, sleeps)
-    params = {"method": "discussions.getComments", "application_key": "CBAFAKE", "format": "json",
-              "discussionId": "155", "access_token": "ignored", "session_key": "ignored"}
+    params = {
+        "method": "discussions.getComments",
+        "application_key": "CBAFAKE",
+        "format": "json",
+        "discussionId": "155",
+        "access_token": "ignored",
+        "session_key": "ignored",
+    }
     session_secret = md5(fake.access_token + fake.application_secret_key)
     expected = md5(
-        "application_key=CBAFAKEdiscussionId=155format=jsonmethod=discussions.getComments" + session_secret
+        "application_key=CBAFAKEdiscussionId=155format=jsonmethod=discussions.getComments"
+        + session_secret
     )
     assert client.sign(params) == expected
     assert client.sign({**params, "access_token": "other"}) == expected  # not signed
@@ -63,7 +72,9 @@ def test_signature_follows_apiok_documentation(fake, sleeps):
 
 def test_signature_of_non_ascii_values_is_accepted(fake, sleeps):
     fake.add_topic("Новости района: ремонт дорог")
-    topics = make_client(fake, sleeps).call("mediatopic.getTopics", gid=fake.group_id, count=1, filter="Ёлка")
+    topics = make_client(fake, sleeps).call(
+        "mediatopic.getTopics", gid=fake.group_id, count=1, filter="Ёлка"
+    )
     assert topics["media_topics"]
     assert fake.requests[-1]["signature_valid"] is True
 
@@ -99,7 +110,8 @@ def test_group_topics_returns_the_topics_with_their_text(fake, sleeps):
     second = fake.add_topic("Snow removal schedule")
     topics = make_client(fake, sleeps).group_topics(fake.group_id, count=5)
     assert [(t["id"], t["text"]) for t in topics] == [
-        (second["id"], "Snow removal schedule"), (first["id"], "Road works on Lenina street"),
+        (second["id"], "Snow removal schedule"),
+        (first["id"], "Road works on Lenina street"),
     ]
     (request,) = fake.requests
     assert request["http_method"] == "POST"
@@ -107,25 +119,44 @@ def test_group_topics_returns_the_topics_with_their_text(fake, sleeps):
     assert request["signature_valid"] is True
     params = dict(request["params"])
     assert len(params.pop("sig")) == 32
-    assert params == {"method": "mediatopic.getTopics", "application_key": fake.application_key,
-                      "format": "json", "gid": fake.group_id, "count": "5"}
+    assert params == {
+        "method": "mediatopic.getTopics",
+        "application_key": fake.application_key,
+        "format": "json",
+        "gid": fake.group_id,
+        "count": "5",
+    }
 
 
 def test_topic_comments_returns_the_comments(fake, sleeps):
     topic = fake.add_topic("Road works on Lenina street")
-    comment = fake.add_comment(topic["id"], 575662066926, "When will the road be repaired?", author_name="Anna")
-    reply = fake.add_comment(topic["id"], 575662066927, "Same question", reply_to_comment_id=comment["id"])
+    comment = fake.add_comment(
+        topic["id"], 575662066926, "When will the road be repaired?", author_name="Anna"
+    )
+    reply = fake.add_comment(
+        topic["id"], 575662066927, "Same question", reply_to_comment_id=comment["id"]
+    )
     comments = make_client(fake, sleeps).topic_comments(topic["id"], count=50)
     assert [c["id"] for c in comments] == [comment["id"], reply["id"]]
     first = comments[0]
     assert (first["author_id"], first["author_name"], first["text"]) == (
-        "575662066926", "Anna", "When will the road be repaired?",
+        "575662066926",
+        "Anna",
+        "When will the road be repaired?",
     )
     assert ok.parse_ok_date(first["date"]) is not None
     assert comments[1]["reply_to_comment_id"] == comment["id"]
     params = fake.requests[-1]["params"]
-    assert (params["method"], params["discussionId"], params["discussionType"], params["count"]) == (
-        "discussions.getComments", topic["id"], "GROUP_TOPIC", "50",
+    assert (
+        params["method"],
+        params["discussionId"],
+        params["discussionType"],
+        params["count"],
+    ) == (
+        "discussions.getComments",
+        topic["id"],
+        "GROUP_TOPIC",
+        "50",
     )
     assert params["fields"] == ",".join(ok.COMMENT_FIELDS)
 
@@ -149,7 +180,12 @@ def test_parse_ok_date_is_moscow_time():
 # ----------------------------------------------------------------------
 @pytest.mark.parametrize(
     "code, error_class",
-    [(10, ok.OkAccessError), (200, ok.OkAccessError), (11, ok.OkRateLimitError), (103, ok.OkAuthError)],
+    [
+        (10, ok.OkAccessError),
+        (200, ok.OkAccessError),
+        (11, ok.OkRateLimitError),
+        (103, ok.OkAuthError),
+    ],
 )
 def test_errors_are_typed_and_not_retried(fake, sleeps, code, error_class):
     fake.fail_next("mediatopic.getTopics", error_code=code)
@@ -159,7 +195,9 @@ def test_errors_are_typed_and_not_retried(fake, sleeps, code, error_class):
     assert len(fake.requests) == 1
 
 
-@pytest.mark.parametrize("failure", [{"error_code": 2}, {"error_code": 1}, {"error_code": 8}, {"http_status": 502}])
+@pytest.mark.parametrize(
+    "failure", [{"error_code": 2}, {"error_code": 1}, {"error_code": 8}, {"http_status": 502}]
+)
 def test_transient_failures_are_retried(fake, sleeps, failure):
     fake.add_topic("Snow removal schedule")
     fake.fail_next("mediatopic.getTopics", **failure)
@@ -171,8 +209,11 @@ def test_transient_failures_are_retried(fake, sleeps, failure):
 
 @pytest.mark.parametrize(
     "failure, error_class",
-    [({"error_code": 2}, ok.OkServerError), ({"http_status": 500}, ok.OkServerError),
-     ({"error_code": 8}, ok.OkRateLimitError)],
+    [
+        ({"error_code": 2}, ok.OkServerError),
+        ({"http_status": 500}, ok.OkServerError),
+        ({"error_code": 8}, ok.OkRateLimitError),
+    ],
 )
 def test_retries_exhausted_raise_the_typed_error(fake, sleeps, failure, error_class):
     fake.fail_next("mediatopic.getTopics", times=3, **failure)
@@ -196,8 +237,11 @@ def test_secrets_never_show_in_errors_nor_logs(fake, sleeps, caplog):
     client = make_client(fake, sleeps, timeout=0.1, backoff=0, max_retries=1)
     session_secret = md5(fake.access_token + fake.application_secret_key)
     fake.fail_next("mediatopic.getTopics", error_code=2, error_msg=f"down for {fake.access_token}")
-    fake.fail_next("mediatopic.getTopics", error_code=10,
-                   error_msg=f"denied {fake.application_secret_key} {session_secret}")
+    fake.fail_next(
+        "mediatopic.getTopics",
+        error_code=10,
+        error_msg=f"denied {fake.application_secret_key} {session_secret}",
+    )
     fake.fail_next("discussions.getComments", delay=0.2, times=2)
     errors = []
     for call in (lambda: client.group_topics(fake.group_id), lambda: client.topic_comments("1")):
@@ -209,6 +253,11 @@ def test_secrets_never_show_in_errors_nor_logs(fake, sleeps, caplog):
     errors.append(info.value)
     texts = [str(e) for e in errors] + [repr(e) for e in errors] + [repr(client), caplog.text]
     for text in texts:
-        for secret in (fake.access_token, fake.application_secret_key, session_secret, "wrong-app-secret"):
+        for secret in (
+            fake.access_token,
+            fake.application_secret_key,
+            session_secret,
+            "wrong-app-secret",
+        ):
             assert secret not in text
     assert "OK API call mediatopic.getTopics" in caplog.text

@@ -69,5 +69,7 @@ def test_russian_translation_complete(addon):
     po = polib.pofile(str(path), encoding="utf-8")  # raises on a syntax error
     untranslated = [e.msgid for e in po.untranslated_entries()]
     fuzzy = [e.msgid for e in po.fuzzy_entries()]
-    assert not untranslated, f"{len(untranslated)} untranslated entries in {path}: {untranslated[:20]}"
+    assert not untranslated, (
+        f"{len(untranslated)} untranslated entries in {path}: {untranslated[:20]}"
+    )
     assert not fuzzy, f"{len(fuzzy)} fuzzy entries in {path}: {fuzzy[:20]}"

@@ -42,7 +42,10 @@ def test_which_decrees_the_package_knows():
 def test_2028_unity_day_on_saturday_moves_to_monday():
     days = production_calendar(2028)
     assert days[date(2028, 11, 4)][0] == "holiday"  # a Saturday
-    assert days[date(2028, 11, 6)] == ("day_off", "Выходной (перенесено с 04.11.2028, ст. 112 ТК РФ)")
+    assert days[date(2028, 11, 6)] == (
+        "day_off",
+        "Выходной (перенесено с 04.11.2028, ст. 112 ТК РФ)",
+    )
     assert date(2028, 11, 5) not in days  # an ordinary Sunday
     # the Friday before the holiday is one hour shorter, the moved Monday is not a holiday
     assert days[date(2028, 11, 3)][0] == "short"
@@ -118,7 +121,10 @@ def test_xml_calendar_is_read_as_published():
 
 
 def test_xml_calendar_gzipped_as_served():
-    assert parse_calendar_file(gzip.compress(XML_2028.encode()), 2028)[date(2028, 11, 6)][0] == "day_off"
+    assert (
+        parse_calendar_file(gzip.compress(XML_2028.encode()), 2028)[date(2028, 11, 6)][0]
+        == "day_off"
+    )
 
 
 @pytest.mark.parametrize(
@@ -128,16 +134,39 @@ def test_xml_calendar_gzipped_as_served():
         ("   \n", "empty", {}),
         ("<calendar year='2028'>\n<days>", "xml", None),
         ("<root year='2028'/>", "not_calendar", {"tag": "root"}),
-        (XML_2028.replace('year="2028"', 'year="2027"'), "year", {"found": "2027", "expected": 2028}),
+        (
+            XML_2028.replace('year="2028"', 'year="2027"'),
+            "year",
+            {"found": "2027", "expected": 2028},
+        ),
         (XML_2028.replace(' year="2028"', ""), "year", {"found": "—", "expected": 2028}),
         (XML_2028.replace('country="ru"', 'country="by"'), "country", {"country": "by"}),
-        (XML_2028.replace('d="11.03" t="2"', 'd="11.03" t="5"'), "type", {"line": 12, "value": "5"}),
-        (XML_2028.replace('d="11.03"', 'd="02.30"'), "date", {"line": 12, "value": "02.30", "year": 2028}),
+        (
+            XML_2028.replace('d="11.03" t="2"', 'd="11.03" t="5"'),
+            "type",
+            {"line": 12, "value": "5"},
+        ),
+        (
+            XML_2028.replace('d="11.03"', 'd="02.30"'),
+            "date",
+            {"line": 12, "value": "02.30", "year": 2028},
+        ),
         (XML_2028.replace('d="11.03"', 'd="11.04"'), "duplicate", {"line": 13, "value": "11.04"}),
         ('<calendar year="2028" country="ru"><days></days></calendar>', "no_days", {}),
     ],
-    ids=["empty", "blank", "malformed", "not-a-calendar", "wrong-year", "no-year", "country",
-         "unknown-type", "bad-date", "duplicate", "no-days"],
+    ids=[
+        "empty",
+        "blank",
+        "malformed",
+        "not-a-calendar",
+        "wrong-year",
+        "no-year",
+        "country",
+        "unknown-type",
+        "bad-date",
+        "duplicate",
+        "no-days",
+    ],
 )
 def test_bad_xml_is_refused_with_the_reason(content, code, params):
     with pytest.raises(CalendarFileError) as error:
@@ -201,10 +230,22 @@ def test_csv_from_a_spreadsheet_comma_and_windows_1251():
     [
         ("date;type\n", "no_days", {}),
         ("date;type\n2028-11-06;vacation\n", "type", {"line": 2, "value": "vacation"}),
-        ("date;type\n2027-11-06;day_off\n", "date", {"line": 2, "value": "2027-11-06", "year": 2028}),
-        ("date;type\n2028-13-01;day_off\n", "date", {"line": 2, "value": "2028-13-01", "year": 2028}),
+        (
+            "date;type\n2027-11-06;day_off\n",
+            "date",
+            {"line": 2, "value": "2027-11-06", "year": 2028},
+        ),
+        (
+            "date;type\n2028-13-01;day_off\n",
+            "date",
+            {"line": 2, "value": "2028-13-01", "year": 2028},
+        ),
         ("date;type\n2028-11-06\n", "columns", {"line": 2}),
-        ("2028-11-06;day_off\n06.11.2028;holiday\n", "duplicate", {"line": 2, "value": "06.11.2028"}),
+        (
+            "2028-11-06;day_off\n06.11.2028;holiday\n",
+            "duplicate",
+            {"line": 2, "value": "06.11.2028"},
+        ),
     ],
     ids=["header-only", "unknown-type", "other-year", "bad-date", "no-type", "duplicate"],
 )

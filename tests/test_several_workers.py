@@ -37,7 +37,9 @@ import requests
 from addon_files import REPO_ROOT, load
 
 ADDON = REPO_ROOT / "social_incidents_vk"
-fake_networks = load("sivk_fake_networks", ADDON / "tests" / "fake_networks.py", package_dir=ADDON / "tests")
+fake_networks = load(
+    "sivk_fake_networks", ADDON / "tests" / "fake_networks.py", package_dir=ADDON / "tests"
+)
 
 SECRET = "workers-callback-secret-9f3a71"
 TIMEOUT = 60  # seconds: one request, or the background job turning events into incidents
@@ -47,7 +49,10 @@ def _odoo_dir():
     try:
         out = subprocess.run(
             [sys.executable, "-c", "import odoo, os; print(os.path.dirname(odoo.__file__))"],
-            capture_output=True, text=True, check=True, timeout=60,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
         )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return None
@@ -75,13 +80,17 @@ class Session:
 
     def __init__(self, url, db, login, password=None):
         self.url, self.http = url, requests.Session()
-        result = self._post("/web/session/authenticate", {"db": db, "login": login, "password": password or login})
+        result = self._post(
+            "/web/session/authenticate", {"db": db, "login": login, "password": password or login}
+        )
         assert result and result.get("uid"), f"{login} could not log in"
         self.uid = result["uid"]
 
     def _post(self, path, params):
         response = self.http.post(
-            self.url + path, json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}, timeout=TIMEOUT
+            self.url + path,
+            json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": params},
+            timeout=TIMEOUT,
         )
         response.raise_for_status()
         body = response.json()
@@ -113,24 +122,53 @@ class Server:
     def install(self, odoo_dir):
         subprocess.run(["dropdb", "-w", "--if-exists", "--force", self.db], check=True)
         subprocess.run(
-            [sys.executable, str(REPO_ROOT / "scripts" / "odoo-server"),
-             f"--addons-path={odoo_dir}/addons,{REPO_ROOT}", f"--data-dir={self.data_dir}",
-             "-d", self.db, "-i", "social_incidents_vk", "--without-demo=all", "--stop-after-init",
-             "--log-level=warn", f"--logfile={self.log}.install", f"--http-port={self.port}"],
-            check=True, timeout=900,
+            [
+                sys.executable,
+                str(REPO_ROOT / "scripts" / "odoo-server"),
+                f"--addons-path={odoo_dir}/addons,{REPO_ROOT}",
+                f"--data-dir={self.data_dir}",
+                "-d",
+                self.db,
+                "-i",
+                "social_incidents_vk",
+                "--without-demo=all",
+                "--stop-after-init",
+                "--log-level=warn",
+                f"--logfile={self.log}.install",
+                f"--http-port={self.port}",
+            ],
+            check=True,
+            timeout=900,
         )
 
     def start(self):
         env = dict(os.environ, DB=self.db, PORT=str(self.port))
         self.process = subprocess.Popen(
-            [str(REPO_ROOT / "scripts" / "serve"), "--workers", "2", "--max-cron-threads", "1",
-             "--gevent-port", str(self.gevent_port), "--data-dir", str(self.data_dir),
-             "--logfile", str(self.log), "--log-handler", "werkzeug:WARNING"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            [
+                str(REPO_ROOT / "scripts" / "serve"),
+                "--workers",
+                "2",
+                "--max-cron-threads",
+                "1",
+                "--gevent-port",
+                str(self.gevent_port),
+                "--data-dir",
+                str(self.data_dir),
+                "--logfile",
+                str(self.log),
+                "--log-handler",
+                "werkzeug:WARNING",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"scripts/serve stopped: {self.process.stderr.read().decode()}"
+            assert self.process.poll() is None, (
+                f"scripts/serve stopped: {self.process.stderr.read().decode()}"
+            )
             try:
                 if requests.get(self.url + "/web/health", timeout=2).status_code == 200:
                     return
@@ -171,37 +209,70 @@ class Server:
     def setup(self):
         admin = self.admin = Session(self.url, self.db, "admin", "admin")
         refs = {}
-        for xmlid in ("base.group_user", "social_incidents.group_social_curator",
-                      "social_incidents.group_social_executor"):
+        for xmlid in (
+            "base.group_user",
+            "social_incidents.group_social_curator",
+            "social_incidents.group_social_executor",
+        ):
             module, name = xmlid.split(".")
-            refs[xmlid] = admin.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)],
-                                     ["res_id"])[0]["res_id"]
+            refs[xmlid] = admin.call(
+                "ir.model.data",
+                "search_read",
+                [("module", "=", module), ("name", "=", name)],
+                ["res_id"],
+            )[0]["res_id"]
 
         def user(login, group):
-            return admin.call("res.users", "create", {
-                "name": login.replace("_", " ").title(), "login": login, "password": login,
-                "groups_id": [(6, 0, [refs["base.group_user"], refs[group]])],
-            })
+            return admin.call(
+                "res.users",
+                "create",
+                {
+                    "name": login.replace("_", " ").title(),
+                    "login": login,
+                    "password": login,
+                    "groups_id": [(6, 0, [refs["base.group_user"], refs[group]])],
+                },
+            )
 
         curator1 = user("w_curator1", "social_incidents.group_social_curator")
         user("w_curator2", "social_incidents.group_social_curator")
         executor_user = user("w_executor", "social_incidents.group_social_executor")
-        self.executor_id = admin.call("social.executor", "create",
-                                      {"name": "Workers Housing", "member_ids": [(6, 0, [executor_user])]})
+        self.executor_id = admin.call(
+            "social.executor",
+            "create",
+            {"name": "Workers Housing", "member_ids": [(6, 0, [executor_user])]},
+        )
         company_id = admin.call("res.users", "read", [curator1], ["company_id"])[0]["company_id"][0]
-        admin.call("res.company", "write", [company_id],
-                   {"social_curator_id": curator1, "social_reply_publisher": "curator"})
+        admin.call(
+            "res.company",
+            "write",
+            [company_id],
+            {"social_curator_id": curator1, "social_reply_publisher": "curator"},
+        )
         for key, value in (("timeout", "5"), ("retry_backoff", "0"), ("max_retries", "1")):
             admin.call("ir.config_parameter", "set_param", f"social_incidents_vk.{key}", value)
         fake = self.fake_vk
-        self.account_id = admin.call("social.account", "create", {
-            "name": "Workers community", "network": "vk", "url": "https://vk.com/workers_community",
-            "external_id": str(fake.group_id), "vk_group_id": str(fake.group_id),
-            "vk_community_token": fake.community_token, "vk_user_token": fake.user_token,
-            "vk_service_token": fake.service_token, "vk_secret": SECRET, "vk_confirmation": "c0nf1rm",
-            "vk_api_url": fake.url, "connector_enabled": True,
-        })
-        webhook_url = admin.call("social.account", "read", [self.account_id], ["webhook_url"])[0]["webhook_url"]
+        self.account_id = admin.call(
+            "social.account",
+            "create",
+            {
+                "name": "Workers community",
+                "network": "vk",
+                "url": "https://vk.com/workers_community",
+                "external_id": str(fake.group_id),
+                "vk_group_id": str(fake.group_id),
+                "vk_community_token": fake.community_token,
+                "vk_user_token": fake.user_token,
+                "vk_service_token": fake.service_token,
+                "vk_secret": SECRET,
+                "vk_confirmation": "c0nf1rm",
+                "vk_api_url": fake.url,
+                "connector_enabled": True,
+            },
+        )
+        webhook_url = admin.call("social.account", "read", [self.account_id], ["webhook_url"])[0][
+            "webhook_url"
+        ]
         # the page's own address on this server (web.base.url is another host)
         self.webhook_url = self.url + "/" + webhook_url.split("://", 1)[1].split("/", 1)[1]
         self.post = fake.add_post("Объявление администрации о ремонте дорог")
@@ -210,19 +281,29 @@ class Server:
         return self.fake_vk.add_comment(self.post["id"], 700000 + len(self.fake_vk.comments), text)
 
     def deliver(self, payload):
-        response = requests.post(self.webhook_url, data=json.dumps(payload, ensure_ascii=False).encode(),
-                                 headers={"Content-Type": "application/json"}, timeout=TIMEOUT)
+        response = requests.post(
+            self.webhook_url,
+            data=json.dumps(payload, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json"},
+            timeout=TIMEOUT,
+        )
         return response.status_code, response.text
 
     def incidents(self, comments):
         """{comment id: [incident ids]} of these comments, waiting until each has one."""
-        keys = {f"wall{self.fake_vk.owner_id}_{self.post['id']}_{c['id']}": c["id"] for c in comments}
-        deadline = time.monotonic() + TIMEOUT + 60  # the job's own schedule (1 min) as the last resort
+        keys = {
+            f"wall{self.fake_vk.owner_id}_{self.post['id']}_{c['id']}": c["id"] for c in comments
+        }
+        deadline = (
+            time.monotonic() + TIMEOUT + 60
+        )  # the job's own schedule (1 min) as the last resort
         while True:
             rows = self.admin.call(
-                "social.incident", "search_read",
+                "social.incident",
+                "search_read",
                 [("account_id", "=", self.account_id), ("external_id", "in", list(keys))],
-                ["external_id"], context={"active_test": False},
+                ["external_id"],
+                context={"active_test": False},
             )
             found = {}
             for row in rows:
@@ -257,8 +338,11 @@ def server():
     odoo_dir = _odoo_dir()
     if odoo_dir is None:
         pytest.skip("Odoo 18.0 is not importable by python3: the multi-process server cannot run")
-    if subprocess.run(["psql", "-X", "-w", "-d", "postgres", "-Atqc", "SELECT 1"],
-                      capture_output=True, check=False).returncode:
+    if subprocess.run(
+        ["psql", "-X", "-w", "-d", "postgres", "-Atqc", "SELECT 1"],
+        capture_output=True,
+        check=False,
+    ).returncode:
         pytest.skip("PostgreSQL does not accept connections")
     with tempfile.TemporaryDirectory(prefix="si-workers-") as tmp:
         srv = Server(tmp)
@@ -277,20 +361,36 @@ def _submitted_reply(srv, text):
     assert srv.deliver(srv.fake_vk.comment_event(comment, secret=SECRET)) == (200, "ok")
     incident_id = srv.incidents([comment])[comment["id"]][0]
     curator = Session(srv.url, srv.db, "w_curator1")
-    wizard = curator.call("social.incident.route.wizard", "create",
-                          {"incident_id": incident_id, "executor_ids": [(6, 0, [srv.executor_id])]})
+    wizard = curator.call(
+        "social.incident.route.wizard",
+        "create",
+        {"incident_id": incident_id, "executor_ids": [(6, 0, [srv.executor_id])]},
+    )
     curator.call("social.incident.route.wizard", "action_confirm", [wizard])
     executor = Session(srv.url, srv.db, "w_executor")
-    reply_id = executor.call("social.incident.reply", "create",
-                             {"incident_id": incident_id, "kind": "final",
-                              "body": f"Здравствуйте! Ответ на обращение {comment['id']}: работы запланированы."})
+    reply_id = executor.call(
+        "social.incident.reply",
+        "create",
+        {
+            "incident_id": incident_id,
+            "kind": "final",
+            "body": f"Здравствуйте! Ответ на обращение {comment['id']}: работы запланированы.",
+        },
+    )
     executor.call("social.incident.reply", "action_submit", [reply_id])
     return comment, reply_id
 
 
 def _messages(srv, reply_id, needle):
-    return srv.admin.call("mail.message", "search_count", [
-        ("model", "=", "social.incident.reply"), ("res_id", "=", reply_id), ("body", "ilike", needle)])
+    return srv.admin.call(
+        "mail.message",
+        "search_count",
+        [
+            ("model", "=", "social.incident.reply"),
+            ("res_id", "=", reply_id),
+            ("body", "ilike", needle),
+        ],
+    )
 
 
 def test_websocket_process_starts_once_and_serves(server):
@@ -301,8 +401,13 @@ def test_websocket_process_starts_once_and_serves(server):
     assert len(gevent) == 1, f"one websocket process expected: {first}"
     assert len(first) == 4, f"2 HTTP workers, 1 cron worker, 1 websocket process expected: {first}"
     time.sleep(3)
-    assert [pid for pid, cmd in server.children().items() if " gevent " in cmd] == gevent, "it was respawned"
-    assert requests.get(f"http://127.0.0.1:{server.gevent_port}/web/health", timeout=10).status_code == 200
+    assert [pid for pid, cmd in server.children().items() if " gevent " in cmd] == gevent, (
+        "it was respawned"
+    )
+    assert (
+        requests.get(f"http://127.0.0.1:{server.gevent_port}/web/health", timeout=10).status_code
+        == 200
+    )
     log = server.log.read_text(errors="replace")
     assert "attempted relative import" not in log and "DistributionNotFound" not in log
 
@@ -310,7 +415,9 @@ def test_websocket_process_starts_once_and_serves(server):
 def test_concurrent_duplicate_deliveries_make_one_incident_each(server):
     """VK re-delivers an event when its answer is late: 12 comments, each delivered 4 times
     at the same moment to the two workers, give 12 stored events and 12 incidents."""
-    comments = [server.comment(f"Во дворе дома {n} по улице Мира не вывезен мусор.") for n in range(12)]
+    comments = [
+        server.comment(f"Во дворе дома {n} по улице Мира не вывезен мусор.") for n in range(12)
+    ]
     payloads = [server.fake_vk.comment_event(c, secret=SECRET) for c in comments]
     answers = []
     for payload in payloads:
@@ -318,9 +425,17 @@ def test_concurrent_duplicate_deliveries_make_one_incident_each(server):
     assert [error for _, error in answers if error] == []
     assert {result for result, _ in answers} == {(200, "ok")}
     found = server.incidents(comments)
-    assert {cid: len(ids) for cid, ids in found.items()} == {c["id"]: 1 for c in comments}, "lost or doubled"
-    stored = server.admin.call("social.inbound.event", "search_count", [
-        ("account_id", "=", server.account_id), ("event_id", "in", [p["event_id"] for p in payloads])])
+    assert {cid: len(ids) for cid, ids in found.items()} == {c["id"]: 1 for c in comments}, (
+        "lost or doubled"
+    )
+    stored = server.admin.call(
+        "social.inbound.event",
+        "search_count",
+        [
+            ("account_id", "=", server.account_id),
+            ("event_id", "in", [p["event_id"] for p in payloads]),
+        ],
+    )
     assert stored == len(payloads)
 
 
@@ -343,15 +458,22 @@ def test_two_curators_approving_the_same_draft_approve_it_once(server):
     for n in range(3):
         _comment, reply_id = _submitted_reply(server, f"Яма на дороге у остановки «Школа № {n}»")
         sessions = [Session(server.url, server.db, login) for login in ("w_curator1", "w_curator2")]
-        results = run_together(*[lambda s=s, r=reply_id: s.call("social.incident.reply", "action_approve", [r])
-                                 for s in sessions])
+        results = run_together(
+            *[
+                lambda s=s, r=reply_id: s.call("social.incident.reply", "action_approve", [r])
+                for s in sessions
+            ]
+        )
         assert [result for result, _ in results].count(True) == 1, results
         refused = [str(error) for _, error in results if error]
         assert len(refused) == 1 and "Only a submitted draft can be approved" in refused[0], results
         reply = server.admin.call("social.incident.reply", "read", [reply_id], ["state"])[0]
         assert reply["state"] == "approved"
-        reviews = server.admin.call("social.incident.reply.review", "search_count",
-                                    [("reply_id", "=", reply_id), ("decision", "=", "approved")])
+        reviews = server.admin.call(
+            "social.incident.reply.review",
+            "search_count",
+            [("reply_id", "=", reply_id), ("decision", "=", "approved")],
+        )
         assert reviews == 1
         assert _messages(server, reply_id, "approved.") == 1
 
@@ -363,20 +485,34 @@ def test_publishing_the_same_reply_from_two_sessions_posts_it_once(server):
     fake = server.fake_vk
     for n in range(3):
         comment, reply_id = _submitted_reply(server, f"Не убран снег во дворе дома № {n + 20}")
-        Session(server.url, server.db, "w_curator2").call("social.incident.reply", "action_approve", [reply_id])
+        Session(server.url, server.db, "w_curator2").call(
+            "social.incident.reply", "action_approve", [reply_id]
+        )
         sessions = [Session(server.url, server.db, login) for login in ("w_curator1", "w_curator2")]
         fake.fail_next("wall.createComment", delay=1.0, times=2)  # both inside the call together
         before = len(fake.requests_of("wall.createComment"))
-        results = run_together(*[lambda s=s, r=reply_id: s.call("social.incident.reply", "action_publish", [r])
-                                 for s in sessions])
+        results = run_together(
+            *[
+                lambda s=s, r=reply_id: s.call("social.incident.reply", "action_publish", [r])
+                for s in sessions
+            ]
+        )
         fake.clear_failures()
         fake.wait_idle()
-        posted = [c for c in fake.comments.values()
-                  if c["from_id"] == fake.owner_id and c.get("reply_to_comment") == comment["id"]]
+        posted = [
+            c
+            for c in fake.comments.values()
+            if c["from_id"] == fake.owner_id and c.get("reply_to_comment") == comment["id"]
+        ]
         calls = fake.requests_of("wall.createComment")[before:]
-        reply = server.admin.call("social.incident.reply", "read", [reply_id], ["state", "external_id"])[0]
+        reply = server.admin.call(
+            "social.incident.reply", "read", [reply_id], ["state", "external_id"]
+        )[0]
         assert len(posted) == 1, f"the reply is posted {len(posted)} times in VK"
-        assert reply["state"] == "published" and reply["external_id"] == str(posted[0]["id"]), (reply, results)
+        assert reply["state"] == "published" and reply["external_id"] == str(posted[0]["id"]), (
+            reply,
+            results,
+        )
         assert _messages(server, reply_id, "published:") == 1
         assert len(calls) == 1, (
             f"wall.createComment called {len(calls)} times for one reply (answers: {results}); VK's guid "
@@ -389,11 +525,16 @@ def test_server_log_has_no_error(server):
     Odoo logs the statement that hit a serialization failure ("bad query") before it retries
     the request; those retried conflicts are let through here (their content is checked for
     the secret above): a conflict is how PostgreSQL tells two workers apart."""
-    entries = re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ )", server.log.read_text(errors="replace"))
+    entries = re.split(
+        r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ )", server.log.read_text(errors="replace")
+    )
     errors = [
-        entry[:300] for entry in entries
+        entry[:300]
+        for entry in entries
         if re.match(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ", entry)
-        and not ("bad query" in entry and "could not serialize access due to concurrent update" in entry)
+        and not (
+            "bad query" in entry and "could not serialize access due to concurrent update" in entry
+        )
     ]
     assert errors == []
     assert not re.search(r"Worker .* \(\d+\) (timeout|virtual real time limit)", "\n".join(entries))

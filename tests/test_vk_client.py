@@ -16,7 +16,9 @@ from addon_files import REPO_ROOT, load
 ADDON = REPO_ROOT / "social_incidents_vk"
 load("sivk_clients", ADDON / "clients" / "__init__.py", ADDON / "clients")
 vk = importlib.import_module("sivk_clients.vk")
-fake_networks = load("sivk_fake_networks", ADDON / "tests" / "fake_networks.py", package_dir=ADDON / "tests")
+fake_networks = load(
+    "sivk_fake_networks", ADDON / "tests" / "fake_networks.py", package_dir=ADDON / "tests"
+)
 
 
 class FakeClock:
@@ -54,9 +56,15 @@ def clock():
 
 
 def make_client(fake, token_type, clock, **options):
-    token = {"community": fake.community_token, "user": fake.user_token, "service": fake.service_token}[token_type]
+    token = {
+        "community": fake.community_token,
+        "user": fake.user_token,
+        "service": fake.service_token,
+    }[token_type]
     options.setdefault("timeout", 2)
-    return vk.VkClient(token, token_type=token_type, base_url=fake.url, sleep=clock.sleep, clock=clock, **options)
+    return vk.VkClient(
+        token, token_type=token_type, base_url=fake.url, sleep=clock.sleep, clock=clock, **options
+    )
 
 
 def post_with_comment(fake, text="The street light at house 12 is off.", from_id=214578903):
@@ -78,18 +86,31 @@ def test_wall_get_posts_form_encoded_with_token_and_version(fake, clock):
     assert request["http_method"] == "POST"
     assert request["content_type"].startswith("application/x-www-form-urlencoded")
     assert request["token_type"] == "service"
-    assert request["params"] == {"owner_id": str(fake.owner_id), "count": "5", "offset": "0", "v": "5.199"}
+    assert request["params"] == {
+        "owner_id": str(fake.owner_id),
+        "count": "5",
+        "offset": "0",
+        "v": "5.199",
+    }
 
 
 def test_wall_get_comments_full_text_and_thread_replies(fake, clock):
     post, comment = post_with_comment(fake, "x" * 300)
     reply = fake.add_comment(post["id"], 3355, "Me too", reply_to_comment=comment["id"])
-    result = make_client(fake, "user", clock).wall_get_comments(fake.owner_id, post["id"], count=50, sort="asc")
+    result = make_client(fake, "user", clock).wall_get_comments(
+        fake.owner_id, post["id"], count=50, sort="asc"
+    )
     request = fake.requests[-1]
     assert request["method"] == "wall.getComments"
     assert request["params"] == {
-        "owner_id": str(fake.owner_id), "post_id": str(post["id"]), "count": "50", "offset": "0",
-        "sort": "asc", "preview_length": "0", "thread_items_count": "10", "v": "5.199",
+        "owner_id": str(fake.owner_id),
+        "post_id": str(post["id"]),
+        "count": "50",
+        "offset": "0",
+        "sort": "asc",
+        "preview_length": "0",
+        "thread_items_count": "10",
+        "v": "5.199",
     }
     (item,) = result["items"]
     assert item["id"] == comment["id"] and item["text"] == "x" * 300
@@ -102,15 +123,23 @@ def test_wall_get_comments_full_text_and_thread_replies(fake, clock):
 def test_wall_create_comment_as_the_community_in_reply(fake, clock):
     post, comment = post_with_comment(fake)
     result = make_client(fake, "community", clock).wall_create_comment(
-        fake.owner_id, post["id"], "We will fix it by Friday.",
-        from_group=fake.group_id, reply_to_comment=comment["id"], guid="reply-42",
+        fake.owner_id,
+        post["id"],
+        "We will fix it by Friday.",
+        from_group=fake.group_id,
+        reply_to_comment=comment["id"],
+        guid="reply-42",
     )
     assert result == {"comment_id": result["comment_id"], "parents_stack": [comment["id"]]}
     (request,) = fake.requests
     assert request["token_type"] == "community"
     assert request["params"] == {
-        "owner_id": str(fake.owner_id), "post_id": str(post["id"]), "message": "We will fix it by Friday.",
-        "from_group": str(fake.group_id), "reply_to_comment": str(comment["id"]), "guid": "reply-42",
+        "owner_id": str(fake.owner_id),
+        "post_id": str(post["id"]),
+        "message": "We will fix it by Friday.",
+        "from_group": str(fake.group_id),
+        "reply_to_comment": str(comment["id"]),
+        "guid": "reply-42",
         "v": "5.199",
     }
     created = fake.comments[result["comment_id"]]
@@ -131,19 +160,31 @@ def test_wall_delete_comment_with_user_token(fake, clock):
     assert make_client(fake, "user", clock).wall_delete_comment(fake.owner_id, comment["id"]) == 1
     assert (fake.owner_id, comment["id"]) in fake.deleted_comments
     assert fake.requests[-1]["params"] == {
-        "owner_id": str(fake.owner_id), "comment_id": str(comment["id"]), "v": "5.199",
+        "owner_id": str(fake.owner_id),
+        "comment_id": str(comment["id"]),
+        "v": "5.199",
     }
 
 
 def test_groups_ban_with_user_token(fake, clock):
     end = datetime(2030, 1, 1, tzinfo=UTC)
     result = make_client(fake, "user", clock).groups_ban(
-        fake.group_id, 214578903, reason=2, comment="Insults", comment_visible=False, end_date=end,
+        fake.group_id,
+        214578903,
+        reason=2,
+        comment="Insults",
+        comment_visible=False,
+        end_date=end,
     )
     assert result == 1
     assert fake.requests[-1]["params"] == {
-        "group_id": str(fake.group_id), "owner_id": "214578903", "end_date": str(int(end.timestamp())),
-        "reason": "2", "comment": "Insults", "comment_visible": "0", "v": "5.199",
+        "group_id": str(fake.group_id),
+        "owner_id": "214578903",
+        "end_date": str(int(end.timestamp())),
+        "reason": "2",
+        "comment": "Insults",
+        "comment_visible": "0",
+        "v": "5.199",
     }
     ban = fake.banned[214578903]
     assert (ban["reason"], ban["comment"], ban["comment_visible"]) == (2, "Insults", False)
@@ -152,15 +193,27 @@ def test_groups_ban_with_user_token(fake, clock):
 def test_users_get_joins_ids_with_commas(fake, clock):
     fake.add_user(214578903, "Ivan", "Petrov", screen_name="ivan_p")
     users = make_client(fake, "service", clock).users_get([214578903, 42])
-    assert fake.requests[-1]["params"] == {"user_ids": "214578903,42", "fields": "screen_name", "v": "5.199"}
-    assert users[0] == {"id": 214578903, "first_name": "Ivan", "last_name": "Petrov",
-                        "can_access_closed": True, "is_closed": False, "screen_name": "ivan_p"}
+    assert fake.requests[-1]["params"] == {
+        "user_ids": "214578903,42",
+        "fields": "screen_name",
+        "v": "5.199",
+    }
+    assert users[0] == {
+        "id": 214578903,
+        "first_name": "Ivan",
+        "last_name": "Petrov",
+        "can_access_closed": True,
+        "is_closed": False,
+        "screen_name": "ivan_p",
+    }
     assert users[1]["deactivated"] == "deleted"
 
 
 def test_callback_confirmation_code(fake, clock):
     client = make_client(fake, "community", clock)
-    assert client.groups_get_callback_confirmation_code(fake.group_id) == {"code": fake.confirmation_code}
+    assert client.groups_get_callback_confirmation_code(fake.group_id) == {
+        "code": fake.confirmation_code
+    }
 
 
 @pytest.mark.parametrize(
@@ -186,7 +239,10 @@ def test_missing_parameter_is_error_100(fake, clock):
         make_client(fake, "user", clock).call("wall.getComments", owner_id=fake.owner_id)
     assert type(info.value) is vk.VkError
     assert info.value.code == 100
-    assert info.value.message == "One of the parameters specified was missing or invalid: post_id is undefined"
+    assert (
+        info.value.message
+        == "One of the parameters specified was missing or invalid: post_id is undefined"
+    )
     assert info.value.method == "wall.getComments"
 
 
@@ -198,15 +254,23 @@ def test_error_6_is_retried_and_the_guid_posts_once(fake, clock):
     fake.fail_next("wall.createComment", error_code=6)
     client = make_client(fake, "community", clock)
     result = client.wall_create_comment(
-        fake.owner_id, post["id"], "Answer", from_group=fake.group_id,
-        reply_to_comment=comment["id"], guid="reply-1",
+        fake.owner_id,
+        post["id"],
+        "Answer",
+        from_group=fake.group_id,
+        reply_to_comment=comment["id"],
+        guid="reply-1",
     )
     assert len(fake.requests_of("wall.createComment")) == 2
     assert clock.sleeps == [0.5]
     # the same reply sent again (a later retry of the whole publication) is not posted twice
     again = client.wall_create_comment(
-        fake.owner_id, post["id"], "Answer", from_group=fake.group_id,
-        reply_to_comment=comment["id"], guid="reply-1",
+        fake.owner_id,
+        post["id"],
+        "Answer",
+        from_group=fake.group_id,
+        reply_to_comment=comment["id"],
+        guid="reply-1",
     )
     assert again["comment_id"] == result["comment_id"]
     replies = [c for c in fake.comments.values() if c["text"] == "Answer"]
@@ -226,8 +290,14 @@ def test_errors_9_and_10_are_retried(fake, clock, code):
 def test_http_500_is_retried(fake, clock):
     fake.fail_next("users.get", http_status=500)
     assert make_client(fake, "user", clock).users_get([]) == [
-        {"id": fake.admin_user_id, "first_name": "Moderator", "last_name": "Admin",
-         "can_access_closed": True, "is_closed": False, "screen_name": "moderator_admin"}
+        {
+            "id": fake.admin_user_id,
+            "first_name": "Moderator",
+            "last_name": "Admin",
+            "can_access_closed": True,
+            "is_closed": False,
+            "screen_name": "moderator_admin",
+        }
     ]
     assert len(fake.requests) == 2
 
@@ -264,12 +334,18 @@ def test_timeout_of_a_reply_with_guid_is_retried_without_posting_twice(fake, clo
     fake.fail_next("wall.createComment", delay=0.3)
     client = make_client(fake, "community", clock, timeout=0.1, backoff=0, max_retries=1)
     result = client.wall_create_comment(
-        fake.owner_id, post["id"], "Answer", from_group=fake.group_id,
-        reply_to_comment=comment["id"], guid="reply-7",
+        fake.owner_id,
+        post["id"],
+        "Answer",
+        from_group=fake.group_id,
+        reply_to_comment=comment["id"],
+        guid="reply-7",
     )
     assert fake.wait_idle()  # the slow first request is carried out too, late
     assert len(fake.requests_of("wall.createComment")) == 2
-    assert [c["id"] for c in fake.comments.values() if c["text"] == "Answer"] == [result["comment_id"]]
+    assert [c["id"] for c in fake.comments.values() if c["text"] == "Answer"] == [
+        result["comment_id"]
+    ]
 
 
 def test_timeout_of_a_comment_without_guid_is_not_retried(fake, clock):
@@ -285,8 +361,16 @@ def test_connection_refused_is_a_network_error(clock):
     server = fake_networks.FakeVk().start()
     url = server.url
     server.stop()
-    client = vk.VkClient("some-token", token_type="user", base_url=url, timeout=1, max_retries=1,
-                         backoff=0, sleep=clock.sleep, clock=clock)
+    client = vk.VkClient(
+        "some-token",
+        token_type="user",
+        base_url=url,
+        timeout=1,
+        max_retries=1,
+        backoff=0,
+        sleep=clock.sleep,
+        clock=clock,
+    )
     with pytest.raises(vk.VkNetworkError):
         client.users_get([])
 
@@ -295,8 +379,9 @@ def test_connection_refused_is_a_network_error(clock):
 # Errors not retried
 # ----------------------------------------------------------------------
 def test_rejected_token_is_auth_error_at_once(fake, clock):
-    client = vk.VkClient("revoked-token", token_type="community", base_url=fake.url,
-                         sleep=clock.sleep, clock=clock)
+    client = vk.VkClient(
+        "revoked-token", token_type="community", base_url=fake.url, sleep=clock.sleep, clock=clock
+    )
     with pytest.raises(vk.VkAuthError) as info:
         client.users_get([1])
     assert info.value.code == 5
@@ -333,15 +418,18 @@ def test_the_token_never_shows_in_errors_nor_logs(fake, clock, caplog):
     client = make_client(fake, "user", clock, timeout=0.1, backoff=0, max_retries=1)
     errors = []
     # VK echoing the token in its message, a retried error, a timeout, a refusal
-    fake.fail_next("users.get", error_code=10, error_msg=f"Internal server error for access_token={secret}")
+    fake.fail_next(
+        "users.get", error_code=10, error_msg=f"Internal server error for access_token={secret}"
+    )
     fake.fail_next("users.get", error_code=15, error_msg=f"Access denied to {secret}")
     fake.fail_next("wall.get", delay=0.2, times=2)
     for call in (lambda: client.users_get([]), lambda: client.wall_get(fake.owner_id)):
         with pytest.raises(vk.VkError) as info:
             call()
         errors.append(info.value)
-    wrong = vk.VkClient("wrong-secret-token", token_type="user", base_url=fake.url,
-                        sleep=clock.sleep, clock=clock)
+    wrong = vk.VkClient(
+        "wrong-secret-token", token_type="user", base_url=fake.url, sleep=clock.sleep, clock=clock
+    )
     with pytest.raises(vk.VkAuthError) as info:
         wrong.users_get([])
     errors.append(info.value)
@@ -366,9 +454,13 @@ def test_user_token_calls_are_spaced_a_third_of_a_second(fake, clock):
 
 
 def test_default_rates_per_token_type(fake, clock):
-    rates = {t: make_client(fake, t, clock).rate_limiter.rate for t in ("user", "community", "service")}
+    rates = {
+        t: make_client(fake, t, clock).rate_limiter.rate for t in ("user", "community", "service")
+    }
     assert rates == {"user": 3.0, "community": 20.0, "service": 5.0}
-    assert make_client(fake, "user", clock, rate_limit=1).rate_limiter.rate == 1.0  # the strictest wins
+    assert (
+        make_client(fake, "user", clock, rate_limit=1).rate_limiter.rate == 1.0
+    )  # the strictest wins
 
 
 def test_clients_of_the_same_token_share_the_limiter(fake, clock):
@@ -428,8 +520,14 @@ def test_callback_payloads_have_vk_shapes(fake):
     deleted = fake.comment_event(comment, "wall_reply_delete", deleter_id=fake.admin_user_id)
     assert "secret" not in deleted
     assert deleted["object"] == {
-        "owner_id": fake.owner_id, "id": comment["id"], "deleter_id": fake.admin_user_id, "post_id": post["id"],
+        "owner_id": fake.owner_id,
+        "id": comment["id"],
+        "deleter_id": fake.admin_user_id,
+        "post_id": post["id"],
     }
     assert fake.callback_event("confirmation", None, event_id="e1") == {
-        "type": "confirmation", "event_id": "e1", "v": "5.199", "group_id": fake.group_id,
+        "type": "confirmation",
+        "event_id": "e1",
+        "v": "5.199",
+        "group_id": fake.group_id,
     }

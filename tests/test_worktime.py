@@ -61,11 +61,27 @@ def test_shortened_days(year, shortened):
 
 def test_2025_days_off_and_working_saturday():
     days = production_calendar(2025)
-    off = sorted(d.isoformat() for d, (kind, _n) in days.items() if kind in ("holiday", "day_off") and d.weekday() < 5)
+    off = sorted(
+        d.isoformat()
+        for d, (kind, _n) in days.items()
+        if kind in ("holiday", "day_off") and d.weekday() < 5
+    )
     assert off == [
-        "2025-01-01", "2025-01-02", "2025-01-03", "2025-01-06", "2025-01-07", "2025-01-08",
-        "2025-05-01", "2025-05-02", "2025-05-08", "2025-05-09", "2025-06-12", "2025-06-13",
-        "2025-11-03", "2025-11-04", "2025-12-31",
+        "2025-01-01",
+        "2025-01-02",
+        "2025-01-03",
+        "2025-01-06",
+        "2025-01-07",
+        "2025-01-08",
+        "2025-05-01",
+        "2025-05-02",
+        "2025-05-08",
+        "2025-05-09",
+        "2025-06-12",
+        "2025-06-13",
+        "2025-11-03",
+        "2025-11-04",
+        "2025-12-31",
     ]
     # 1 November 2025 is a Saturday worked in place of 3 November, one hour shorter
     assert days[date(2025, 11, 1)][0] == "short"
@@ -75,7 +91,9 @@ def test_2025_days_off_and_working_saturday():
 def test_working_days_per_year_match_the_published_calendars(worktime):
     # 247 working days in 2025, 247 in 2026 (the Government's decrees)
     for year, expected in ((2025, 247), (2026, 247)):
-        count = sum(1 for ordinal, _end in worktime.day_ends if date.fromordinal(ordinal).year == year)
+        count = sum(
+            1 for ordinal, _end in worktime.day_ends if date.fromordinal(ordinal).year == year
+        )
         assert count == expected, year
 
 
@@ -142,8 +160,12 @@ def test_three_hours_before_the_total_deadline(worktime):
 
 def test_plain_hours(worktime):
     # LYA and BAT count plain hours: 24 h from Saturday night is Sunday night
-    assert wall(worktime.place(msk(2025, 3, 1, 22, 0), 24, "calendar_hours")) == datetime(2025, 3, 2, 22, 0)
-    assert wall(worktime.place(msk(2025, 3, 1, 22, 0), 30, "calendar_minutes")) == datetime(2025, 3, 1, 22, 30)
+    assert wall(worktime.place(msk(2025, 3, 1, 22, 0), 24, "calendar_hours")) == datetime(
+        2025, 3, 2, 22, 0
+    )
+    assert wall(worktime.place(msk(2025, 3, 1, 22, 0), 30, "calendar_minutes")) == datetime(
+        2025, 3, 1, 22, 30
+    )
 
 
 def test_working_minutes_between(worktime):

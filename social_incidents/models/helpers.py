@@ -7,7 +7,11 @@ from odoo.exceptions import AccessError, UserError
 from .constants import ADMIN_GROUP
 
 # Models whose dialogs upload files before the record they end on exists.
-UPLOAD_MODELS = ("social.incident.step.wizard", "social.incident.reply", "social.incident.assignment")
+UPLOAD_MODELS = (
+    "social.incident.step.wizard",
+    "social.incident.reply",
+    "social.incident.assignment",
+)
 
 
 def in_company_lang(records, company=None):
@@ -35,12 +39,16 @@ def schedule_for_administrators(records, act_type_xmlid, summary, note):
         for admin in admins - have:
             target = record.with_context(lang=admin.lang or record.env.lang)
             target.activity_schedule(
-                act_type_xmlid=act_type_xmlid, user_id=admin.id, summary=summary(target), note=note(target)
+                act_type_xmlid=act_type_xmlid,
+                user_id=admin.id,
+                summary=summary(target),
+                note=note(target),
             )
 
 
-
-def act_window(res_model, res_id=None, name=None, target="current", context=None, domain=None, views=None):
+def act_window(
+    res_model, res_id=None, name=None, target="current", context=None, domain=None, views=None
+):
     """The client action that opens ``res_model``: one record's form when
     ``res_id`` is given (``False``: a new record), else the list (and form) of
     ``domain``."""
@@ -53,7 +61,11 @@ def act_window(res_model, res_id=None, name=None, target="current", context=None
     if res_id is not None:
         action.update(res_id=res_id, view_mode="form", views=views or [(False, "form")])
     else:
-        action.update(view_mode="list,form", views=views or [(False, "list"), (False, "form")], domain=domain or [])
+        action.update(
+            view_mode="list,form",
+            views=views or [(False, "list"), (False, "form")],
+            domain=domain or [],
+        )
     if name:
         action["name"] = name
     return action

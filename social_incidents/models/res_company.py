@@ -42,7 +42,9 @@ class ResCompany(models.Model):
         help="The deadlines of this regulation are copied into the company's policies, "
         "which can then be edited.",
     )
-    social_sla_policy_ids = fields.One2many("social.sla.policy", "company_id", string="Deadline Policies")
+    social_sla_policy_ids = fields.One2many(
+        "social.sla.policy", "company_id", string="Deadline Policies"
+    )
     social_curators_may_excuse = fields.Boolean(
         string="Curators May Excuse Missed Deadlines",
         help="Besides the head, curators may excuse a missed deadline, never one of their own.",
@@ -114,13 +116,14 @@ class ResCompany(models.Model):
                             values,
                             company_id=company.id,
                             importance=level,
-                            calendar_id=(company.resource_calendar_id or self.env.ref("resource.resource_calendar_std")).id,
+                            calendar_id=(
+                                company.resource_calendar_id
+                                or self.env.ref("resource.resource_calendar_std")
+                            ).id,
                         )
                     )
                 else:
-                    values["calendar_id"] = (
-                        company.resource_calendar_id or policy.calendar_id
-                    ).id
+                    values["calendar_id"] = (company.resource_calendar_id or policy.calendar_id).id
                     policy.write(values)
                 policy.line_ids.unlink()
                 policy.line_ids = [
@@ -136,5 +139,3 @@ class ResCompany(models.Model):
         if companies:
             companies._apply_social_sla_preset("kor")
         return True
-
-

@@ -7,15 +7,9 @@ class ResConfigSettings(models.TransientModel):
     social_reply_publisher = fields.Selection(
         related="company_id.social_reply_publisher", readonly=False
     )
-    social_curator_id = fields.Many2one(
-        related="company_id.social_curator_id", readonly=False
-    )
-    social_head_user_id = fields.Many2one(
-        related="company_id.social_head_user_id", readonly=False
-    )
-    social_sla_preset = fields.Selection(
-        related="company_id.social_sla_preset", readonly=False
-    )
+    social_curator_id = fields.Many2one(related="company_id.social_curator_id", readonly=False)
+    social_head_user_id = fields.Many2one(related="company_id.social_head_user_id", readonly=False)
+    social_sla_preset = fields.Selection(related="company_id.social_sla_preset", readonly=False)
     social_curators_may_excuse = fields.Boolean(
         related="company_id.social_curators_may_excuse", readonly=False
     )

@@ -37,9 +37,7 @@ class SocialAccount(models.Model):
     service_phone = fields.Char(
         help="The service phone number the page is registered to (KOR A1 2)."
     )
-    executor_id = fields.Many2one(
-        "social.executor", string="Responsible Executor", tracking=True
-    )
+    executor_id = fields.Many2one("social.executor", string="Responsible Executor", tracking=True)
     access_holder_ids = fields.Many2many(
         "res.users", string="Access Holders", help="Who holds the page's credentials."
     )

@@ -63,13 +63,19 @@ class SocialAuthor(models.Model):
         """Two searches for all the authors: their incidents the user may read,
         and the published replies of those incidents."""
         Incident = self.env["social.incident"].with_context(active_test=False)
-        incidents = Incident.search(
-            [("author_id", "in", self.ids)], order="detected_at, id"
-        ) if self.ids else Incident
-        replies = self.env["social.incident.reply"].search(
-            [("incident_id", "in", incidents.ids), ("state", "=", "published")],
-            order="published_at, id",
-        ) if incidents else self.env["social.incident.reply"]
+        incidents = (
+            Incident.search([("author_id", "in", self.ids)], order="detected_at, id")
+            if self.ids
+            else Incident
+        )
+        replies = (
+            self.env["social.incident.reply"].search(
+                [("incident_id", "in", incidents.ids), ("state", "=", "published")],
+                order="published_at, id",
+            )
+            if incidents
+            else self.env["social.incident.reply"]
+        )
         parents = incidents._history_parent_comments()
         for author in self:
             mine = incidents.filtered(lambda i, a=author: i.author_id == a)
@@ -81,15 +87,22 @@ class SocialAuthor(models.Model):
         published replies and the author's answer to a clarification in time
         order, then the outcome."""
         if not incidents:
-            return Markup('<p class="text-muted">%s</p>') % self.env._("No messages of this author.")
+            return Markup('<p class="text-muted">%s</p>') % self.env._(
+                "No messages of this author."
+            )
         states = dict(self.env["social.incident"]._fields["state"]._description_selection(self.env))
-        kinds = dict(self.env["social.incident.reply"]._fields["kind"]._description_selection(self.env))
+        kinds = dict(
+            self.env["social.incident.reply"]._fields["kind"]._description_selection(self.env)
+        )
 
         def when(value):
             return format_datetime(self.env, value, dt_format="dd.MM.yyyy HH:mm") if value else ""
 
         def text_block(css, text):
-            return Markup('<div class="%s" style="white-space: pre-wrap;">%s</div>') % (css, text or "")
+            return Markup('<div class="%s" style="white-space: pre-wrap;">%s</div>') % (
+                css,
+                text or "",
+            )
 
         sections = []
         for incident in incidents:
@@ -98,8 +111,13 @@ class SocialAuthor(models.Model):
                 '<a class="fw-bold o_social_history_number" href="/odoo/social.incident/%s">%s</a>'
                 '<span class="text-muted">%s</span>'
                 '<span class="badge text-bg-light o_social_history_state" data-state="%s">%s</span></div>'
-            ) % (incident.id, incident.name or "", when(incident.published_at or incident.detected_at),
-                 incident.state, states.get(incident.state, ""))
+            ) % (
+                incident.id,
+                incident.name or "",
+                when(incident.published_at or incident.detected_at),
+                incident.state,
+                states.get(incident.state, ""),
+            )
             parts = [head]
             if incident.id in parents:
                 who, text = parents[incident.id]
@@ -107,26 +125,47 @@ class SocialAuthor(models.Model):
                     Markup(
                         '<blockquote class="o_social_history_parent border-start border-2 ps-2 my-1 '
                         'small text-muted"><div class="fw-bold">%s</div>'
-                    ) % self.env._("In reply to (%s):", who)
+                    )
+                    % self.env._("In reply to (%s):", who)
                     + text_block("", text)
                     + Markup("</blockquote>")
                 )
             parts.append(text_block("o_social_history_message", incident.text))
             events = [
-                (reply.published_at, reply.id, Markup(
-                    '<div class="o_social_history_reply border-start border-success border-2 ps-2 ms-4 my-1">'
-                    '<div class="small text-muted">%s</div>'
-                ) % self.env._("Our reply (%(kind)s), %(when)s", kind=kinds.get(reply.kind, ""), when=when(reply.published_at))
-                + text_block("", reply.body)
-                + _link(reply.published_url)
-                + Markup("</div>"))
+                (
+                    reply.published_at,
+                    reply.id,
+                    Markup(
+                        '<div class="o_social_history_reply border-start border-success border-2 ps-2 ms-4 my-1">'
+                        '<div class="small text-muted">%s</div>'
+                    )
+                    % self.env._(
+                        "Our reply (%(kind)s), %(when)s",
+                        kind=kinds.get(reply.kind, ""),
+                        when=when(reply.published_at),
+                    )
+                    + text_block("", reply.body)
+                    + _link(reply.published_url)
+                    + Markup("</div>"),
+                )
                 for reply in replies.filtered(lambda r, i=incident: r.incident_id == i)
             ]
             if incident.clarification_answer:
-                events.append((incident.clarification_answered_at, 0, Markup(
-                    '<div class="o_social_history_clarification my-1"><div class="small text-muted">%s</div>'
-                ) % self.env._("The author's answer to the clarification request, %s", when(incident.clarification_answered_at))
-                + text_block("", incident.clarification_answer) + Markup("</div>")))
+                events.append(
+                    (
+                        incident.clarification_answered_at,
+                        0,
+                        Markup(
+                            '<div class="o_social_history_clarification my-1"><div class="small text-muted">%s</div>'
+                        )
+                        % self.env._(
+                            "The author's answer to the clarification request, %s",
+                            when(incident.clarification_answered_at),
+                        )
+                        + text_block("", incident.clarification_answer)
+                        + Markup("</div>"),
+                    )
+                )
             events.sort(key=lambda e: (e[0] or incident.detected_at, e[1]))
             parts.extend(event[2] for event in events)
             parts.append(self._history_outcome(incident, states, when))
@@ -134,8 +173,10 @@ class SocialAuthor(models.Model):
                 Markup(
                     '<section class="o_social_history_incident border-bottom pb-2 mb-3" '
                     'data-incident-id="%s" data-detected="%s">'
-                ) % (incident.id, fields.Datetime.to_string(incident.detected_at) or "")
-                + Markup("").join(parts) + Markup("</section>")
+                )
+                % (incident.id, fields.Datetime.to_string(incident.detected_at) or "")
+                + Markup("").join(parts)
+                + Markup("</section>")
             )
         return Markup('<div class="o_social_history">%s</div>') % Markup("").join(sections)
 
@@ -149,7 +190,8 @@ class SocialAuthor(models.Model):
             text = self.env._("Closed without a reply: %s", incident.no_reply_reason_id.name or "")
         elif incident.state in ("answered", "closed"):
             text = self.env._(
-                "%(state)s, %(when)s", state=states[incident.state],
+                "%(state)s, %(when)s",
+                state=states[incident.state],
                 when=when(incident.closed_at or incident.answered_at),
             )
         else:
@@ -220,4 +262,7 @@ def _link(url):
         return ""
     if not url.lower().startswith(("http://", "https://")):
         return Markup('<div class="small">%s</div>') % url
-    return Markup('<a class="small" href="%s" target="_blank" rel="noopener noreferrer">%s</a>') % (url, url)
+    return Markup('<a class="small" href="%s" target="_blank" rel="noopener noreferrer">%s</a>') % (
+        url,
+        url,
+    )

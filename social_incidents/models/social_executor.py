@@ -77,12 +77,16 @@ class SocialExecutor(models.Model):
     def _get_absences(self, day=None):
         """Substitution lines in force on ``day`` (today by default) for these executors."""
         day = day or fields.Date.context_today(self)
-        return self.env["social.executor.substitute"].sudo().search(
-            [
-                ("executor_id", "in", self.ids),
-                ("date_from", "<=", day),
-                ("date_to", ">=", day),
-            ]
+        return (
+            self.env["social.executor.substitute"]
+            .sudo()
+            .search(
+                [
+                    ("executor_id", "in", self.ids),
+                    ("date_from", "<=", day),
+                    ("date_to", ">=", day),
+                ]
+            )
         )
 
     def _get_responsible_users(self, day=None, absences=None):
@@ -119,12 +123,16 @@ class SocialExecutor(models.Model):
             return NotImplemented
         user_ids = value if isinstance(value, (list, tuple)) else [value]
         today = fields.Date.context_today(self)
-        substitutes = self.env["social.executor.substitute"].sudo()._search(
-            [
-                ("substitute_user_id", "in", user_ids),
-                ("date_from", "<=", today),
-                ("date_to", ">=", today),
-            ]
+        substitutes = (
+            self.env["social.executor.substitute"]
+            .sudo()
+            ._search(
+                [
+                    ("substitute_user_id", "in", user_ids),
+                    ("date_from", "<=", today),
+                    ("date_to", ">=", today),
+                ]
+            )
         )
         return [
             "|",
@@ -152,11 +160,17 @@ class SocialExecutor(models.Model):
     def _unlink_except_routed(self):
         """Incidents were routed to it: their history names it. Archive it instead."""
         # sudo: only counts the routings that name it, whoever deletes it (ACL: administrators)
-        routed = self.env["social.incident.assignment"].sudo().search_count(
-            [("executor_id", "in", self.ids)], limit=1
+        routed = (
+            self.env["social.incident.assignment"]
+            .sudo()
+            .search_count([("executor_id", "in", self.ids)], limit=1)
         )
         if routed:
-            raise UserError(self.env._("Incidents were routed to this executor: archive it instead of deleting it."))
+            raise UserError(
+                self.env._(
+                    "Incidents were routed to this executor: archive it instead of deleting it."
+                )
+            )
 
     def action_view_incidents(self):
         self.ensure_one()

@@ -9,9 +9,7 @@ class SocialExecutorSubstitute(models.Model):
     _description = "Executor Member Substitute"
     _order = "date_from desc, id desc"
 
-    executor_id = fields.Many2one(
-        "social.executor", required=True, ondelete="cascade", index=True
-    )
+    executor_id = fields.Many2one("social.executor", required=True, ondelete="cascade", index=True)
     user_id = fields.Many2one(
         "res.users", string="Absent Member", required=True, ondelete="cascade"
     )
@@ -31,6 +29,4 @@ class SocialExecutorSubstitute(models.Model):
                     self.env._("The absence must end on or after the day it starts.")
                 )
             if line.user_id == line.substitute_user_id:
-                raise ValidationError(
-                    self.env._("A member cannot substitute for themselves.")
-                )
+                raise ValidationError(self.env._("A member cannot substitute for themselves."))

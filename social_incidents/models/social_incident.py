@@ -81,7 +81,11 @@ class SocialIncident(models.Model):
     summary = fields.Char(compute="_compute_summary", store=True)
     published_at = fields.Datetime(string="Published")
     detected_at = fields.Datetime(
-        string="Detected", required=True, default=lambda self: clock.now(), index=True, tracking=True
+        string="Detected",
+        required=True,
+        default=lambda self: clock.now(),
+        index=True,
+        tracking=True,
     )
     registered_at = fields.Datetime(
         string="Registered", readonly=True, default=lambda self: clock.now(), copy=False
@@ -106,9 +110,7 @@ class SocialIncident(models.Model):
         help="The earlier incident on the same issue (LYA 10, AKH 3.6, BAT 11).",
     )
     repeat_ids = fields.One2many("social.incident", "repeat_of_id", string="Repeats")
-    is_repeat = fields.Boolean(
-        string="Repeated", compute="_compute_is_repeat", store=True
-    )
+    is_repeat = fields.Boolean(string="Repeated", compute="_compute_is_repeat", store=True)
     state = fields.Selection(
         STATES,
         default="new",
@@ -126,9 +128,7 @@ class SocialIncident(models.Model):
         default=lambda self: self._default_curator(),
         domain=lambda self: [("groups_id", "in", self.env.ref(CURATOR_GROUP).id)],
     )
-    assignment_ids = fields.One2many(
-        "social.incident.assignment", "incident_id", string="Routing"
-    )
+    assignment_ids = fields.One2many("social.incident.assignment", "incident_id", string="Routing")
     executor_ids = fields.Many2many(
         "social.executor",
         string="Executors",
@@ -170,9 +170,7 @@ class SocialIncident(models.Model):
     control_report = fields.Text(string="Executor's Report", readonly=True, copy=False)
     control_report_at = fields.Datetime(readonly=True, copy=False)
     # Clarification (KOR 13, AKH 3.5)
-    clarification_answer = fields.Text(
-        string="Author's Answer", readonly=True, copy=False
-    )
+    clarification_answer = fields.Text(string="Author's Answer", readonly=True, copy=False)
     clarification_answered_at = fields.Datetime(readonly=True, copy=False)
     # No reply (AKH 3.7, KOR 21) and merge
     no_reply_reason_id = fields.Many2one(
@@ -181,7 +179,11 @@ class SocialIncident(models.Model):
     no_reply_legal_basis = fields.Char(related="no_reply_reason_id.legal_basis")
     no_reply_comment = fields.Text(readonly=True, copy=False)
     merged_into_id = fields.Many2one(
-        "social.incident", string="Merged Into", readonly=True, copy=False, index=True,
+        "social.incident",
+        string="Merged Into",
+        readonly=True,
+        copy=False,
+        index=True,
         check_company=True,
     )
     merged_ids = fields.One2many("social.incident", "merged_into_id", string="Merged")
@@ -198,10 +200,14 @@ class SocialIncident(models.Model):
         store=True,
         help="Deadline of the published reply (or of the final reply after an intermediate one).",
     )
-    violation_ids = fields.One2many("social.sla.violation", "incident_id", string="Missed Deadlines")
+    violation_ids = fields.One2many(
+        "social.sla.violation", "incident_id", string="Missed Deadlines"
+    )
     violation_count = fields.Integer(compute="_compute_violation_count", store=True)
     head_notified_at = fields.Datetime(
-        string="Head Notified", readonly=True, copy=False,
+        string="Head Notified",
+        readonly=True,
+        copy=False,
         help="When the head was told of this high-importance incident (LYA 13, BAT 13).",
     )
     # What the current user may do: drives the buttons of the form.
@@ -266,7 +272,8 @@ class SocialIncident(models.Model):
     def _compute_current_reply_id(self):
         for incident in self:
             reply = incident.reply_ids.filtered(
-                lambda r: r.state in ("draft", "submitted", "returned", "approved", "publish_failed")
+                lambda r: r.state
+                in ("draft", "submitted", "returned", "approved", "publish_failed")
             ).sorted("id")[-1:]
             incident.current_reply_id = reply
             incident.current_reply_body = reply.body
@@ -373,15 +380,19 @@ class SocialIncident(models.Model):
             raise UserError(self.env._("The same message is registered twice in one batch."))
         domain = []
         for company_id, network, account_id, external_id in keys:
-            domain = (["|"] if domain else []) + domain + [
-                "&",
-                "&",
-                "&",
-                ("company_id", "=", company_id),
-                ("network", "=", network),
-                ("account_id", "=", account_id),
-                ("external_id", "=", external_id),
-            ]
+            domain = (
+                (["|"] if domain else [])
+                + domain
+                + [
+                    "&",
+                    "&",
+                    "&",
+                    ("company_id", "=", company_id),
+                    ("network", "=", network),
+                    ("account_id", "=", account_id),
+                    ("external_id", "=", external_id),
+                ]
+            )
         existing = self.sudo().with_context(active_test=False).search(domain, limit=1)
         existing -= self
         if existing:
@@ -412,7 +423,9 @@ class SocialIncident(models.Model):
         caller = self.env
         if not self.env.context.get("lang") and vals_list:
             # a job, a webhook or the install: the history in the company's language
-            company = self.env["res.company"].browse(vals_list[0].get("company_id")) or self.env.company
+            company = (
+                self.env["res.company"].browse(vals_list[0].get("company_id")) or self.env.company
+            )
             self = in_company_lang(self, company)  # noqa: PLW0642
         self._check_protected_create(vals_list)
         for vals in vals_list:
@@ -444,7 +457,9 @@ class SocialIncident(models.Model):
             # (a miss no longer missed is voided with the reason), a closed record stays as it is
             if self.filtered(lambda i: i.state in FINISHED_STATES):
                 raise UserError(
-                    self.env._("The detection time and the importance of a closed incident do not change.")
+                    self.env._(
+                        "The detection time and the importance of a closed incident do not change."
+                    )
                 )
         if {"network", "account_id", "external_id", "company_id"} & set(vals):
             for incident in self:
@@ -461,7 +476,9 @@ class SocialIncident(models.Model):
             # The deadlines follow what the incident now is: the write passed its checks.
             with guard.system_write():
                 self.env["social.incident.deadline"]._sync(
-                    self, force=True, reason=self.env._("the importance or the detection time changed")
+                    self,
+                    force=True,
+                    reason=self.env._("the importance or the detection time changed"),
                 )
                 self._update_activities()
         if vals.get("importance") == "high":
@@ -475,7 +492,12 @@ class SocialIncident(models.Model):
         one still new, never routed and never late, can be deleted (a duplicate
         typed by mistake); the others are merged or closed without a reply."""
         for incident in self:
-            if incident.state != "new" or incident.assignment_ids or incident.reply_ids or incident.violation_ids:
+            if (
+                incident.state != "new"
+                or incident.assignment_ids
+                or incident.reply_ids
+                or incident.violation_ids
+            ):
                 raise UserError(
                     self.env._(
                         "Incident %s has a history and cannot be deleted: merge it or close it without a reply.",
@@ -492,7 +514,8 @@ class SocialIncident(models.Model):
             if not heads or incident.state in ("no_reply", "merged"):
                 continue
             incident.with_context(mail_notify_force_send=False).message_post(
-                body=Markup("<p>%s</p><p>%s</p>") % (
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (
                     self.env._("High-importance incident %s: reported to the head.", incident.name),
                     incident.text,
                 ),

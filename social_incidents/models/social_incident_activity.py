@@ -36,7 +36,11 @@ class SocialIncident(models.Model):
         if self.state == "new":
             declined = self.assignment_ids.filtered(lambda a: a.state == "declined")[-1:]
             note = (
-                self.env._("Declined by %(executor)s: %(reason)s", executor=declined.executor_id.name, reason=declined.decline_reason)
+                self.env._(
+                    "Declined by %(executor)s: %(reason)s",
+                    executor=declined.executor_id.name,
+                    reason=declined.decline_reason,
+                )
                 if declined
                 else ""
             )
@@ -85,9 +89,7 @@ class SocialIncident(models.Model):
         """Create the activities the state asks for, due on the step's
         deadline; close the others: the one of the user who just acted is
         marked done, the rest removed."""
-        type_ids = {
-            step: self.env.ref(xmlid).id for step, xmlid in ACTIVITY_TYPES.items()
-        }
+        type_ids = {step: self.env.ref(xmlid).id for step, xmlid in ACTIVITY_TYPES.items()}
         step_by_type = {type_id: step for step, type_id in type_ids.items()}
         model_id = self.env["ir.model"]._get_id(self._name)
         Activity = self.env["mail.activity"].sudo()
@@ -116,7 +118,9 @@ class SocialIncident(models.Model):
                     note = required.pop(key)
                     date, when = due.get(step, (None, None))
                     text = self._activity_note(when, note)
-                    if date and (activity.date_deadline != date or str(activity.note or "") != str(text)):
+                    if date and (
+                        activity.date_deadline != date or str(activity.note or "") != str(text)
+                    ):
                         # moved deadline: the date and the time in the note follow it
                         redate.setdefault((date, text), Activity)
                         redate[(date, text)] |= activity
@@ -168,4 +172,3 @@ class SocialIncident(models.Model):
             local = pytz.utc.localize(row.deadline).astimezone(tz)
             result[step] = (local.date(), row._format_when(row.deadline))
         return result
-

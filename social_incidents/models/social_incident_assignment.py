@@ -23,15 +23,11 @@ class SocialIncidentAssignment(models.Model):
     _rec_name = "executor_id"
     _check_company_auto = True
 
-    incident_id = fields.Many2one(
-        "social.incident", required=True, ondelete="cascade", index=True
-    )
+    incident_id = fields.Many2one("social.incident", required=True, ondelete="cascade", index=True)
     executor_id = fields.Many2one(
         "social.executor", required=True, index=True, ondelete="restrict", check_company=True
     )
-    company_id = fields.Many2one(
-        related="incident_id.company_id", store=True, index=True
-    )
+    company_id = fields.Many2one(related="incident_id.company_id", store=True, index=True)
     state = fields.Selection(
         [
             ("sent", "Sent"),
@@ -46,13 +42,9 @@ class SocialIncidentAssignment(models.Model):
         readonly=True,
         index=True,
     )
-    is_lead = fields.Boolean(
-        string="Lead", readonly=True, help="Writes the consolidated reply."
-    )
+    is_lead = fields.Boolean(string="Lead", readonly=True, help="Writes the consolidated reply.")
     note = fields.Text(string="Curator's Note", readonly=True)
-    date_sent = fields.Datetime(
-        string="Sent", default=lambda self: clock.now(), readonly=True
-    )
+    date_sent = fields.Datetime(string="Sent", default=lambda self: clock.now(), readonly=True)
     date_accepted = fields.Datetime(string="Accepted", readonly=True)
     accepted_by_id = fields.Many2one("res.users", string="Accepted By", readonly=True)
     deadline_ids = fields.One2many("social.incident.deadline", "assignment_id", string="Deadlines")
@@ -155,8 +147,12 @@ class SocialIncidentAssignment(models.Model):
             if assignment.is_lead:
                 raise UserError(self.env._("This executor already leads."))
             if not assignment.incident_id.is_consolidated:
-                raise UserError(self.env._("Only a consolidated reply has a lead executor to change."))
-            if assignment.incident_id.reply_ids.filtered(lambda r: r.state in ("submitted", "approved")):
+                raise UserError(
+                    self.env._("Only a consolidated reply has a lead executor to change.")
+                )
+            if assignment.incident_id.reply_ids.filtered(
+                lambda r: r.state in ("submitted", "approved")
+            ):
                 raise UserError(self.env._("A draft is being approved; change the lead after it."))
 
     def _check_cancel(self):
@@ -174,7 +170,9 @@ class SocialIncidentAssignment(models.Model):
             incident = assignment.incident_id
             if incident.state == "assigned":
                 incident._set_state("in_progress")
-            incident._post(self.env._("%s took the incident into work."), assignment.executor_id.name)
+            incident._post(
+                self.env._("%s took the incident into work."), assignment.executor_id.name
+            )
         self.incident_id._update_activities_and_deadlines()
         return True
 
@@ -275,7 +273,9 @@ class SocialIncidentAssignment(models.Model):
         for assignment in self:
             incident = assignment.incident_id
             assignment._cancel_replies(("draft", "returned", "submitted"))
-            if not incident.assignment_ids.filtered(lambda a: a._is_active()) and incident.state in (
+            if not incident.assignment_ids.filtered(
+                lambda a: a._is_active()
+            ) and incident.state in (
                 "assigned",
                 "in_progress",
                 "review",
@@ -294,4 +294,3 @@ class SocialIncidentAssignment(models.Model):
         self.ensure_one()
         self._check_give_info()
         return self.incident_id._open_wizard("info", assignment_id=self.id)
-

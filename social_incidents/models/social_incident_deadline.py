@@ -73,7 +73,12 @@ class SocialIncidentDeadline(models.Model):
     risk_at = fields.Datetime(string="At Risk From")
     done_at = fields.Datetime(string="Done")
     state = fields.Selection(
-        [("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled"), ("not_needed", "Not Needed")],
+        [
+            ("open", "Open"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+            ("not_needed", "Not Needed"),
+        ],
         default="open",
         required=True,
     )
@@ -289,7 +294,13 @@ class SocialIncidentDeadline(models.Model):
         for row_id, (deadline, risk_at, watch_at, missing_year) in values.items():
             buffer.write(
                 "%s\t%s\t%s\t%s\t%s\n"
-                % (row_id, _copy_value(deadline), _copy_value(risk_at), _copy_value(watch_at), missing_year or 0)
+                % (
+                    row_id,
+                    _copy_value(deadline),
+                    _copy_value(risk_at),
+                    _copy_value(watch_at),
+                    missing_year or 0,
+                )
             )
         buffer.seek(0)
         cr.execute(
@@ -333,8 +344,11 @@ class SocialIncidentDeadline(models.Model):
             if not ids:
                 continue
             records = self.env[model].browse(sorted(ids))
-            names = [name for name, field in records._fields.items() if field.compute in (
-                "_compute_sla_deadline", "_compute_total_deadline")]
+            names = [
+                name
+                for name, field in records._fields.items()
+                if field.compute in ("_compute_sla_deadline", "_compute_total_deadline")
+            ]
             records.invalidate_recordset(names + ["deadline_ids"])
             for name in names:
                 self.env.add_to_compute(records._fields[name], records)
@@ -408,7 +422,11 @@ class SocialIncidentDeadline(models.Model):
         if not assignment:
             return self.env["social.executor"], curator
         executor = assignment.executor_id
-        author = incident.reply_ids.filtered(lambda r: r.executor_id == executor).sorted("id")[-1:].author_id
+        author = (
+            incident.reply_ids.filtered(lambda r: r.executor_id == executor)
+            .sorted("id")[-1:]
+            .author_id
+        )
         user = (
             author
             or assignment.accepted_by_id
@@ -436,5 +454,3 @@ def _chunks(items, size):
     items = list(items)
     for index in range(0, len(items), size):
         yield items[index : index + size]
-
-

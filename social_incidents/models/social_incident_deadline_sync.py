@@ -47,7 +47,9 @@ class SocialIncidentDeadline(models.Model):
             else:
                 need("route", incident.detected_at)
         if state == "intermediate":
-            last = published.filtered(lambda r: r.kind == "intermediate").sorted("published_at")[-1:]
+            last = published.filtered(lambda r: r.kind == "intermediate").sorted("published_at")[
+                -1:
+            ]
             need("final", last.published_at)
         elif not published:
             need("total", incident.detected_at)
@@ -122,7 +124,9 @@ class SocialIncidentDeadline(models.Model):
             incident.state in ("no_reply", "merged")
             or self.assignment_id.state in ("cancelled", "declined")
             or self.reply_id.state == "cancelled"
-            or (self.step == "draft" and self.assignment_id.executor_id != incident.lead_executor_id)
+            or (
+                self.step == "draft" and self.assignment_id.executor_id != incident.lead_executor_id
+            )
             or (self.step == "control" and not incident.control_report)
             or (self.step in ("route", "reroute") and incident.state == "new")
         ):
@@ -146,7 +150,9 @@ class SocialIncidentDeadline(models.Model):
         now = clock.now()
         Policy = self.env["social.sla.policy"]
         policies = Policy._get_policies(incidents.company_id)
-        existing = self.sudo().search([("incident_id", "in", incidents.ids), ("state", "=", "open")])
+        existing = self.sudo().search(
+            [("incident_id", "in", incidents.ids), ("state", "=", "open")]
+        )
         by_incident = defaultdict(lambda: self.browse())
         for row in existing:
             by_incident[row.incident_id.id] |= row
@@ -156,7 +162,10 @@ class SocialIncidentDeadline(models.Model):
             lines = {line.step: line for line in policy.line_ids} if policy else {}
             required = self._required_for(
                 incident,
-                {(row.step, row.assignment_id.id, row.reply_id.id) for row in by_incident[incident.id]},
+                {
+                    (row.step, row.assignment_id.id, row.reply_id.id)
+                    for row in by_incident[incident.id]
+                },
             )
             paused = bool(
                 policy and policy.pause_on_clarification and incident.state == "clarification"
@@ -179,7 +188,9 @@ class SocialIncidentDeadline(models.Model):
                     elif not paused and row.paused_since:
                         worktime = Policy._get_worktime(policy.calendar_id)
                         try:
-                            elapsed = worktime.elapsed_ts(to_ts(row.paused_since), to_ts(now), line.unit)
+                            elapsed = worktime.elapsed_ts(
+                                to_ts(row.paused_since), to_ts(now), line.unit
+                            )
                         except CalendarMissing:
                             elapsed = (now - row.paused_since).total_seconds()
                         changes.update(
@@ -222,15 +233,24 @@ class SocialIncidentDeadline(models.Model):
         Violation = self.env["social.sla.violation"]
         for (outcome, when), rows in groups.items():
             rows.write(
-                {"state": outcome, "done_at": when or False, "watch_at": False, "paused_since": False}
+                {
+                    "state": outcome,
+                    "done_at": when or False,
+                    "watch_at": False,
+                    "paused_since": False,
+                }
             )
             if outcome == "not_needed":
                 continue
-            overdue = rows.filtered(lambda r, w=when: deadline_placement.is_missed(r.deadline, w, w))
+            overdue = rows.filtered(
+                lambda r, w=when: deadline_placement.is_missed(r.deadline, w, w)
+            )
             if outcome == "done":
                 late |= overdue
             # a step recorded as missed, now finished (or withdrawn): its delay is final
-            finished[when] |= (rows - late).violation_id.filtered(lambda v: not v.done_at and not v.voided)
+            finished[when] |= (rows - late).violation_id.filtered(
+                lambda v: not v.done_at and not v.voided
+            )
             finished[when] |= (late & rows).violation_id
         for when, violations in finished.items():
             violations._set_done(when)

@@ -78,7 +78,8 @@ class SocialIncidentDemo(models.AbstractModel):
             curator = incident.curator_id or incident._get_curators()[:1]
             # what its registration wrote, at install time, dates from the registration
             incident.sudo().message_ids.filtered(
-                lambda m, r=registered: m.date > r and m.date >= self.env.cr.now().replace(microsecond=0)
+                lambda m, r=registered: m.date > r
+                and m.date >= self.env.cr.now().replace(microsecond=0)
             ).write({"date": registered})
 
             def as_curator(record, curator=curator):
@@ -107,7 +108,11 @@ class SocialIncidentDemo(models.AbstractModel):
     def _read_notifications_of_finished(self, incident_ids):
         """The demo users' inboxes: what they were told of incidents already
         answered or closed was read then; the open work stays unread."""
-        finished = self.env["social.incident"].browse(incident_ids).filtered(lambda i: i.state in DONE_STATES)
+        finished = (
+            self.env["social.incident"]
+            .browse(incident_ids)
+            .filtered(lambda i: i.state in DONE_STATES)
+        )
         if finished:
             # sudo: no check to run: only the demo's walk (_advance, at installation)
             # calls this, on the notifications its own transitions just sent

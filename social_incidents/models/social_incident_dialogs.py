@@ -23,7 +23,9 @@ class SocialIncident(models.Model):
         name = dict(
             self.env["social.incident.step.wizard"]._fields["step"]._description_selection(self.env)
         )[step]
-        return act_window("social.incident.step.wizard", res_id=False, name=name, target="new", context=context)
+        return act_window(
+            "social.incident.step.wizard", res_id=False, name=name, target="new", context=context
+        )
 
     def action_open_route_wizard(self):
         self.ensure_one()

@@ -13,9 +13,7 @@ class SocialIncidentLocation(models.Model):
     _order = "complete_name"
 
     name = fields.Char(required=True)
-    complete_name = fields.Char(
-        compute="_compute_complete_name", recursive=True, store=True
-    )
+    complete_name = fields.Char(compute="_compute_complete_name", recursive=True, store=True)
     kind = fields.Selection(
         [
             ("settlement", "Settlement"),
@@ -38,9 +36,7 @@ class SocialIncidentLocation(models.Model):
     def _compute_complete_name(self):
         for location in self:
             if location.parent_id:
-                location.complete_name = (
-                    f"{location.parent_id.complete_name} / {location.name}"
-                )
+                location.complete_name = f"{location.parent_id.complete_name} / {location.name}"
             else:
                 location.complete_name = location.name
 

@@ -26,7 +26,9 @@ class SocialIncident(models.Model):
         help="The deadline of the step your executor acts on; the incident's nearest "
         "deadline when you are not one of its executors.",
     )
-    my_sla_status = fields.Selection(SLA_STATUS, string="My Deadline Status", compute="_compute_my_deadline")
+    my_sla_status = fields.Selection(
+        SLA_STATUS, string="My Deadline Status", compute="_compute_my_deadline"
+    )
     my_remaining = fields.Char(string="My Time Left", compute="_compute_my_deadline")
     my_step = fields.Selection(SLA_STEPS, string="My Step", compute="_compute_my_deadline")
 
@@ -45,25 +47,39 @@ class SocialIncident(models.Model):
         # sudo: these incidents are already readable by the user (they are in
         # ``self``); only the lines and steps of the executors the user acts
         # for are kept, and nothing is written
-        executors = self.env["social.executor"].sudo().search(
-            [("responsible_user_ids", "in", [self.env.uid])]
+        executors = (
+            self.env["social.executor"]
+            .sudo()
+            .search([("responsible_user_ids", "in", [self.env.uid])])
         )
-        assignments = self.env["social.incident.assignment"].sudo().search(
-            [
-                ("incident_id", "in", incidents.ids),
-                ("executor_id", "in", executors.ids),
-                ("state", "in", ACTIVE_STATES),
-            ]
-        ) if executors else self.env["social.incident.assignment"]
+        assignments = (
+            self.env["social.incident.assignment"]
+            .sudo()
+            .search(
+                [
+                    ("incident_id", "in", incidents.ids),
+                    ("executor_id", "in", executors.ids),
+                    ("state", "in", ACTIVE_STATES),
+                ]
+            )
+            if executors
+            else self.env["social.incident.assignment"]
+        )
         routed = set(assignments.incident_id.ids)
-        rows = self.env["social.incident.deadline"].sudo().search(
-            [
-                ("incident_id", "in", list(routed)),
-                ("state", "=", "open"),
-                ("optional", "=", False),
-            ],
-            order="deadline, id",
-        ) if routed else self.env["social.incident.deadline"]
+        rows = (
+            self.env["social.incident.deadline"]
+            .sudo()
+            .search(
+                [
+                    ("incident_id", "in", list(routed)),
+                    ("state", "=", "open"),
+                    ("optional", "=", False),
+                ],
+                order="deadline, id",
+            )
+            if routed
+            else self.env["social.incident.deadline"]
+        )
         by_incident = {}
         for row in rows:
             if self._is_my_step(row, assignments, executors):

@@ -53,18 +53,23 @@ class SocialIncident(models.Model):
         # sudo: the transition calling this ran its checks; this reads the
         # recipients' preferences and the followers, and posts as the actor
         incident = self.sudo()
-        users = users.sudo().filtered(
-            lambda u: u.active
-            and not u.share
-            and u.partner_id
-            and incident.company_id in u.company_ids
-            and subtype not in u.social_muted_subtype_ids
-        ) - self.env.user
+        users = (
+            users.sudo().filtered(
+                lambda u: u.active
+                and not u.share
+                and u.partner_id
+                and incident.company_id in u.company_ids
+                and subtype not in u.social_muted_subtype_ids
+            )
+            - self.env.user
+        )
         followers = {f.partner_id: f.subtype_ids for f in incident.message_follower_ids}
         newcomers = users.filtered(lambda u: u.partner_id not in followers)
         if newcomers:
             incident.message_subscribe(partner_ids=newcomers.partner_id.ids)
-        users = users.filtered(lambda u: u.partner_id not in followers or subtype in followers[u.partner_id])
+        users = users.filtered(
+            lambda u: u.partner_id not in followers or subtype in followers[u.partner_id]
+        )
         default_tz = incident._notify_default_tz()
         default_lang = incident.company_id._social_lang()
         groups = defaultdict(lambda: users.browse())
@@ -85,7 +90,7 @@ class SocialIncident(models.Model):
             what, todo = render(env, when)
             if deadline:
                 todo = "%s %s" % (todo, env._("Due %s", when(deadline)))
-            body = Markup("<p>%s</p><p><b>%s</b></p><p><a href=\"%s\">%s</a>: %s</p>") % (
+            body = Markup('<p>%s</p><p><b>%s</b></p><p><a href="%s">%s</a>: %s</p>') % (
                 what,
                 todo,
                 url,
@@ -104,7 +109,9 @@ class SocialIncident(models.Model):
     def _notify_default_tz(self):
         """The time zone of a recipient who has none: the regulation's calendar."""
         self.ensure_one()
-        calendar = self.deadline_ids.policy_id.calendar_id[:1] or self.company_id.resource_calendar_id
+        calendar = (
+            self.deadline_ids.policy_id.calendar_id[:1] or self.company_id.resource_calendar_id
+        )
         return calendar.tz or "UTC"
 
     def _notify_deadline(self, steps, assignment=None, reply=None):
@@ -155,7 +162,10 @@ class SocialIncident(models.Model):
                 return what, todo
 
             self._notify_kind(
-                "routed", assignment.executor_id._get_responsible_users(), render, due or self._notify_total()
+                "routed",
+                assignment.executor_id._get_responsible_users(),
+                render,
+                due or self._notify_total(),
             )
 
     def _notify_total(self):
@@ -194,7 +204,10 @@ class SocialIncident(models.Model):
             return what, env._("Approve it or return it for rework.")
 
         self._notify_kind(
-            "submitted", self._get_reviewers(reply), render, self._notify_deadline(("review",), reply=reply)
+            "submitted",
+            self._get_reviewers(reply),
+            render,
+            self._notify_deadline(("review",), reply=reply),
         )
 
     def _reply_people(self, reply):
@@ -217,7 +230,10 @@ class SocialIncident(models.Model):
             return what, env._("Rework the draft and send it for approval again.")
 
         self._notify_kind(
-            "returned", self._reply_people(reply), render, self._notify_deadline(("rework",), reply=reply)
+            "returned",
+            self._reply_people(reply),
+            render,
+            self._notify_deadline(("rework",), reply=reply),
         )
 
     def _notify_approved(self, reply):
@@ -284,7 +300,9 @@ class SocialIncident(models.Model):
                 )
                 for violation in violations.sorted("deadline")
             )
-            what = env._("Deadline missed on incident %(number)s: %(steps)s.", number=self.name, steps=steps)
+            what = env._(
+                "Deadline missed on incident %(number)s: %(steps)s.", number=self.name, steps=steps
+            )
             return what, env._("Do it now: the delay is recorded for the head's decision.")
 
         self._notify_kind("missed", people, render)

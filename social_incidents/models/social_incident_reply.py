@@ -70,7 +70,9 @@ class SocialIncidentReply(models.Model):
     )
     body = fields.Text(string="Reply Text")
     summary = fields.Char(
-        string="Reply", compute="_compute_summary", help="The beginning of the reply, for the lists."
+        string="Reply",
+        compute="_compute_summary",
+        help="The beginning of the reply, for the lists.",
     )
     attachment_ids = fields.Many2many(
         "ir.attachment",
@@ -204,7 +206,9 @@ class SocialIncidentReply(models.Model):
             vals["executor_id"] = executor.id
             vals["author_id"] = self.env.uid
             if vals.get("attachment_ids"):
-                check_own_new_attachments(self.env, self._attachments_in_commands(vals["attachment_ids"]))
+                check_own_new_attachments(
+                    self.env, self._attachments_in_commands(vals["attachment_ids"])
+                )
         # The writer, the executor and the draft state are the server's.
         with guard.system_write():
             replies = super().create(vals_list)
@@ -227,7 +231,10 @@ class SocialIncidentReply(models.Model):
             if vals.get("attachment_ids"):
                 for reply in self:
                     check_own_new_attachments(
-                        self.env, self._attachments_in_commands(vals["attachment_ids"]) - reply.attachment_ids, reply
+                        self.env,
+                        self._attachments_in_commands(vals["attachment_ids"])
+                        - reply.attachment_ids,
+                        reply,
                     )
         return super().write(vals)
 
@@ -236,7 +243,9 @@ class SocialIncidentReply(models.Model):
         """A draft that reached the curator is part of the record (reviews,
         returns): it is cancelled by the workflow, never deleted."""
         if self.filtered(lambda r: r.submitted_at or r.state not in ("draft", "cancelled")):
-            raise UserError(self.env._("A reply that was submitted for approval cannot be deleted."))
+            raise UserError(
+                self.env._("A reply that was submitted for approval cannot be deleted.")
+            )
 
     @api.model
     def _attachments_in_commands(self, commands):
@@ -285,7 +294,8 @@ class SocialIncidentReply(models.Model):
         for reply in self:
             reply.incident_id._on_reply_submitted()
             reply._post_both(
-                self.env._("%(kind)s submitted for approval:", kind=reply._kind_label()) + "<br/>%s",
+                self.env._("%(kind)s submitted for approval:", kind=reply._kind_label())
+                + "<br/>%s",
                 reply.body,
             )
         self.incident_id._update_activities_and_deadlines()
@@ -381,7 +391,9 @@ class SocialIncidentReply(models.Model):
                 raise UserError(self.env._("Only an approved reply can be published."))
             if not reply._user_is_publisher():
                 raise UserError(
-                    self.env._("Approved replies of this administration are published by the curator.")
+                    self.env._(
+                        "Approved replies of this administration are published by the curator."
+                    )
                 )
 
     @api.private

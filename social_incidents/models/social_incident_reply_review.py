@@ -17,9 +17,7 @@ class SocialIncidentReplyReview(models.Model):
     reply_id = fields.Many2one(
         "social.incident.reply", required=True, ondelete="cascade", index=True
     )
-    incident_id = fields.Many2one(
-        related="reply_id.incident_id", store=True, index=True
-    )
+    incident_id = fields.Many2one(related="reply_id.incident_id", store=True, index=True)
     company_id = fields.Many2one(related="reply_id.company_id", store=True)
     decision = fields.Selection(
         [("approved", "Approved"), ("returned", "Returned for Rework")], required=True

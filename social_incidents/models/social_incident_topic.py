@@ -13,9 +13,7 @@ class SocialIncidentTopic(models.Model):
     _order = "complete_name"
 
     name = fields.Char(required=True, translate=True)
-    complete_name = fields.Char(
-        compute="_compute_complete_name", recursive=True, store=True
-    )
+    complete_name = fields.Char(compute="_compute_complete_name", recursive=True, store=True)
     parent_id = fields.Many2one(
         "social.incident.topic", string="Topic Group", index=True, ondelete="restrict"
     )

@@ -37,9 +37,9 @@ class SocialIncident(models.Model):
                     + self.env._(
                         "Incident %(number)s is “%(state)s”.",
                         number=incident.name,
-                        state=dict(
-                            self._fields["state"]._description_selection(self.env)
-                        )[incident.state],
+                        state=dict(self._fields["state"]._description_selection(self.env))[
+                            incident.state
+                        ],
                     )
                 )
 
@@ -70,9 +70,15 @@ class SocialIncident(models.Model):
         if not reviewers:
             # sudo: reads the curators' group to name who reviews; called after the
             # submitting action's check, nothing is written here
-            reviewers = self.env.ref(CURATOR_GROUP).sudo().users.filtered(
-                lambda u: u.active and not u.share and u != reply.author_id
-                and self.company_id in u.company_ids
+            reviewers = (
+                self.env.ref(CURATOR_GROUP)
+                .sudo()
+                .users.filtered(
+                    lambda u: u.active
+                    and not u.share
+                    and u != reply.author_id
+                    and self.company_id in u.company_ids
+                )
             )
         return reviewers
 
@@ -206,17 +212,19 @@ class SocialIncident(models.Model):
             raise UserError(self.env._("Choose at least one executor."))
         if lead and lead not in executors:
             raise UserError(self.env._("The lead executor must be one of those chosen."))
-        if (executors | (lead or executors.browse())).filtered(lambda e: e.company_id not in self.company_id):
-            raise UserError(self.env._("Route the incident to executors of its own administration."))
+        if (executors | (lead or executors.browse())).filtered(
+            lambda e: e.company_id not in self.company_id
+        ):
+            raise UserError(
+                self.env._("Route the incident to executors of its own administration.")
+            )
         Assignment = self.env["social.incident.assignment"].sudo()
         routed = {}
         for incident in self:
             active = incident.assignment_ids.filtered(lambda a: a._is_active())
             new_executors = executors - active.executor_id
             if not new_executors:
-                raise UserError(
-                    self.env._("The incident is already routed to these executors.")
-                )
+                raise UserError(self.env._("The incident is already routed to these executors."))
             all_executors = active.executor_id | new_executors
             current_lead = lead or incident.lead_executor_id
             if len(all_executors) > 1 and not current_lead:
@@ -245,7 +253,12 @@ class SocialIncident(models.Model):
             incident._post(
                 self.env._("Routed to %s.") + (Markup("<br/>%s") if note else ""),
                 ", ".join(
-                    ex.name + (self.env._(" (lead)") if ex == current_lead and len(all_executors) > 1 else "")
+                    ex.name
+                    + (
+                        self.env._(" (lead)")
+                        if ex == current_lead and len(all_executors) > 1
+                        else ""
+                    )
                     for ex in all_executors
                 ),
                 *([note] if note else []),
@@ -300,9 +313,7 @@ class SocialIncident(models.Model):
                 incident._set_state("answered", **vals)
             else:
                 incident._write_system(vals)
-            incident._post(
-                self.env._("Put on additional control:") + "<br/>%s", comment
-            )
+            incident._post(self.env._("Put on additional control:") + "<br/>%s", comment)
         self._update_activities_and_deadlines()
         return True
 

@@ -10,7 +10,8 @@ class SocialNoReplyReason(models.Model):
 
     name = fields.Char(required=True, translate=True)
     legal_basis = fields.Char(
-        translate=True, help="The clause of the regulation that allows leaving the message unanswered."
+        translate=True,
+        help="The clause of the regulation that allows leaving the message unanswered.",
     )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)

@@ -26,8 +26,14 @@ class SocialProductionDay(models.Model):
     _rec_name = "date"
 
     year_id = fields.Many2one(
-        "social.production.year", required=True, ondelete="cascade", index=True,
-        compute="_compute_year_id", store=True, readonly=False, precompute=True,
+        "social.production.year",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        compute="_compute_year_id",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     date = fields.Date(required=True)
     day_type = fields.Selection(DAY_TYPES, string="Type", required=True)

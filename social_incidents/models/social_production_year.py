@@ -75,7 +75,11 @@ class SocialProductionYear(models.Model):
 
     _sql_constraints = [
         ("year_uniq", "UNIQUE (year)", "This year is already in the production calendar."),
-        ("year_range", "CHECK (year BETWEEN 1992 AND 2100)", "Choose a year between 1992 and 2100."),
+        (
+            "year_range",
+            "CHECK (year BETWEEN 1992 AND 2100)",
+            "Choose a year between 1992 and 2100.",
+        ),
     ]
 
     @api.depends("day_ids.day_type", "day_ids.origin", "state")
@@ -94,7 +98,9 @@ class SocialProductionYear(models.Model):
         day = date(self.year, 1, 1)
         while day.year == self.year:
             kind = types.get(day)
-            if kind in ("working", "short") or (day.weekday() < 5 and kind not in ("holiday", "day_off")):
+            if kind in ("working", "short") or (
+                day.weekday() < 5 and kind not in ("holiday", "day_off")
+            ):
                 count += 1
             day += timedelta(days=1)
         return count
@@ -151,7 +157,8 @@ class SocialProductionYear(models.Model):
             if changed:
                 changed_years |= year
                 year.sudo().message_post(
-                    body=Markup("%s") % self.env._(
+                    body=Markup("%s")
+                    % self.env._(
                         "Loaded from the holidays package: %(holidays)s holidays and days off, "
                         "%(short)s shortened days.",
                         holidays=year.holiday_count,
@@ -173,7 +180,10 @@ class SocialProductionYear(models.Model):
             label = str(year.year)  # no thousands separator in a year
             if year not in day_counts:
                 lines.append(
-                    _("The calendar of %(year)s is confirmed by the official file and is not loaded over", year=label)
+                    _(
+                        "The calendar of %(year)s is confirmed by the official file and is not loaded over",
+                        year=label,
+                    )
                 )
             elif day_counts[year]:
                 lines.append(
@@ -184,7 +194,12 @@ class SocialProductionYear(models.Model):
                     )
                 )
             else:
-                lines.append(_("The calendar of %(year)s is already up to date, nothing has changed", year=label))
+                lines.append(
+                    _(
+                        "The calendar of %(year)s is already up to date, nothing has changed",
+                        year=label,
+                    )
+                )
         return _notification(
             _("Production Calendar"),
             ". ".join(lines),
@@ -221,9 +236,19 @@ class SocialProductionYear(models.Model):
                 current = existing.pop(day, None)
                 if current is None:
                     to_create.append(
-                        {"year_id": self.id, "date": day, "day_type": kind, "name": name, "origin": origin}
+                        {
+                            "year_id": self.id,
+                            "date": day,
+                            "day_type": kind,
+                            "name": name,
+                            "origin": origin,
+                        }
                     )
-                elif current.origin != "manual" and (current.day_type, current.name, current.origin) != (
+                elif current.origin != "manual" and (
+                    current.day_type,
+                    current.name,
+                    current.origin,
+                ) != (
                     kind,
                     name,
                     origin,
@@ -289,7 +314,8 @@ class SocialProductionYear(models.Model):
             feedback=self.env._("The official production calendar is loaded.")
         )
         self.sudo().message_post(
-            body=Markup("%s") % self.env._(
+            body=Markup("%s")
+            % self.env._(
                 "Confirmed by the official production calendar file %(file)s: %(holidays)s holidays "
                 "and days off, %(short)s shortened days, %(working)s working days.",
                 file=file_name or "",
@@ -327,12 +353,16 @@ class SocialProductionYear(models.Model):
             "encoding": lambda: _("the file is neither UTF-8 nor Windows-1251 text."),
             "gzip": lambda: _("the compressed file is damaged."),
             "xml": lambda: _("the file is not well-formed XML (line %(line)s).", **params),
-            "dtd": lambda: _("the XML file declares a DTD or entities, which a production calendar does not need."),
+            "dtd": lambda: _(
+                "the XML file declares a DTD or entities, which a production calendar does not need."
+            ),
             "not_calendar": lambda: _(
                 "the XML file is not a production calendar: its root element is <%(tag)s>, not <calendar>.",
                 **params,
             ),
-            "country": lambda: _("the file is the calendar of another country (%(country)s).", **params),
+            "country": lambda: _(
+                "the file is the calendar of another country (%(country)s).", **params
+            ),
             "year": lambda: _(
                 "the file is the calendar of %(found)s, not of %(expected)s.", **params
             ),
@@ -386,7 +416,9 @@ class SocialProductionYear(models.Model):
 
     def _check_admin(self):
         if not (self.env.su or self.env.user.has_group(ADMIN_GROUP)):
-            raise UserError(self.env._("Only an administrator of the incidents loads the production calendar."))
+            raise UserError(
+                self.env._("Only an administrator of the incidents loads the production calendar.")
+            )
 
     @api.model
     def _load_years(self, years):

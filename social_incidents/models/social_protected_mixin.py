@@ -39,7 +39,9 @@ class SocialProtectedMixin(models.AbstractModel):
         return self.pool.ready and not guard.permitted()
 
     def _refuse_protected(self, names):
-        labels = ", ".join(sorted(self._fields[name].get_description(self.env)["string"] for name in names))
+        labels = ", ".join(
+            sorted(self._fields[name].get_description(self.env)["string"] for name in names)
+        )
         raise UserError(
             self.env._(
                 "%(model)s: %(fields)s change only through the workflow's buttons.",
@@ -56,7 +58,11 @@ class SocialProtectedMixin(models.AbstractModel):
         if not any(key.startswith("default_") and key[8:] in protected for key in context):
             return self
         return self.with_context(
-            {k: v for k, v in context.items() if not (k.startswith("default_") and k[8:] in protected)}
+            {
+                k: v
+                for k, v in context.items()
+                if not (k.startswith("default_") and k[8:] in protected)
+            }
         )
 
     @api.model

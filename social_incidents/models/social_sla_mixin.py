@@ -40,20 +40,33 @@ class SocialSlaMixin(models.AbstractModel):
     _description = "Deadline of the Current Step"
 
     sla_deadline_id = fields.Many2one(
-        "social.incident.deadline", compute="_compute_sla_deadline", store=True, string="Current Step"
+        "social.incident.deadline",
+        compute="_compute_sla_deadline",
+        store=True,
+        string="Current Step",
     )
     sla_deadline = fields.Datetime(
-        string="Deadline", compute="_compute_sla_deadline", store=True, index=True,
+        string="Deadline",
+        compute="_compute_sla_deadline",
+        store=True,
+        index=True,
         help="Deadline of the step due first, in working time where the regulation says so.",
     )
-    sla_risk_at = fields.Datetime(string="At Risk From", compute="_compute_sla_deadline", store=True)
-    sla_step = fields.Selection(SLA_STEPS, string="Step Due", compute="_compute_sla_deadline", store=True)
+    sla_risk_at = fields.Datetime(
+        string="At Risk From", compute="_compute_sla_deadline", store=True
+    )
+    sla_step = fields.Selection(
+        SLA_STEPS, string="Step Due", compute="_compute_sla_deadline", store=True
+    )
     sla_paused = fields.Boolean(string="Clock Stopped", compute="_compute_sla_deadline", store=True)
     sla_missing_year = fields.Integer(
         string="Production Calendar Missing", compute="_compute_sla_deadline", store=True
     )
     sla_status = fields.Selection(
-        SLA_STATUS, string="Deadline Status", compute="_compute_sla_status", search="_search_sla_status"
+        SLA_STATUS,
+        string="Deadline Status",
+        compute="_compute_sla_status",
+        search="_search_sla_status",
     )
     sla_remaining = fields.Char(string="Time Left", compute="_compute_sla_status")
 
@@ -114,7 +127,9 @@ class SocialSlaMixin(models.AbstractModel):
             record.sla_remaining = False
             if record.sla_deadline:
                 record.sla_status = deadline_status(now, record.sla_deadline, record.sla_risk_at)
-                record.sla_remaining = record.sla_deadline_id.sudo()._format_remaining(now, worktimes)
+                record.sla_remaining = record.sla_deadline_id.sudo()._format_remaining(
+                    now, worktimes
+                )
             elif record.sla_paused:
                 record.sla_status = "paused"
                 record.sla_remaining = self.env._("stopped: waiting for the author")
@@ -142,7 +157,9 @@ class SocialSlaMixin(models.AbstractModel):
         for key in values:
             domain = domains.get(key)
             if domain:
-                result = (["|"] + result + ["&"] * (len(domain) - 1) + domain) if result else (
-                    ["&"] * (len(domain) - 1) + domain
+                result = (
+                    (["|"] + result + ["&"] * (len(domain) - 1) + domain)
+                    if result
+                    else (["&"] * (len(domain) - 1) + domain)
                 )
         return result or [("id", "=", 0)]

@@ -110,30 +110,42 @@ class SocialSlaPolicy(models.Model):
     @api.model
     def _get_policies(self, companies):
         """{(company id, importance): policy} of the given companies."""
-        policies = self.sudo().with_context(active_test=True).search([("company_id", "in", companies.ids)])
+        policies = (
+            self.sudo().with_context(active_test=True).search([("company_id", "in", companies.ids)])
+        )
         return {(p.company_id.id, p.importance): p for p in policies}
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
         """The deadlines of incidents were set by this policy: archive it instead."""
         # sudo: only counts the rows that name the policy, whoever deletes it (ACL: administrators)
-        used = self.env["social.incident.deadline"].sudo().search_count([("policy_id", "in", self.ids)], limit=1)
+        used = (
+            self.env["social.incident.deadline"]
+            .sudo()
+            .search_count([("policy_id", "in", self.ids)], limit=1)
+        )
         if used:
             raise UserError(
-                self.env._("Incidents' deadlines were set by this policy: archive it instead of deleting it.")
+                self.env._(
+                    "Incidents' deadlines were set by this policy: archive it instead of deleting it."
+                )
             )
 
     def _check_recompute_access(self):
         if not (self.env.su or self.env.user.has_group(ADMIN_GROUP)):
-            raise AccessError(self.env._("Only an administrator of the incidents changes deadline policies."))
+            raise AccessError(
+                self.env._("Only an administrator of the incidents changes deadline policies.")
+            )
 
     def action_recompute_deadlines(self):
         """Recompute the open deadlines that follow these policies."""
         self._check_recompute_access()
         if _RECOMPUTE_DEFERRED.get():
             return True
-        rows = self.env["social.incident.deadline"].sudo().search(
-            [("state", "=", "open"), ("policy_id", "in", self.ids)]
+        rows = (
+            self.env["social.incident.deadline"]
+            .sudo()
+            .search([("state", "=", "open"), ("policy_id", "in", self.ids)])
         )
         rows._recompute(reason=self.env._("the deadline policy changed"))
         return True
@@ -180,17 +192,25 @@ class SocialSlaPolicy(models.Model):
                 continue
             attendance.setdefault(int(line.dayofweek), []).append((line.hour_from, line.hour_to))
         years = self.env["social.production.year"].sudo().search([("state", "=", "loaded")])
-        days = self.env["social.production.day"].sudo().search_read(
-            [("date", ">=", f"{min(years.mapped('year') or [1])}-01-01")], ["date", "day_type"]
+        days = (
+            self.env["social.production.day"]
+            .sudo()
+            .search_read(
+                [("date", ">=", f"{min(years.mapped('year') or [1])}-01-01")], ["date", "day_type"]
+            )
         )
-        leaves = self.env["resource.calendar.leaves"].sudo().search_read(
-            [
-                ("resource_id", "=", False),
-                "|",
-                ("calendar_id", "=", calendar.id),
-                ("calendar_id", "=", False),
-            ],
-            ["date_from", "date_to"],
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search_read(
+                [
+                    ("resource_id", "=", False),
+                    "|",
+                    ("calendar_id", "=", calendar.id),
+                    ("calendar_id", "=", False),
+                ],
+                ["date_from", "date_to"],
+            )
         )
         return WorkTime.build(
             calendar.tz or "UTC",
@@ -205,14 +225,18 @@ class SocialSlaPolicy(models.Model):
         their incidents in line (nothing is closed, see ``_sync``)."""
         if _RECOMPUTE_DEFERRED.get() or not self:
             return
-        incidents = self.env["social.incident"].sudo().search(
-            [
-                ("company_id", "in", self.company_id.ids),
-                ("importance", "in", self.mapped("importance")),
-                "|",
-                ("state", "in", OPEN_STATES),
-                ("on_control", "=", True),
-            ]
+        incidents = (
+            self.env["social.incident"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "in", self.company_id.ids),
+                    ("importance", "in", self.mapped("importance")),
+                    "|",
+                    ("state", "in", OPEN_STATES),
+                    ("on_control", "=", True),
+                ]
+            )
         )
         self.env["social.incident.deadline"]._sync(
             incidents, force=True, reason=self.env._("the deadline policy changed")

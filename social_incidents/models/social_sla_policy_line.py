@@ -72,7 +72,9 @@ class SocialSlaPolicyLine(models.Model):
             if line.anchor == "before_total":
                 if line.step in ("total", "final", "route", "reroute", "control"):
                     raise ValidationError(
-                        self.env._("Only the executor's steps can be counted back from the total deadline.")
+                        self.env._(
+                            "Only the executor's steps can be counted back from the total deadline."
+                        )
                     )
                 if line.unit == "days":
                     raise ValidationError(

@@ -35,13 +35,19 @@ class SocialSlaViolation(models.Model):
         "social.incident", required=True, ondelete="cascade", index=True, readonly=True
     )
     deadline_id = fields.Many2one(
-        "social.incident.deadline", string="Step Deadline", required=True, ondelete="cascade", readonly=True
+        "social.incident.deadline",
+        string="Step Deadline",
+        required=True,
+        ondelete="cascade",
+        readonly=True,
     )
     step = fields.Selection(SLA_STEPS, required=True, readonly=True)
     executor_id = fields.Many2one("social.executor", readonly=True, index=True)
     user_id = fields.Many2one("res.users", string="Responsible", readonly=True, index=True)
     escalated_user_ids = fields.Many2many(
-        "res.users", string="Escalated To", readonly=True,
+        "res.users",
+        string="Escalated To",
+        readonly=True,
         help="Heads told of the missed deadline.",
     )
     company_id = fields.Many2one(related="incident_id.company_id", store=True, index=True)
@@ -107,7 +113,9 @@ class SocialSlaViolation(models.Model):
         """Record a violation for each deadline row (open and overdue, or done
         late) that has none, and notify. A step keeps one violation ever: one
         voided earlier is reinstated."""
-        rows = rows.sudo().filtered(lambda r: r.deadline and (not r.violation_id or r.violation_id.voided))
+        rows = rows.sudo().filtered(
+            lambda r: r.deadline and (not r.violation_id or r.violation_id.voided)
+        )
         if not rows:
             return self.browse()
         now = clock.now()
@@ -132,7 +140,11 @@ class SocialSlaViolation(models.Model):
                     "delay_minutes": delays[row.id],
                 }
             )
-        violations = self.sudo().with_context(mail_create_nolog=True, tracking_disable=True).create(vals_list)
+        violations = (
+            self.sudo()
+            .with_context(mail_create_nolog=True, tracking_disable=True)
+            .create(vals_list)
+        )
         violations |= reinstated
         execute_values(
             self.env.cr._obj,
@@ -306,12 +318,16 @@ class SocialSlaViolation(models.Model):
         for violation in self:
             by_incident[violation.incident_id] |= violation
         incidents = self.incident_id
-        existing = self.env["mail.activity"].sudo().search(
-            [
-                ("res_model", "=", "social.incident"),
-                ("res_id", "in", incidents.ids),
-                ("activity_type_id", "in", [overdue_type.id, escalation_type.id]),
-            ]
+        existing = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "social.incident"),
+                    ("res_id", "in", incidents.ids),
+                    ("activity_type_id", "in", [overdue_type.id, escalation_type.id]),
+                ]
+            )
         )
         have = {(a.res_id, a.activity_type_id.id, a.user_id.id) for a in existing}
         model_id = self.env["ir.model"]._get_id("social.incident")
@@ -370,15 +386,17 @@ class SocialSlaViolation(models.Model):
         for incident, violations in by_incident.items():
             incident._notify_missed(violations)
         if activities:
-            self.env["mail.activity"].sudo().with_context(
-                mail_activity_quick_update=True
-            ).create(activities)
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+                activities
+            )
 
     def _texts(self, lang):
         """(environment, list items, activity summary) telling of these
         violations in ``lang``."""
         localized = self.with_context(lang=lang)
-        lines = Markup("").join(Markup("<li>%s</li>") % violation._describe() for violation in localized)
+        lines = Markup("").join(
+            Markup("<li>%s</li>") % violation._describe() for violation in localized
+        )
         return localized.env, lines, localized.sorted("deadline")[:1]._describe_short()
 
     def _describe(self):
@@ -423,7 +441,9 @@ class SocialSlaViolation(models.Model):
             if violation.excused:
                 raise UserError(self.env._("This missed deadline is already excused."))
             if violation.voided:
-                raise UserError(self.env._("This missed deadline is voided: there is nothing to excuse."))
+                raise UserError(
+                    self.env._("This missed deadline is voided: there is nothing to excuse.")
+                )
             executor = violation.sudo().executor_id
             if violation.sudo().user_id == user or (executor and executor._user_acts_for(user)):
                 raise UserError(

@@ -88,17 +88,30 @@ class SocialIncidentsCase(TransactionCase):
 
     def activities(self, incident, xmlid=None):
         """{(activity type xml id suffix, login)} of the incident's open activities."""
-        acts = self.env["mail.activity"].sudo().search(
-            [("res_model", "=", "social.incident"), ("res_id", "=", incident.id)]
+        acts = (
+            self.env["mail.activity"]
+            .sudo()
+            .search([("res_model", "=", "social.incident"), ("res_id", "=", incident.id)])
         )
         names = {
             self.env.ref(f"social_incidents.mail_act_social_{key}").id: key
             for key in (
-                "route", "lead", "draft", "info", "rework", "review", "publish",
-                "answer", "control_report", "control_review",
+                "route",
+                "lead",
+                "draft",
+                "info",
+                "rework",
+                "review",
+                "publish",
+                "answer",
+                "control_report",
+                "control_review",
             )
         }
-        result = {(names.get(a.activity_type_id.id, a.activity_type_id.name), a.user_id.login) for a in acts}
+        result = {
+            (names.get(a.activity_type_id.id, a.activity_type_id.name), a.user_id.login)
+            for a in acts
+        }
         if xmlid:
             return {login for key, login in result if key == xmlid}
         return result

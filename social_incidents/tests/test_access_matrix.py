@@ -58,25 +58,43 @@ class AccessMatrixCase(TransactionCase):
         cls.curator = cls.users["curator"]
         cls.executor_user = cls.users["executor"]
         Executor = cls.env["social.executor"]
-        cls.housing = Executor.create({"name": "Housing M", "member_ids": [(6, 0, cls.executor_user.ids)]})
+        cls.housing = Executor.create(
+            {"name": "Housing M", "member_ids": [(6, 0, cls.executor_user.ids)]}
+        )
         cls.roads = Executor.create(
             {"name": "Roads M", "member_ids": [(6, 0, cls.users["executor_other"].ids)]}
         )
         cls.account = cls.env["social.account"].create(
             {"name": "Page M", "network": "vk", "url": "https://vk.com/m", "external_id": "-42"}
         )
-        cls.author = cls.env["social.author"].create({"name": "Author M", "network": "vk", "external_id": "77"})
-        cls.location = cls.env["social.incident.location"].create({"name": "Street M", "kind": "street"})
+        cls.author = cls.env["social.author"].create(
+            {"name": "Author M", "network": "vk", "external_id": "77"}
+        )
+        cls.location = cls.env["social.incident.location"].create(
+            {"name": "Street M", "kind": "street"}
+        )
         detected = clock.now() - timedelta(days=10)
         with clock.frozen_at(detected):
-            cls.incident = cls.env["social.incident"].with_user(cls.curator).create(
-                {"network": "vk", "text": "Яма на улице", "external_id": "m-1", "detected_at": detected,
-                 "author_id": cls.author.id, "account_id": cls.account.id}
+            cls.incident = (
+                cls.env["social.incident"]
+                .with_user(cls.curator)
+                .create(
+                    {
+                        "network": "vk",
+                        "text": "Яма на улице",
+                        "external_id": "m-1",
+                        "detected_at": detected,
+                        "author_id": cls.author.id,
+                        "account_id": cls.account.id,
+                    }
+                )
             )
             cls.incident.with_user(cls.curator).action_route(cls.housing)
         with clock.frozen_at(detected + timedelta(days=3)):
-            cls.reply = cls.env["social.incident.reply"].with_user(cls.executor_user).create(
-                {"incident_id": cls.incident.id, "body": "Заделаем."}
+            cls.reply = (
+                cls.env["social.incident.reply"]
+                .with_user(cls.executor_user)
+                .create({"incident_id": cls.incident.id, "body": "Заделаем."})
             )
             cls.reply.with_user(cls.executor_user).action_submit()
             cls.reply.with_user(cls.curator).action_return(
@@ -84,8 +102,10 @@ class AccessMatrixCase(TransactionCase):
             )
             cls.env["social.incident.deadline"]._cron_watchdog()
         # a second incident routed to housing, without a draft: where drafts are created
-        cls.incident2 = cls.env["social.incident"].with_user(cls.curator).create(
-            {"network": "vk", "text": "Нет света", "external_id": "m-2"}
+        cls.incident2 = (
+            cls.env["social.incident"]
+            .with_user(cls.curator)
+            .create({"network": "vk", "text": "Нет света", "external_id": "m-2"})
         )
         cls.incident2.with_user(cls.curator).action_route(cls.housing)
         cls.policy = cls.env["social.sla.policy"].search(
@@ -100,88 +120,161 @@ class AccessMatrixCase(TransactionCase):
         violation = self.incident.violation_ids[:1]
         return {
             "social.incident": (
-                self.incident, "text", "Яма на улице Ленина",
+                self.incident,
+                "text",
+                "Яма на улице Ленина",
                 lambda: {"network": "vk", "text": "Новое", "external_id": f"m-new-{next(counter)}"},
             ),
             "social.incident.assignment": (
-                self.incident.assignment_ids[:1], "note", "x",
+                self.incident.assignment_ids[:1],
+                "note",
+                "x",
                 lambda: {"incident_id": self.incident2.id, "executor_id": self.roads.id},
             ),
             "social.incident.reply": (
-                self.reply, "body", "Заделаем до пятницы.",
+                self.reply,
+                "body",
+                "Заделаем до пятницы.",
                 lambda: {"incident_id": self.incident2.id, "body": "Черновик"},
             ),
             "social.incident.reply.review": (
-                self.reply.review_ids[:1], "comment", "x",
+                self.reply.review_ids[:1],
+                "comment",
+                "x",
                 lambda: {"reply_id": self.reply.id, "decision": "approved"},
             ),
             "social.incident.deadline": (
-                self.incident.deadline_ids[:1], "deadline", clock.now(),
-                lambda: {"incident_id": self.incident.id, "step": "total", "started_at": clock.now()},
+                self.incident.deadline_ids[:1],
+                "deadline",
+                clock.now(),
+                lambda: {
+                    "incident_id": self.incident.id,
+                    "step": "total",
+                    "started_at": clock.now(),
+                },
             ),
             "social.sla.violation": (
-                violation, "excused", True,
-                lambda: {"incident_id": self.incident.id, "deadline_id": self.incident.deadline_ids[-1:].id,
-                         "step": "total", "deadline": clock.now()},
+                violation,
+                "excused",
+                True,
+                lambda: {
+                    "incident_id": self.incident.id,
+                    "deadline_id": self.incident.deadline_ids[-1:].id,
+                    "step": "total",
+                    "deadline": clock.now(),
+                },
             ),
             "social.sla.policy": (
-                self.policy, "at_risk_percent", 30,
-                lambda: {"name": "P", "importance": "normal", "calendar_id": self.policy.calendar_id.id},
+                self.policy,
+                "at_risk_percent",
+                30,
+                lambda: {
+                    "name": "P",
+                    "importance": "normal",
+                    "calendar_id": self.policy.calendar_id.id,
+                },
             ),
             "social.sla.policy.line": (
-                self.policy.line_ids[:1], "duration", self.policy.line_ids[:1].duration,
-                lambda: {"policy_id": self.policy.id, "step": "control", "duration": 1.0, "unit": "hours",
-                         "anchor": "start"},
+                self.policy.line_ids[:1],
+                "duration",
+                self.policy.line_ids[:1].duration,
+                lambda: {
+                    "policy_id": self.policy.id,
+                    "step": "control",
+                    "duration": 1.0,
+                    "unit": "hours",
+                    "anchor": "start",
+                },
             ),
             "social.executor": (
-                self.housing, "name", "Housing M2", lambda: {"name": f"Unit {next(counter)}"},
+                self.housing,
+                "name",
+                "Housing M2",
+                lambda: {"name": f"Unit {next(counter)}"},
             ),
             "social.executor.substitute": (
-                self._substitute(), "note", "Отпуск",
-                lambda: {"executor_id": self.housing.id, "user_id": self.executor_user.id,
-                         "substitute_user_id": self.curator.id, "date_from": date(2030, 1, 1),
-                         "date_to": date(2030, 1, 5)},
+                self._substitute(),
+                "note",
+                "Отпуск",
+                lambda: {
+                    "executor_id": self.housing.id,
+                    "user_id": self.executor_user.id,
+                    "substitute_user_id": self.curator.id,
+                    "date_from": date(2030, 1, 1),
+                    "date_to": date(2030, 1, 5),
+                },
             ),
             "social.author": (
-                self.author, "name", "Author M2",
-                lambda: {"name": "Новый автор", "network": "vk", "external_id": f"9{next(counter)}"},
+                self.author,
+                "name",
+                "Author M2",
+                lambda: {
+                    "name": "Новый автор",
+                    "network": "vk",
+                    "external_id": f"9{next(counter)}",
+                },
             ),
             "social.account": (
-                self.account, "service_phone", "+7 000",
+                self.account,
+                "service_phone",
+                "+7 000",
                 lambda: {"name": "Page", "network": "ok", "url": f"https://ok.ru/{next(counter)}"},
             ),
             "social.incident.topic": (
-                self.env.ref("social_incidents.social_topic_demo_potholes", raise_if_not_found=False)
+                self.env.ref(
+                    "social_incidents.social_topic_demo_potholes", raise_if_not_found=False
+                )
                 or self.env["social.incident.topic"].search([], limit=1),
-                "color", 3, lambda: {"name": f"Topic {next(counter)}"},
+                "color",
+                3,
+                lambda: {"name": f"Topic {next(counter)}"},
             ),
             "social.incident.location": (
-                self.location, "name", "Street M2",
+                self.location,
+                "name",
+                "Street M2",
                 lambda: {"name": f"Place {next(counter)}", "kind": "street"},
             ),
             "social.return.reason": (
-                self.env.ref("social_incidents.return_reason_spelling"), "sequence", 11,
+                self.env.ref("social_incidents.return_reason_spelling"),
+                "sequence",
+                11,
                 lambda: {"name": "R"},
             ),
             "social.no_reply.reason": (
-                self.env.ref("social_incidents.no_reply_reason_obscene"), "sequence", 11,
+                self.env.ref("social_incidents.no_reply_reason_obscene"),
+                "sequence",
+                11,
                 lambda: {"name": "N"},
             ),
             "social.production.year": (
-                self.year, "year", self.year.year, lambda: {"year": 2090 + next(counter)},
+                self.year,
+                "year",
+                self.year.year,
+                lambda: {"year": 2090 + next(counter)},
             ),
             "social.production.day": (
-                self.year.day_ids[:1], "name", "День",
-                lambda: {"year_id": self.year.id, "date": date(self.year.year, 7, 7), "day_type": "day_off"},
+                self.year.day_ids[:1],
+                "name",
+                "День",
+                lambda: {
+                    "year_id": self.year.id,
+                    "date": date(self.year.year, 7, 7),
+                    "day_type": "day_off",
+                },
             ),
         }
 
     def _substitute(self):
         if not getattr(type(self), "_substitute_record", None):
             type(self)._substitute_record = self.env["social.executor.substitute"].create(
-                {"executor_id": self.housing.id, "user_id": self.executor_user.id,
-                 "substitute_user_id": self.curator.id, "date_from": date(2031, 1, 1),
-                 "date_to": date(2031, 1, 5)}
+                {
+                    "executor_id": self.housing.id,
+                    "user_id": self.executor_user.id,
+                    "substitute_user_id": self.curator.id,
+                    "date_from": date(2031, 1, 1),
+                    "date_to": date(2031, 1, 5),
+                }
             )
         return type(self)._substitute_record
 
@@ -231,7 +324,10 @@ class TestAccessMatrix(AccessMatrixCase):
     def test_scheduled_jobs_refuse_other_callers(self):
         """The jobs behind the scheduled actions run as the scheduler (or an
         administrator triggering them by hand), never as anyone else."""
-        jobs = [("social.incident.deadline", "_cron_watchdog"), ("social.production.year", "_cron_load_years")]
+        jobs = [
+            ("social.incident.deadline", "_cron_watchdog"),
+            ("social.production.year", "_cron_load_years"),
+        ]
         jobs += [
             (model, method)
             for model, method in (
@@ -272,9 +368,11 @@ class TestAccessMatrix(AccessMatrixCase):
             user = self.users[role]
             for record, vals in cases:
                 before = record.read(list(vals))[0]
-                ok = self.attempt(lambda record=record, vals=vals, user=user: record.with_user(user).with_context(
-                    **hostile
-                ).write(vals))
+                ok = self.attempt(
+                    lambda record=record, vals=vals, user=user: record.with_user(user)
+                    .with_context(**hostile)
+                    .write(vals)
+                )
                 self.assertFalse(ok, f"{role} wrote {vals} on {record}")
                 self.assertEqual(record.read(list(vals))[0], before)
 
@@ -292,9 +390,22 @@ HOSTILE_CONTEXT = {
 }
 # Models whose public methods the attackers call, and the fields that are history.
 PROTECTED_SNAPSHOT = {
-    "social.incident": ["state", "answered_at", "closed_at", "on_control", "merged_into_id", "name"],
+    "social.incident": [
+        "state",
+        "answered_at",
+        "closed_at",
+        "on_control",
+        "merged_into_id",
+        "name",
+    ],
     "social.incident.assignment": ["state", "is_lead", "date_accepted", "decline_reason"],
-    "social.incident.reply": ["state", "reviewer_id", "rework_count", "published_url", "published_at"],
+    "social.incident.reply": [
+        "state",
+        "reviewer_id",
+        "rework_count",
+        "published_url",
+        "published_at",
+    ],
     "social.incident.deadline": ["state", "deadline", "done_at"],
     "social.sla.violation": ["excused", "done_at", "delay_minutes"],
 }
@@ -340,8 +451,10 @@ class TestHostileRpc(HttpCase, AccessMatrixCase):
                 continue
             method = getattr(cls, name, None)
             module = getattr(method, "__module__", "") or ""
-            if callable(method) and module.startswith("odoo.addons.social_incidents") and not getattr(
-                method, "_api_private", False
+            if (
+                callable(method)
+                and module.startswith("odoo.addons.social_incidents")
+                and not getattr(method, "_api_private", False)
             ):
                 names.append(name)
         return names
@@ -378,16 +491,26 @@ class TestHostileRpc(HttpCase, AccessMatrixCase):
         login = self.executor_user.login
         self.reply.with_user(self.executor_user).action_submit()
         _result, error = self.call_kw(
-            login, "social.incident.reply", "write", [self.reply.ids, {"state": "approved"}],
+            login,
+            "social.incident.reply",
+            "write",
+            [self.reply.ids, {"state": "approved"}],
             {"context": HOSTILE_CONTEXT},
         )
         self.assertIn("only through the workflow", error)
         _result, error = self.call_kw(
-            login, "social.incident.reply", "action_approve", [self.reply.ids], {"context": HOSTILE_CONTEXT}
+            login,
+            "social.incident.reply",
+            "action_approve",
+            [self.reply.ids],
+            {"context": HOSTILE_CONTEXT},
         )
         self.assertIn("Only a curator approves or returns drafts", error)
         _result, error = self.call_kw(
-            login, "social.incident.reply", "action_mark_published", [self.reply.ids, "https://vk.com/x"],
+            login,
+            "social.incident.reply",
+            "action_mark_published",
+            [self.reply.ids, "https://vk.com/x"],
             {"context": HOSTILE_CONTEXT},
         )
         self.assertIn("cannot be called remotely", error)
@@ -397,15 +520,20 @@ class TestHostileRpc(HttpCase, AccessMatrixCase):
 
     def test_hostile_defaults_do_not_reach_a_new_draft(self):
         reply_id, error = self.call_kw(
-            self.executor_user.login, "social.incident.reply", "create",
-            [{"incident_id": self.incident2.id, "body": "Черновик"}], {"context": HOSTILE_CONTEXT},
+            self.executor_user.login,
+            "social.incident.reply",
+            "create",
+            [{"incident_id": self.incident2.id, "body": "Черновик"}],
+            {"context": HOSTILE_CONTEXT},
         )
         self.assertIsNone(error)
         reply = self.env["social.incident.reply"].browse(reply_id)
         self.assertEqual(reply.state, "draft")
         self.assertFalse(reply.published_url)
         _result, error = self.call_kw(
-            self.executor_user.login, "social.incident.reply", "create",
+            self.executor_user.login,
+            "social.incident.reply",
+            "create",
             [{"incident_id": self.incident2.id, "body": "x", "state": "approved"}],
         )
         self.assertIn("only through the workflow", error)
@@ -413,8 +541,13 @@ class TestHostileRpc(HttpCase, AccessMatrixCase):
     def test_curator_cannot_rewrite_read_only_history(self):
         answered = self.incident.answered_at
         _result, error = self.call_kw(
-            self.curator.login, "social.incident", "write",
-            [self.incident.ids, {"answered_at": "2020-01-01 00:00:00", "registered_at": "2020-01-01 00:00:00"}],
+            self.curator.login,
+            "social.incident",
+            "write",
+            [
+                self.incident.ids,
+                {"answered_at": "2020-01-01 00:00:00", "registered_at": "2020-01-01 00:00:00"},
+            ],
             {"context": HOSTILE_CONTEXT},
         )
         self.assertIn("only through the workflow", error)
@@ -424,19 +557,29 @@ class TestHostileRpc(HttpCase, AccessMatrixCase):
     def test_only_own_new_uploads_are_attached(self):
         """An executor cannot move someone else's file (here: another
         municipality's) onto a draft or into the information of a routing."""
-        foreign = self.env["ir.attachment"].with_user(self.users["curator_b"]).create(
-            {"name": "чужое.pdf", "raw": b"secret"}
+        foreign = (
+            self.env["ir.attachment"]
+            .with_user(self.users["curator_b"])
+            .create({"name": "чужое.pdf", "raw": b"secret"})
         )
         _result, error = self.call_kw(
-            self.executor_user.login, "social.incident.reply", "write",
+            self.executor_user.login,
+            "social.incident.reply",
+            "write",
             [self.reply.ids, {"attachment_ids": [(6, 0, foreign.ids)]}],
         )
         self.assertTrue(error)
         self.env.invalidate_all()
         self.assertFalse(self.reply.attachment_ids)
-        own = self.env["ir.attachment"].with_user(self.executor_user).create({"name": "фото.jpg", "raw": b"jpg"})
+        own = (
+            self.env["ir.attachment"]
+            .with_user(self.executor_user)
+            .create({"name": "фото.jpg", "raw": b"jpg"})
+        )
         _result, error = self.call_kw(
-            self.executor_user.login, "social.incident.reply", "write",
+            self.executor_user.login,
+            "social.incident.reply",
+            "write",
             [self.reply.ids, {"attachment_ids": [(6, 0, own.ids)]}],
         )
         self.assertIsNone(error)

@@ -44,7 +44,10 @@ class TestAccessRights(SocialIncidentsCase):
         reply = self.draft(incident)
         Reply = self.Reply.with_user(self.roads_user)
         self.assertFalse(Reply.search([("incident_id", "=", incident.id)]))
-        self.assertEqual(self.Reply.with_user(self.housing_user2).search([("incident_id", "=", incident.id)]), reply)
+        self.assertEqual(
+            self.Reply.with_user(self.housing_user2).search([("incident_id", "=", incident.id)]),
+            reply,
+        )
         with self.assertRaises(AccessError):
             reply.with_user(self.roads_user).write({"body": "чужой"})
         reply.with_user(self.housing_user).action_submit()

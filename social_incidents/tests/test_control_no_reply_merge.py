@@ -11,12 +11,17 @@ class TestControlNoReplyMerge(SocialIncidentsCase):
             incident.with_user(self.housing_user).action_set_control("Яму так и не заделали")
         incident.with_user(self.curator).action_set_control("Яму так и не заделали")
         self.assertTrue(incident.on_control)
-        self.assertEqual(self.activities(incident), {("control_report", "t_housing"), ("control_report", "t_housing2")})
+        self.assertEqual(
+            self.activities(incident),
+            {("control_report", "t_housing"), ("control_report", "t_housing2")},
+        )
         with self.assertRaisesRegex(UserError, "additional control"):
             incident.with_user(self.curator).action_close()
         with self.assertRaisesRegex(UserError, "lead executor or a curator"):
             incident.with_user(self.roads_user).action_report_control("x")
-        incident.with_user(self.housing_user).action_report_control("Заделали 12 мая, фото приложено")
+        incident.with_user(self.housing_user).action_report_control(
+            "Заделали 12 мая, фото приложено"
+        )
         self.assertEqual(incident.control_report, "Заделали 12 мая, фото приложено")
         self.assertEqual(self.activities(incident), {("control_review", "t_curator")})
         incident.with_user(self.curator).action_lift_control()
@@ -43,7 +48,9 @@ class TestControlNoReplyMerge(SocialIncidentsCase):
         self.draft(incident)
         with self.assertRaisesRegex(UserError, "Only a curator"):
             incident.with_user(self.housing_user).action_no_reply(self.no_reply_obscene)
-        incident.with_user(self.curator).action_no_reply(self.no_reply_obscene, "Мат в каждом слове")
+        incident.with_user(self.curator).action_no_reply(
+            self.no_reply_obscene, "Мат в каждом слове"
+        )
         self.assertEqual(incident.state, "no_reply")
         self.assertEqual(incident.no_reply_reason_id, self.no_reply_obscene)
         self.assertIn("21", incident.no_reply_legal_basis)

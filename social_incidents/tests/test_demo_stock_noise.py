@@ -24,7 +24,9 @@ class TestAppsMenu(SocialIncidentsCase):
         apps = self.env.ref("base.menu_management")
         for user in (self.curator, self.housing_user, self.head):
             visible = self.visible_apps(user)
-            self.assertIn(self.env.ref("social_incidents.social_incidents_menu_root"), visible, user.login)
+            self.assertIn(
+                self.env.ref("social_incidents.social_incidents_menu_root"), visible, user.login
+            )
             self.assertNotIn(apps, visible, f"{user.login} is offered the Apps menu")
         self.assertIn(apps, self.visible_apps(self.env.ref("base.user_admin")))
 
@@ -46,16 +48,20 @@ class TestDemoStockNoise(SocialIncidentsCase):
         for login in ("curator", "executor", "head", "admin"):
             user = self.env["res.users"].search([("login", "=", login)])
             self.assertTrue(user, login)
-            channels = self.env["discuss.channel.member"].search(
-                [("partner_id", "=", user.partner_id.id)]
-            ).channel_id
+            channels = (
+                self.env["discuss.channel.member"]
+                .search([("partner_id", "=", user.partner_id.id)])
+                .channel_id
+            )
             messages = self.env["mail.message"].search(
                 [("model", "=", "discuss.channel"), ("res_id", "in", channels.ids)]
             )
             self.assertFalse(messages.filtered(lambda m: m.author_id == marc), login)
             self.assertFalse(messages.filtered(lambda m: "Building B3" in str(m.body)), login)
         self.assertEqual(
-            self.env["mail.message"].search([("model", "=", "discuss.channel"), ("res_id", "=", general.id)]),
+            self.env["mail.message"].search(
+                [("model", "=", "discuss.channel"), ("res_id", "=", general.id)]
+            ),
             self.env.ref("mail.module_install_notification"),
         )
         self.assertFalse(
@@ -80,8 +86,11 @@ class TestLoginPage(HttpCase):
         self.assertEqual(company.name, "Администрация МО «Ахтубинский район»")
         with file_open("base/static/img/res_company_logo.png", "rb") as stock:
             stock_digest = hashlib.sha256(stock.read()).hexdigest()
-        self.assertNotEqual(hashlib.sha256(base64.b64decode(company.logo)).hexdigest(), stock_digest,
-                            "the company shows Odoo's 'Your logo'")
+        self.assertNotEqual(
+            hashlib.sha256(base64.b64decode(company.logo)).hexdigest(),
+            stock_digest,
+            "the company shows Odoo's 'Your logo'",
+        )
         self.assertEqual(Image.open(io.BytesIO(base64.b64decode(company.logo))).size, (640, 200))
 
         page = self.url_open("/web/login")

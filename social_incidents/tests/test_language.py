@@ -82,7 +82,9 @@ def company_texts(env, company):
             texts += [(where, value.old_value_char), (where, value.new_value_char)]
     activities = env["mail.activity"].sudo().search([("res_model", "in", models)])
     for activity in activities:
-        if (activity.res_model, activity.res_id) in in_company or not by_model.get(activity.res_model):
+        if (activity.res_model, activity.res_id) in in_company or not by_model.get(
+            activity.res_model
+        ):
             where = f"activity {activity.id} of {activity.res_model},{activity.res_id}"
             texts += [(where, activity.summary), (where, activity.note)]
     violations = env["social.sla.violation"].sudo().search([("company_id", "=", company.id)])
@@ -120,7 +122,9 @@ class TestLanguage(TransactionCase):
     def test_company_language(self):
         self.assertEqual(self.company._social_lang(), "ru_RU")
         self.company.social_curator_id.lang = "en_US"
-        self.assertEqual(self.company._social_lang(), "en_US", "the default curator's language first")
+        self.assertEqual(
+            self.company._social_lang(), "en_US", "the default curator's language first"
+        )
 
     def test_demo_history_and_watchdog_write_russian(self):
         self.run_watchdog()
@@ -128,17 +132,25 @@ class TestLanguage(TransactionCase):
         self.assertFalse(found, f"{len(found)} English texts, e.g. {found[:5]}")
         # what the watchdog wrote: the note, and each person's activity
         violation = self.env["social.sla.violation"].search([], order="id desc", limit=1)
-        note = violation.incident_id.message_ids.filtered(lambda m: "Нарушен срок:" in (m.body or ""))
+        note = violation.incident_id.message_ids.filtered(
+            lambda m: "Нарушен срок:" in (m.body or "")
+        )
         self.assertTrue(note, "the watchdog's note is in Russian")
         overdue = self.env["mail.activity"].search(
             [
                 ("res_model", "=", "social.incident"),
                 ("res_id", "=", violation.incident_id.id),
-                ("activity_type_id", "=", self.env.ref("social_incidents.mail_act_social_overdue").id),
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env.ref("social_incidents.mail_act_social_overdue").id,
+                ),
             ]
         )
         self.assertTrue(overdue)
-        self.assertTrue(all(a.summary.startswith("Нарушен срок: ") for a in overdue), overdue.mapped("summary"))
+        self.assertTrue(
+            all(a.summary.startswith("Нарушен срок: ") for a in overdue), overdue.mapped("summary")
+        )
 
     def test_activity_in_recipients_language(self):
         """A recipient reading English gets the activity in English; the note
@@ -152,7 +164,11 @@ class TestLanguage(TransactionCase):
             [
                 ("id", ">", last),
                 ("user_id", "=", curator.id),
-                ("activity_type_id", "=", self.env.ref("social_incidents.mail_act_social_overdue").id),
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env.ref("social_incidents.mail_act_social_overdue").id,
+                ),
             ]
         )
         self.assertTrue(mine)
@@ -169,7 +185,9 @@ class TestLanguage(TransactionCase):
             first = incident.message_ids.sorted("id")[:1]
             self.assertEqual(first.date, incident.registered_at, f"{incident.name}: registration")
             for reply in incident.reply_ids.filtered("published_at"):
-                told = incident.message_ids.filtered(lambda m, r=reply: r.published_url in plain(m.body))
+                told = incident.message_ids.filtered(
+                    lambda m, r=reply: r.published_url in plain(m.body)
+                )
                 self.assertTrue(told, f"{incident.name}: publication told")
                 self.assertEqual(set(told.mapped("date")), {reply.published_at}, incident.name)
         # the history spans the two months before the install, not the install's minutes

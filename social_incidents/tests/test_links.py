@@ -42,12 +42,16 @@ class TestLinks(SocialIncidentsCase):
             with self.subTest(link=bad):
                 with self.assertRaises(ValidationError) as caught:
                     self.register_in_russian(url=bad)
-                self.assertIn(f"Ссылка на сообщение «{bad}» — не адрес страницы", str(caught.exception))
+                self.assertIn(
+                    f"Ссылка на сообщение «{bad}» — не адрес страницы", str(caught.exception)
+                )
                 self.assertIn("https://vk.com/wall-1_2?reply=3", str(caught.exception))
         incident = self.register_in_russian(url="https://vk.com/wall-1_100?reply=1")
         with self.assertRaises(ValidationError) as caught:
             incident.write({"url": "не ссылка вовсе"})
-        self.assertIn("Ссылка на сообщение «не ссылка вовсе» — не адрес страницы", str(caught.exception))
+        self.assertIn(
+            "Ссылка на сообщение «не ссылка вовсе» — не адрес страницы", str(caught.exception)
+        )
         self.assertEqual(incident.url, "https://vk.com/wall-1_100?reply=1")
         for good in GOOD_LINKS:
             with self.subTest(link=good):
@@ -61,7 +65,11 @@ class TestLinks(SocialIncidentsCase):
         reply = self.approved(incident)
         executor = self.housing_user
         action = reply.with_user(executor).action_open_publish_wizard()
-        Wizard = self.env[action["res_model"]].with_user(executor).with_context(action["context"], lang="ru_RU")
+        Wizard = (
+            self.env[action["res_model"]]
+            .with_user(executor)
+            .with_context(action["context"], lang="ru_RU")
+        )
         for bad in ("ответ опубликован", "не ссылка вовсе", "wall-1_100?reply=9"):
             with self.subTest(link=bad):
                 wizard = Wizard.create({"url": bad})

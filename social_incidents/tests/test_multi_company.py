@@ -35,10 +35,19 @@ class TestMultiCompany(TransactionCase):
         cls.curator_b = user("mc_curator_b", cls.company_b)
         cls.executor_user_a = user("mc_exec_a", cls.company_a, "group_social_executor")
         cls.executor_a = cls.env["social.executor"].create(
-            {"name": "Housing A", "company_id": cls.company_a.id, "member_ids": [(6, 0, cls.executor_user_a.ids)]}
+            {
+                "name": "Housing A",
+                "company_id": cls.company_a.id,
+                "member_ids": [(6, 0, cls.executor_user_a.ids)],
+            }
         )
         cls.author_a = cls.env["social.author"].create(
-            {"name": "Автор А", "network": "vk", "external_id": "555", "company_id": cls.company_a.id}
+            {
+                "name": "Автор А",
+                "network": "vk",
+                "external_id": "555",
+                "company_id": cls.company_a.id,
+            }
         )
         cls.location_a = cls.env["social.incident.location"].create(
             {"name": "Улица района А", "company_id": cls.company_a.id}
@@ -52,9 +61,12 @@ class TestMultiCompany(TransactionCase):
             "external_id": "wall-77_1_9",
         }
         values.update(vals)
-        return self.env["social.incident"].with_user(curator).with_company(
-            curator.company_id
-        ).create(values)
+        return (
+            self.env["social.incident"]
+            .with_user(curator)
+            .with_company(curator.company_id)
+            .create(values)
+        )
 
     def test_same_message_registered_in_each_company(self):
         incident_a = self.register(self.curator_a)
@@ -86,7 +98,9 @@ class TestMultiCompany(TransactionCase):
         self.assertNotEqual(author_b, self.author_a)
         self.assertEqual(author_b.company_id, self.company_b)
         self.assertEqual(author_b.name, "Автор Б")
-        self.assertEqual(Author.with_company(self.company_a)._find_or_create("vk", "555"), self.author_a)
+        self.assertEqual(
+            Author.with_company(self.company_a)._find_or_create("vk", "555"), self.author_a
+        )
         self.assertEqual(Author._find_or_create("vk", "555", company=self.company_b), author_b)
 
     def test_policy_lines_of_another_company_are_hidden(self):

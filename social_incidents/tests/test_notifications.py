@@ -19,13 +19,28 @@ class TestNotifications(SlaCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.housing_user.write(
-            {"notification_type": "inbox", "tz": "Asia/Yekaterinburg", "lang": "en_US", "email": "housing@example.org"}
+            {
+                "notification_type": "inbox",
+                "tz": "Asia/Yekaterinburg",
+                "lang": "en_US",
+                "email": "housing@example.org",
+            }
         )
         cls.housing_user2.write(
-            {"notification_type": "email", "tz": "Europe/Moscow", "lang": "en_US", "email": "housing2@example.org"}
+            {
+                "notification_type": "email",
+                "tz": "Europe/Moscow",
+                "lang": "en_US",
+                "email": "housing2@example.org",
+            }
         )
         cls.curator.write(
-            {"notification_type": "inbox", "tz": "Europe/Moscow", "lang": "ru_RU", "email": "cur@example.org"}
+            {
+                "notification_type": "inbox",
+                "tz": "Europe/Moscow",
+                "lang": "ru_RU",
+                "email": "cur@example.org",
+            }
         )
         for user in (cls.roads_user, cls.school_user, cls.outsider, cls.curator2, cls.head):
             user.write({"notification_type": "inbox", "tz": "Europe/Moscow", "lang": "en_US"})
@@ -40,12 +55,16 @@ class TestNotifications(SlaCase):
         return {n.res_partner_id.user_ids[:1].login: n for n in messages.sudo().notification_ids}
 
     def messages(self, incident, kind):
-        return self.env["mail.message"].sudo().search(
-            [
-                ("model", "=", "social.incident"),
-                ("res_id", "=", incident.id),
-                ("subtype_id", "=", self.env.ref(SUBTYPE % kind).id),
-            ]
+        return (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "social.incident"),
+                    ("res_id", "=", incident.id),
+                    ("subtype_id", "=", self.env.ref(SUBTYPE % kind).id),
+                ]
+            )
         )
 
     def body_of(self, notification):
@@ -70,10 +89,14 @@ class TestNotifications(SlaCase):
 
     def unfollow_kind(self, user, incident, kind):
         """What the chatter's Following menu does when ``user`` unticks ``kind``."""
-        follower = incident.sudo().message_follower_ids.filtered(lambda f: f.partner_id == user.partner_id)
+        follower = incident.sudo().message_follower_ids.filtered(
+            lambda f: f.partner_id == user.partner_id
+        )
         self.assertTrue(follower, f"{user.login} follows the incident")
         subtypes = follower.subtype_ids - self.env.ref(SUBTYPE % kind)
-        incident.with_user(user).message_subscribe(partner_ids=user.partner_id.ids, subtype_ids=subtypes.ids)
+        incident.with_user(user).message_subscribe(
+            partner_ids=user.partner_id.ids, subtype_ids=subtypes.ids
+        )
 
     # ------------------------------------------------------------------
     def test_routed_members_are_told_in_inbox_or_by_email_in_their_time_zone(self):
@@ -87,8 +110,14 @@ class TestNotifications(SlaCase):
             "routed",
             {
                 # the draft is due 16:00 Moscow time, 18:00 in Yekaterinburg
-                "t_housing": ("inbox", ["routed to Housing", "Take it into work", "Due 03.03.2025 18:00"]),
-                "t_housing2": ("email", ["routed to Housing", "Take it into work", "Due 03.03.2025 16:00"]),
+                "t_housing": (
+                    "inbox",
+                    ["routed to Housing", "Take it into work", "Due 03.03.2025 18:00"],
+                ),
+                "t_housing2": (
+                    "email",
+                    ["routed to Housing", "Take it into work", "Due 03.03.2025 16:00"],
+                ),
             },
         )
         # one message for each time zone; the email names the incident in its subject
@@ -107,7 +136,9 @@ class TestNotifications(SlaCase):
     def test_consolidated_reply_lead_and_co_executor_each_told_their_part(self):
         with at(2025, 3, 3, 10, 0):
             incident = self.register()
-            incident.with_user(self.curator).action_route(self.housing | self.roads, lead=self.housing)
+            incident.with_user(self.curator).action_route(
+                self.housing | self.roads, lead=self.housing
+            )
         told = self.told(incident, "routed")
         self.assertEqual(set(told), {"t_housing", "t_housing2", "t_roads"})
         self.assertIn("Take it into work", self.body_of(told["t_housing2"]))
@@ -159,7 +190,10 @@ class TestNotifications(SlaCase):
             incident,
             "returned",
             {
-                "t_housing": ("inbox", ["returned for rework", "запятые", "Rework the draft", "Due 03.03.2025 14:10"]),
+                "t_housing": (
+                    "inbox",
+                    ["returned for rework", "запятые", "Rework the draft", "Due 03.03.2025 14:10"],
+                ),
                 "t_housing2": ("email", ["returned for rework", "запятые", "Due 03.03.2025 12:10"]),
             },
         )
@@ -172,21 +206,44 @@ class TestNotifications(SlaCase):
             incident,
             "approved",
             {
-                "t_housing": ("inbox", ["is approved", "Publish it in the network.", "Due 03.03.2025 14:10"]),
-                "t_housing2": ("email", ["is approved", "Publish it in the network.", "Due 03.03.2025 12:10"]),
+                "t_housing": (
+                    "inbox",
+                    ["is approved", "Publish it in the network.", "Due 03.03.2025 14:10"],
+                ),
+                "t_housing2": (
+                    "email",
+                    ["is approved", "Publish it in the network.", "Due 03.03.2025 12:10"],
+                ),
             },
         )
         with at(2025, 3, 3, 11, 50):
-            reply.with_user(self.housing_user2).action_mark_published("https://vk.com/wall-1_1?reply=7")
+            reply.with_user(self.housing_user2).action_mark_published(
+                "https://vk.com/wall-1_1?reply=7"
+            )
         # the publisher is not told of their own action
         self.assert_told(
             incident,
             "published",
-            {"t_housing": ("inbox", ["is published", "https://vk.com/wall-1_1?reply=7", "nothing more to do"])},
+            {
+                "t_housing": (
+                    "inbox",
+                    ["is published", "https://vk.com/wall-1_1?reply=7", "nothing more to do"],
+                )
+            },
         )
-        for kind in ("routed", "returned", "approved", "published", "missed", "submitted", "declined"):
+        for kind in (
+            "routed",
+            "returned",
+            "approved",
+            "published",
+            "missed",
+            "submitted",
+            "declined",
+        ):
             told = set(self.told(incident, kind))
-            self.assertFalse(told & {"t_roads", "t_school", "t_outsider", "t_head", "t_curator2"}, kind)
+            self.assertFalse(
+                told & {"t_roads", "t_school", "t_outsider", "t_head", "t_curator2"}, kind
+            )
 
     def test_curator_publishes_executor_told_nothing_to_do(self):
         self.company.social_reply_publisher = "curator"
@@ -203,7 +260,9 @@ class TestNotifications(SlaCase):
         with at(2025, 3, 3, 10, 0):
             incident = self.routed()
         with at(2025, 3, 3, 10, 10):
-            incident.assignment_ids.with_user(self.housing_user).action_decline("Это дороги, не ЖКХ.")
+            incident.assignment_ids.with_user(self.housing_user).action_decline(
+                "Это дороги, не ЖКХ."
+            )
         self.assertEqual(incident.state, "new")
         reroute = self.row(incident, "reroute", state="open").deadline
         self.assert_told(
@@ -234,8 +293,18 @@ class TestNotifications(SlaCase):
             incident,
             "missed",
             {
-                "t_housing": ("inbox", ["Deadline missed", "Draft Sent for Approval, due 03.03.2025 18:00", "Do it now"]),
-                "t_housing2": ("email", ["Deadline missed", "Draft Sent for Approval, due 03.03.2025 16:00"]),
+                "t_housing": (
+                    "inbox",
+                    [
+                        "Deadline missed",
+                        "Draft Sent for Approval, due 03.03.2025 18:00",
+                        "Do it now",
+                    ],
+                ),
+                "t_housing2": (
+                    "email",
+                    ["Deadline missed", "Draft Sent for Approval, due 03.03.2025 16:00"],
+                ),
             },
         )
         # the job has no user: OdooBot tells them
@@ -248,18 +317,27 @@ class TestNotifications(SlaCase):
             incident = self.routed(author_id=self.author.id)
             request = self.submitted(incident, kind="clarification")
             request.with_user(self.curator).action_approve()
-            request.with_user(self.housing_user).action_mark_published("https://vk.com/wall-1_1?reply=8")
+            request.with_user(self.housing_user).action_mark_published(
+                "https://vk.com/wall-1_1?reply=8"
+            )
         self.assertEqual(incident.state, "clarification")
-        self.assertIn("Wait for the author's answer", self.body_of(self.told(incident, "published")["t_housing2"]))
+        self.assertIn(
+            "Wait for the author's answer",
+            self.body_of(self.told(incident, "published")["t_housing2"]),
+        )
         # the author writes again (the VK connector registers the comment, as a job)
         with at(2025, 3, 3, 10, 30):
-            answer = self.env["social.incident"].sudo().create(
-                {
-                    "network": "vk",
-                    "text": "Дом 5, подъезд 2.",
-                    "external_id": "-1_answer",
-                    "author_id": self.author.id,
-                }
+            answer = (
+                self.env["social.incident"]
+                .sudo()
+                .create(
+                    {
+                        "network": "vk",
+                        "text": "Дом 5, подъезд 2.",
+                        "external_id": "-1_answer",
+                        "author_id": self.author.id,
+                    }
+                )
             )
         self.assert_told(
             incident,
@@ -286,7 +364,10 @@ class TestNotifications(SlaCase):
         # the chatter's Following menu offers every kind of the incident
         offered = incident.with_user(self.housing_user)._mail_get_message_subtypes()
         self.assertFalse(
-            {self.env.ref(SUBTYPE % kind) for kind in ("routed", "returned", "approved", "published", "missed")}
+            {
+                self.env.ref(SUBTYPE % kind)
+                for kind in ("routed", "returned", "approved", "published", "missed")
+            }
             - set(offered)
         )
         # t_housing unticks "Draft Returned" on this incident; t_housing2 mutes

@@ -50,7 +50,9 @@ class TestProvisionalYear(SlaCase):
     def in_admins_langs(self, text, *args):
         """``text`` as each administrator reads it (their activities are in their language)."""
         return sorted(
-            self.env["social.production.year"].with_context(lang=admin.lang or "en_US").env._(text, *args)
+            self.env["social.production.year"]
+            .with_context(lang=admin.lang or "en_US")
+            .env._(text, *args)
             for admin in self.admins
         )
 
@@ -77,7 +79,9 @@ class TestProvisionalYear(SlaCase):
         self.assertEqual(year.activity_ids.user_id, self.admins)
         self.assertEqual(
             sorted(year.activity_ids.mapped("summary")),
-            self.in_admins_langs("Confirm the production calendar of %s: load the official file", 2028),
+            self.in_admins_langs(
+                "Confirm the production calendar of %s: load the official file", 2028
+            ),
         )
         for activity in year.activity_ids:
             article = "ст. 112" if activity.user_id.lang == "ru_RU" else "Labour Code art. 112"
@@ -103,9 +107,13 @@ class TestProvisionalYear(SlaCase):
         self.assertTrue(later.provisional)
         self.assertEqual(
             sorted(later.activity_ids.mapped("summary")),
-            self.in_admins_langs("Confirm the production calendar of %s: load the official file", 2030),
+            self.in_admins_langs(
+                "Confirm the production calendar of %s: load the official file", 2030
+            ),
         )
-        self.assertEqual(later.day_ids.filtered(lambda d: d.date == date(2030, 2, 25)).day_type, "day_off")
+        self.assertEqual(
+            later.day_ids.filtered(lambda d: d.date == date(2030, 2, 25)).day_type, "day_off"
+        )
 
     def test_deadline_on_a_provisional_year_says_so_until_the_file_confirms_it(self):
         with at(2028, 11, 2, 10, 0):  # Thursday
@@ -115,8 +123,10 @@ class TestProvisionalYear(SlaCase):
         self.assertEqual(total.deadline, msk(2028, 11, 3, 10, 0))
         self.assertTrue(total.provisional)
         self.assertEqual(total.provisional_note, "Provisional calendar: 2028")
-        manual = self.env["social.production.day"].with_user(self.admin).create(
-            {"date": date(2028, 12, 29), "day_type": "day_off", "name": "Local holiday"}
+        manual = (
+            self.env["social.production.day"]
+            .with_user(self.admin)
+            .create({"date": date(2028, 12, 29), "day_type": "day_off", "name": "Local holiday"})
         )
         with at(2028, 11, 2, 10, 5):
             self.load_file(OFFICIAL_2028, "calendar-2028.xml")
@@ -179,10 +189,14 @@ class TestProvisionalYear(SlaCase):
         activities = self.year.activity_ids
         year_ru = self.year.with_context(lang="ru_RU")
         cases = [
-            (OFFICIAL_2028.replace(b'year="2028"', b'year="2027"'),
-             "Файл calendar.xml не загружен, ничего не изменено: это календарь 2027 года, а не 2028."),
-            (OFFICIAL_2028.replace(b'd="11.02" t="2"', b'd="11.02" t="7"'),
-             "строка 9: неизвестный тип дня «7»"),
+            (
+                OFFICIAL_2028.replace(b'year="2028"', b'year="2027"'),
+                "Файл calendar.xml не загружен, ничего не изменено: это календарь 2027 года, а не 2028.",
+            ),
+            (
+                OFFICIAL_2028.replace(b'd="11.02" t="2"', b'd="11.02" t="7"'),
+                "строка 9: неизвестный тип дня «7»",
+            ),
             (b"<calendar year='2028'>", "файл не является правильным XML (строка 1)."),
             (b"", "файл пуст."),
             (b"date;type\n2028-11-06;vacation\n", "строка 2: неизвестный тип дня «vacation»"),
@@ -194,7 +208,9 @@ class TestProvisionalYear(SlaCase):
         with self.assertRaises(UserError):
             self.load_file(b"date;type\n2028-02-30;holiday\n", "calendar.csv")
         self.year.invalidate_recordset()
-        self.assertEqual(sorted((d.date, d.day_type, d.origin, d.name) for d in self.year.day_ids), before)
+        self.assertEqual(
+            sorted((d.date, d.day_type, d.origin, d.name) for d in self.year.day_ids), before
+        )
         self.assertTrue(self.year.provisional)
         self.assertEqual(self.year.activity_ids, activities)
 
@@ -257,8 +273,12 @@ class TestLoadFeedback(SlaCase):
             "Календарь на 2026 обновлён, изменено дней: 2; открытые сроки пересчитаны",
         )
         self.assertEqual(action["params"]["type"], "success")
-        self.assertEqual(year.day_ids.filtered(lambda d: d.date in dates).mapped("origin"), ["holidays"] * 2)
-        self.assertEqual(self.load(year)["params"]["message"], "Календарь на 2026 уже актуален, изменений нет")
+        self.assertEqual(
+            year.day_ids.filtered(lambda d: d.date in dates).mapped("origin"), ["holidays"] * 2
+        )
+        self.assertEqual(
+            self.load(year)["params"]["message"], "Календарь на 2026 уже актуален, изменений нет"
+        )
 
     def test_a_year_confirmed_by_the_file_is_not_loaded_over_and_says_so(self):
         year = self.env["social.production.year"].search([("year", "=", 2026)])

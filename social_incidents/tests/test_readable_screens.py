@@ -20,7 +20,8 @@ class TestExecutorShortName(SocialIncidentsCase):
     def test_searching_the_short_name_finds_the_executor(self):
         Executor = self.env["social.executor"].with_user(self.curator)
         self.assertEqual(
-            Executor.name_search("УБДХ"), [(self.zhkh.id, "Управление благоустройства и дорожного хозяйства")]
+            Executor.name_search("УБДХ"),
+            [(self.zhkh.id, "Управление благоустройства и дорожного хозяйства")],
         )
         self.assertEqual(Executor.name_search("благоустройства"), Executor.name_search("УБДХ"))
         incident = self.routed(executors=self.zhkh)
@@ -31,12 +32,18 @@ class TestExecutorShortName(SocialIncidentsCase):
     def test_lists_show_the_short_name_forms_the_full_name(self):
         executor = self.zhkh.with_user(self.curator)
         self.assertEqual(executor.display_name, "Управление благоустройства и дорожного хозяйства")
-        self.assertEqual(executor.with_context(social_executor_short_name=True).display_name, "УБДХ")
+        self.assertEqual(
+            executor.with_context(social_executor_short_name=True).display_name, "УБДХ"
+        )
         # without a short name the full name is shown everywhere
-        self.assertEqual(self.housing.with_context(social_executor_short_name=True).display_name, "Housing")
+        self.assertEqual(
+            self.housing.with_context(social_executor_short_name=True).display_name, "Housing"
+        )
         # the incidents' list and the routing tab ask for it
         incident = self.routed(executors=self.zhkh)
-        views = self.Incident.with_user(self.curator).get_views([(False, "list"), (False, "form")])["views"]
+        views = self.Incident.with_user(self.curator).get_views([(False, "list"), (False, "form")])[
+            "views"
+        ]
         for view, path in (
             ("list", "//list/field[@name='executor_ids']"),
             ("list", "//list/field[@name='lead_executor_id']"),
@@ -46,10 +53,16 @@ class TestExecutorShortName(SocialIncidentsCase):
             self.assertIn("social_executor_short_name", node[0].get("context"), path)
         data = incident.with_user(self.curator).web_read(
             {
-                "executor_ids": {"fields": {"display_name": {}}, "context": {"social_executor_short_name": True}},
+                "executor_ids": {
+                    "fields": {"display_name": {}},
+                    "context": {"social_executor_short_name": True},
+                },
                 "assignment_ids": {
                     "fields": {
-                        "executor_id": {"fields": {"display_name": {}}, "context": {"social_executor_short_name": True}}
+                        "executor_id": {
+                            "fields": {"display_name": {}},
+                            "context": {"social_executor_short_name": True},
+                        }
                     }
                 },
             }
@@ -70,10 +83,14 @@ class TestMyDeadline(SlaCase):
         with at(2025, 3, 3, 10, 0):  # Monday
             self.incident = self.register()
         with at(2025, 3, 3, 10, 10):
-            self.incident.with_user(self.curator).action_route(self.roads | self.housing, lead=self.roads)
+            self.incident.with_user(self.curator).action_route(
+                self.roads | self.housing, lead=self.roads
+            )
 
     def test_each_executor_sees_the_deadline_of_their_own_line(self):
-        self.assertEqual(self.incident.sla_deadline, msk(2025, 3, 3, 12, 10))  # Housing's information
+        self.assertEqual(
+            self.incident.sla_deadline, msk(2025, 3, 3, 12, 10)
+        )  # Housing's information
         with at(2025, 3, 3, 11, 0):
             roads = self.incident.with_user(self.roads_user)
             self.assertEqual(roads.my_deadline, msk(2025, 3, 3, 16, 0))  # KOR 12: his draft
@@ -82,7 +99,9 @@ class TestMyDeadline(SlaCase):
             self.assertEqual(roads.my_sla_status, "on_time")
             self.assertEqual(roads.my_remaining, "4 h left")
             housing = self.incident.with_user(self.housing_user)
-            self.assertEqual(housing.my_deadline, msk(2025, 3, 3, 12, 10))  # KOR 19: 2 working hours
+            self.assertEqual(
+                housing.my_deadline, msk(2025, 3, 3, 12, 10)
+            )  # KOR 19: 2 working hours
             self.assertEqual(housing.my_step, "info")
             self.assertEqual(housing.my_remaining, "1 h 10 min left")
             # the curator is not an executor: the incident's nearest deadline
@@ -93,7 +112,9 @@ class TestMyDeadline(SlaCase):
         action = self.env.ref("social_incidents.social_incident_action_mine")
         view = action.view_ids.filtered(lambda v: v.view_mode == "list").view_id
         self.assertEqual(view, self.env.ref("social_incidents.social_incident_view_list_mine"))
-        arch = self.Incident.with_user(self.roads_user).get_views([(view.id, "list")])["views"]["list"]["arch"]
+        arch = self.Incident.with_user(self.roads_user).get_views([(view.id, "list")])["views"][
+            "list"
+        ]["arch"]
         columns = html.fromstring(arch).xpath("//list/field/@name")
         self.assertIn("my_deadline", columns)
         self.assertIn("my_remaining", columns)
@@ -127,7 +148,11 @@ class TestMyDeadline(SlaCase):
         self.assertGreater(one, 0)
         self.assertEqual(six, one)
         self.assertEqual(
-            set(self.Incident.browse([i.id for i in others]).with_user(self.roads_user).mapped("my_step")),
+            set(
+                self.Incident.browse([i.id for i in others])
+                .with_user(self.roads_user)
+                .mapped("my_step")
+            ),
             {"draft"},
         )
 
@@ -174,11 +199,17 @@ class TestAuthorHistory(SocialIncidentsCase):
         ]
 
     def test_messages_replies_and_outcomes_in_time_order(self):
-        first = self.routed(author_id=self.author.id, text="Фонарь на Ленина 12 не горит.",
-                            detected_at=datetime(2025, 3, 3, 7, 0))
+        first = self.routed(
+            author_id=self.author.id,
+            text="Фонарь на Ленина 12 не горит.",
+            detected_at=datetime(2025, 3, 3, 7, 0),
+        )
         self.published(first)
-        second = self.register(author_id=self.author.id, text="Опять не горит, уже неделю!",
-                               detected_at=datetime(2025, 3, 10, 7, 0))
+        second = self.register(
+            author_id=self.author.id,
+            text="Опять не горит, уже неделю!",
+            detected_at=datetime(2025, 3, 10, 7, 0),
+        )
         second.with_user(self.curator).action_no_reply(self.no_reply_obscene, "мат")
         other = self.register(text="Чужое сообщение")
         self.assertNotEqual(other.author_id, self.author)
@@ -186,15 +217,23 @@ class TestAuthorHistory(SocialIncidentsCase):
         action = second.with_user(self.curator).action_view_author_history()
         self.assertEqual((action["res_model"], action["res_id"]), ("social.author", self.author.id))
         self.assertEqual(
-            action["views"], [(self.env.ref("social_incidents.social_author_view_form_history").id, "form")]
+            action["views"],
+            [(self.env.ref("social_incidents.social_author_view_form_history").id, "form")],
         )
         author = self.author.with_user(self.curator)
         entries = self.entries(author)
-        self.assertEqual([kind for kind, _text in entries], [
-            "o_social_history_number", "o_social_history_message", "o_social_history_reply",
-            "o_social_history_outcome",
-            "o_social_history_number", "o_social_history_message", "o_social_history_outcome",
-        ])
+        self.assertEqual(
+            [kind for kind, _text in entries],
+            [
+                "o_social_history_number",
+                "o_social_history_message",
+                "o_social_history_reply",
+                "o_social_history_outcome",
+                "o_social_history_number",
+                "o_social_history_message",
+                "o_social_history_outcome",
+            ],
+        )
         self.assertEqual(entries[0][1], first.name)
         self.assertEqual(entries[1][1], "Фонарь на Ленина 12 не горит.")
         self.assertIn("Яму заделаем до пятницы.", entries[2][1])
@@ -217,7 +256,8 @@ class TestAuthorHistory(SocialIncidentsCase):
         reply = self.published(incident)
         # a link stored before links were checked
         self.env.cr.execute(
-            "UPDATE social_incident_reply SET published_url = 'javascript:alert(2)' WHERE id = %s", [reply.id]
+            "UPDATE social_incident_reply SET published_url = 'javascript:alert(2)' WHERE id = %s",
+            [reply.id],
         )
         self.env.invalidate_all()
         history = str(self.author.with_user(self.curator).history_html)

@@ -42,8 +42,12 @@ class TestReadableScreensTour(HttpCase):
 
         def user(login, group):
             return new_test_user(
-                cls.env, login=login, name=login.replace("_", " ").title(), lang="ru_RU",
-                tz="Europe/Moscow", groups=f"base.group_user,social_incidents.{group}",
+                cls.env,
+                login=login,
+                name=login.replace("_", " ").title(),
+                lang="ru_RU",
+                tz="Europe/Moscow",
+                groups=f"base.group_user,social_incidents.{group}",
             )
 
         cls.curator = user("readable_curator", "group_social_curator")
@@ -82,9 +86,15 @@ class TestReadableScreensTour(HttpCase):
 
     def test_replies_list_is_not_cut(self):
         incident = self.consolidated()
-        incident.assignment_ids.filtered(lambda a: a.executor_id == self.unit_a).with_user(self.user_a).action_accept()
-        reply = self.env["social.incident.reply"].with_user(self.user_a).create(
-            {"incident_id": incident.id, "kind": "final", "body": "\n\n".join([LONG_TEXT] * 4)}
+        incident.assignment_ids.filtered(lambda a: a.executor_id == self.unit_a).with_user(
+            self.user_a
+        ).action_accept()
+        reply = (
+            self.env["social.incident.reply"]
+            .with_user(self.user_a)
+            .create(
+                {"incident_id": incident.id, "kind": "final", "body": "\n\n".join([LONG_TEXT] * 4)}
+            )
         )
         reply.action_submit()
         self.start_tour(REPLIES, "social_reply_list_readable_tour", login=self.curator.login)
@@ -92,17 +102,29 @@ class TestReadableScreensTour(HttpCase):
     def test_missed_deadlines_list_is_not_cut(self):
         # detected a week ago and routed only now: the routing step and, at the
         # watchdog, the executor's draft step are missed
-        incident = self.register(external_id="readable-late", detected_at=clock.now() - timedelta(days=7))
+        incident = self.register(
+            external_id="readable-late", detected_at=clock.now() - timedelta(days=7)
+        )
         incident.action_route(self.unit_a)
         self.env["social.incident.deadline"]._cron_watchdog()
         violations = self.env["social.sla.violation"].search([("incident_id", "=", incident.id)])
-        self.assertIn(self.unit_a, violations.executor_id, "nothing of the executor's was missed: nothing is tested")
+        self.assertIn(
+            self.unit_a,
+            violations.executor_id,
+            "nothing of the executor's was missed: nothing is tested",
+        )
         self.start_tour(VIOLATIONS, "social_violation_list_readable_tour", login=self.curator.login)
 
     def test_executor_found_by_short_name(self):
-        self.start_tour(EXECUTORS, "social_executor_short_name_search_tour", login=self.curator.login)
+        self.start_tour(
+            EXECUTORS, "social_executor_short_name_search_tour", login=self.curator.login
+        )
         incident = self.register(external_id="readable-2")
-        self.start_tour(f"{INCIDENTS}/{incident.id}", "social_route_by_short_name_tour", login=self.curator.login)
+        self.start_tour(
+            f"{INCIDENTS}/{incident.id}",
+            "social_route_by_short_name_tour",
+            login=self.curator.login,
+        )
         self.assertEqual(incident.assignment_ids.executor_id, self.unit_a)
 
     def test_my_incidents_show_my_own_deadline(self):
@@ -120,16 +142,22 @@ class TestReadableScreensTour(HttpCase):
         author = self.env["social.author"]._find_or_create("vk", "id777001", "Мария Лебедева")
         now = clock.now()
         first = self.register(
-            external_id="readable-3", author_id=author.id, text="Яма на Ленина, 5.",
+            external_id="readable-3",
+            author_id=author.id,
+            text="Яма на Ленина, 5.",
             detected_at=now - timedelta(days=2),
         )
         first.action_route(self.unit_a)
-        reply = self.env["social.incident.reply"].with_user(self.user_a).create(
-            {"incident_id": first.id, "body": "Яму заделаем до пятницы."}
+        reply = (
+            self.env["social.incident.reply"]
+            .with_user(self.user_a)
+            .create({"incident_id": first.id, "body": "Яму заделаем до пятницы."})
         )
         reply.action_submit()
         reply.with_user(self.curator).action_approve()
         reply.action_mark_published("https://vk.com/wall-1_5?reply=6")
         second = self.register(external_id="readable-4", author_id=author.id, text="Опять яма!")
         second.action_no_reply(self.env.ref("social_incidents.no_reply_reason_obscene"))
-        self.start_tour(f"{INCIDENTS}/{second.id}", "social_author_history_tour", login=self.curator.login)
+        self.start_tour(
+            f"{INCIDENTS}/{second.id}", "social_author_history_tour", login=self.curator.login
+        )

@@ -66,7 +66,9 @@ class TestRegistration(SocialIncidentsCase):
         self.assertEqual(earlier.repeat_ids, repeat)
         action = repeat.action_view_repeat_of()
         self.assertEqual(action["res_id"], earlier.id)
-        self.assertEqual(self.Incident.search([("is_repeat", "=", True), ("id", "=", repeat.id)]), repeat)
+        self.assertEqual(
+            self.Incident.search([("is_repeat", "=", True), ("id", "=", repeat.id)]), repeat
+        )
 
     def test_incident_cannot_repeat_itself(self):
         incident = self.register()

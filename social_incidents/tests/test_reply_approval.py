@@ -12,7 +12,9 @@ class TestReplyApproval(SocialIncidentsCase):
         self.assertEqual(incident.state, "in_progress")
         self.assertEqual(reply.author_id, self.housing_user)
         self.assertEqual(reply.executor_id, self.housing)
-        self.assertEqual(self.activities(incident), {("draft", "t_housing"), ("draft", "t_housing2")})
+        self.assertEqual(
+            self.activities(incident), {("draft", "t_housing"), ("draft", "t_housing2")}
+        )
 
         reply.with_user(self.housing_user).action_submit()
         self.assertEqual(reply.state, "submitted")
@@ -20,7 +22,8 @@ class TestReplyApproval(SocialIncidentsCase):
         self.assertEqual(self.activities(incident), {("review", "t_curator")})
         # The executor's own activity is marked done, the colleague's removed.
         done = incident.sudo().message_ids.filtered(
-            lambda m: m.mail_activity_type_id == self.env.ref("social_incidents.mail_act_social_draft")
+            lambda m: m.mail_activity_type_id
+            == self.env.ref("social_incidents.mail_act_social_draft")
         )
         self.assertEqual(done.author_id, self.housing_user.partner_id)
 
@@ -29,7 +32,9 @@ class TestReplyApproval(SocialIncidentsCase):
         self.assertEqual(reply.reviewer_id, self.curator)
         self.assertEqual(incident.state, "approved")
         self.assertEqual(reply.review_ids.decision, "approved")
-        self.assertEqual(self.activities(incident), {("publish", "t_housing"), ("publish", "t_housing2")})
+        self.assertEqual(
+            self.activities(incident), {("publish", "t_housing"), ("publish", "t_housing2")}
+        )
 
         reply.with_user(self.housing_user2).action_mark_published(
             "https://vk.com/wall-1_100?reply=501", external_id="501"
@@ -161,12 +166,16 @@ class TestReplyApproval(SocialIncidentsCase):
 
     def test_clarification_round_trip(self):
         incident = self.routed()
-        request = self.draft(incident, kind="clarification", body="Уточните, пожалуйста, номер дома?")
+        request = self.draft(
+            incident, kind="clarification", body="Уточните, пожалуйста, номер дома?"
+        )
         request.with_user(self.housing_user).action_submit()
         request.with_user(self.curator).action_approve()
         self.assertEqual(incident.state, "clarification")
         # The question must be posted before the answer is recorded.
-        self.assertEqual(self.activities(incident), {("publish", "t_housing"), ("publish", "t_housing2")})
+        self.assertEqual(
+            self.activities(incident), {("publish", "t_housing"), ("publish", "t_housing2")}
+        )
         with self.assertRaisesRegex(UserError, "Publish the clarification"):
             incident.with_user(self.curator).action_record_clarification("Дом 5")
         request.with_user(self.housing_user).action_mark_published("https://vk.com/q")

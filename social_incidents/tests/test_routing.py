@@ -53,15 +53,21 @@ class TestRouting(SocialIncidentsCase):
         self.assertEqual(
             self.activities(incident),
             {
-                ("draft", "t_housing"), ("draft", "t_housing2"),
-                ("info", "t_roads"), ("info", "t_school"),
+                ("draft", "t_housing"),
+                ("draft", "t_housing2"),
+                ("info", "t_roads"),
+                ("info", "t_school"),
             },
         )
         # A non-lead executor cannot write the consolidated reply.
         with self.assertRaisesRegex(UserError, "lead executor"):
             self.draft(incident, user=self.roads_user)
         roads = incident.assignment_ids.filtered(lambda a: a.executor_id == self.roads)
-        attachment = self.env["ir.attachment"].with_user(self.roads_user).create({"name": "фото.jpg", "raw": b"jpg"})
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.roads_user)
+            .create({"name": "фото.jpg", "raw": b"jpg"})
+        )
         roads.with_user(self.roads_user).action_give_info("Асфальт будет в мае", attachment)
         self.assertEqual(roads.state, "info_given")
         self.assertEqual(roads.info_attachment_ids, attachment)
@@ -101,9 +107,12 @@ class TestRouting(SocialIncidentsCase):
         self.assertEqual(assignment.declined_by_id, self.housing_user)
         self.assertEqual(incident.state, "new")
         self.assertEqual(self.activities(incident), {("route", "t_curator")})
-        note = self.env["mail.activity"].sudo().search(
-            [("res_model", "=", "social.incident"), ("res_id", "=", incident.id)]
-        ).note
+        note = (
+            self.env["mail.activity"]
+            .sudo()
+            .search([("res_model", "=", "social.incident"), ("res_id", "=", incident.id)])
+            .note
+        )
         self.assertIn("Это дороги, не ЖКХ", note)
         # Re-route to the right executor.
         incident.with_user(self.curator).action_route(self.roads)

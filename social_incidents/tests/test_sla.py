@@ -36,8 +36,17 @@ class SlaCase(SocialIncidentsCase):
                 "tz": "Europe/Moscow",
                 "attendance_ids": [(5, 0, 0)]
                 + [
-                    (0, 0, {"name": name, "dayofweek": str(day), "hour_from": start,
-                            "hour_to": end, "day_period": period})
+                    (
+                        0,
+                        0,
+                        {
+                            "name": name,
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": period,
+                        },
+                    )
                     for day in range(5)
                     for name, start, end, period in (
                         ("Morning", 9, 13, "morning"),
@@ -92,12 +101,27 @@ class TestDeadlinesOfTheSteps(SlaCase):
         self.assertEqual(draft.deadline, msk(2025, 3, 3, 16, 0))
         self.assertEqual(draft.assignment_id, assignment)
         self.assertEqual(self.row(incident, "decline").deadline, msk(2025, 3, 3, 10, 50))  # KOR 11
-        self.assertEqual(self.row(incident, "clarification").deadline, msk(2025, 3, 3, 11, 20))  # KOR 13
+        self.assertEqual(
+            self.row(incident, "clarification").deadline, msk(2025, 3, 3, 11, 20)
+        )  # KOR 13
         self.assertEqual(assignment.sla_deadline, msk(2025, 3, 3, 16, 0))
-        self.assertEqual((incident.sla_step, incident.sla_deadline), ("draft", msk(2025, 3, 3, 16, 0)))
-        activity = self.env["mail.activity"].sudo().search(
-            [("res_model", "=", "social.incident"), ("res_id", "=", incident.id),
-             ("activity_type_id", "=", self.env.ref("social_incidents.mail_act_social_draft").id)]
+        self.assertEqual(
+            (incident.sla_step, incident.sla_deadline), ("draft", msk(2025, 3, 3, 16, 0))
+        )
+        activity = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "social.incident"),
+                    ("res_id", "=", incident.id),
+                    (
+                        "activity_type_id",
+                        "=",
+                        self.env.ref("social_incidents.mail_act_social_draft").id,
+                    ),
+                ]
+            )
         )
         self.assertEqual(set(activity.user_id.mapped("login")), {"t_housing", "t_housing2"})
         self.assertEqual(set(activity.mapped("date_deadline")), {date(2025, 3, 3)})
@@ -122,7 +146,9 @@ class TestDeadlinesOfTheSteps(SlaCase):
             reply.with_user(self.curator).action_approve()
         self.assertEqual(self.row(incident, "publish").deadline, msk(2025, 3, 3, 14, 50))  # KOR 16
         with at(2025, 3, 3, 14, 30):
-            reply.with_user(self.housing_user).action_mark_published("https://vk.com/wall-1_1?reply=2")
+            reply.with_user(self.housing_user).action_mark_published(
+                "https://vk.com/wall-1_1?reply=2"
+            )
         self.assertEqual(incident.state, "answered")
         self.assertFalse(incident.deadline_ids.filtered(lambda d: d.state == "open"))
         self.assertEqual(self.row(incident, "total").done_at, msk(2025, 3, 3, 14, 30))
@@ -142,12 +168,20 @@ class TestDeadlinesOfTheSteps(SlaCase):
             incident = self.register(importance="high")
         self.assertEqual(incident.total_deadline, msk(2025, 3, 3, 15, 0))  # KOR 17
         self.assertEqual(incident.head_notified_at, msk(2025, 3, 3, 10, 0))
-        head_activity = self.env["mail.activity"].sudo().search(
-            [("res_model", "=", "social.incident"), ("res_id", "=", incident.id),
-             ("user_id", "=", self.head.id)]
+        head_activity = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "social.incident"),
+                    ("res_id", "=", incident.id),
+                    ("user_id", "=", self.head.id),
+                ]
+            )
         )
         self.assertEqual(
-            head_activity.activity_type_id, self.env.ref("social_incidents.mail_act_social_high_importance")
+            head_activity.activity_type_id,
+            self.env.ref("social_incidents.mail_act_social_high_importance"),
         )
         told = incident.message_ids.filtered(lambda m: self.head.partner_id in m.partner_ids)
         self.assertEqual(len(told), 1)
@@ -184,7 +218,9 @@ class TestDeadlinesOfTheSteps(SlaCase):
             reply = self.submitted(incident, kind="intermediate")
             reply.with_user(self.curator2).action_approve()
         with at(2026, 4, 24, 15, 0):
-            reply.with_user(self.housing_user).action_mark_published("https://vk.com/wall-1_1?reply=3")
+            reply.with_user(self.housing_user).action_mark_published(
+                "https://vk.com/wall-1_1?reply=3"
+            )
         self.assertEqual(incident.state, "intermediate")
         self.assertEqual(self.row(incident, "total").state, "done")
         # KOR 18: 27, 28, 29, 30 April (shortened), 4, 5, 6 May; 1 May is a holiday
@@ -212,19 +248,25 @@ class TestDeadlinesOfTheSteps(SlaCase):
             incident = self.register()
         with at(2025, 3, 3, 10, 10):
             incident.invalidate_recordset(["sla_status", "sla_remaining"])
-            self.assertEqual((incident.sla_status, incident.sla_remaining), ("on_time", "20 min left"))
+            self.assertEqual(
+                (incident.sla_status, incident.sla_remaining), ("on_time", "20 min left")
+            )
         with at(2025, 3, 3, 10, 25):
             incident.invalidate_recordset(["sla_status", "sla_remaining"])
-            self.assertEqual((incident.sla_status, incident.sla_remaining), ("at_risk", "5 min left"))
             self.assertEqual(
-                self.Incident.search([("id", "=", incident.id), ("sla_status", "=", "at_risk")]), incident
+                (incident.sla_status, incident.sla_remaining), ("at_risk", "5 min left")
+            )
+            self.assertEqual(
+                self.Incident.search([("id", "=", incident.id), ("sla_status", "=", "at_risk")]),
+                incident,
             )
         with at(2025, 3, 3, 12, 45):
             incident.invalidate_recordset(["sla_status", "sla_remaining"])
             self.assertEqual(incident.sla_status, "overdue")
             self.assertEqual(incident.sla_remaining, "overdue by 2 h 15 min")
             self.assertEqual(
-                self.Incident.search([("id", "=", incident.id), ("sla_status", "=", "overdue")]), incident
+                self.Incident.search([("id", "=", incident.id), ("sla_status", "=", "overdue")]),
+                incident,
             )
         with at(2025, 3, 3, 16, 0):
             incident.invalidate_recordset(["sla_status", "sla_remaining"])
@@ -243,7 +285,9 @@ class TestClarificationPause(SlaCase):
         with at(2025, 3, 3, 10, 30):
             request.with_user(self.curator).action_approve()
         with at(2025, 3, 3, 10, 35):
-            request.with_user(self.housing_user).action_mark_published("https://vk.com/wall-1_1?reply=4")
+            request.with_user(self.housing_user).action_mark_published(
+                "https://vk.com/wall-1_1?reply=4"
+            )
         self.assertEqual(incident.state, "clarification")
         with at(2025, 3, 4, 10, 5):  # after the 8 working hours of the reply
             self.watchdog()
@@ -288,21 +332,37 @@ class TestWatchdog(SlaCase):
         self.assertEqual(violation.escalated_user_ids, self.housing_user2)
         message = incident.message_ids.filtered(lambda m: "Deadline missed" in (m.body or ""))
         self.assertEqual(len(message), 1)
-        self.assertIn("Draft Sent for Approval: due 03.03.2025 16:00, responsible T Housing (Housing)", message.body)
+        self.assertIn(
+            "Draft Sent for Approval: due 03.03.2025 16:00, responsible T Housing (Housing)",
+            message.body,
+        )
         self.assertIn("Escalated to: T Housing2", message.body)
         overdue = self.env.ref("social_incidents.mail_act_social_overdue")
         escalation = self.env.ref("social_incidents.mail_act_social_escalation")
 
         def flags():
-            acts = self.env["mail.activity"].sudo().search(
-                [("res_model", "=", "social.incident"), ("res_id", "=", incident.id),
-                 ("activity_type_id", "in", (overdue | escalation).ids)]
+            acts = (
+                self.env["mail.activity"]
+                .sudo()
+                .search(
+                    [
+                        ("res_model", "=", "social.incident"),
+                        ("res_id", "=", incident.id),
+                        ("activity_type_id", "in", (overdue | escalation).ids),
+                    ]
+                )
             )
             return sorted((a.activity_type_id.id, a.user_id.login) for a in acts)
 
         self.assertEqual(
             flags(),
-            sorted([(overdue.id, "t_housing"), (overdue.id, "t_curator"), (escalation.id, "t_housing2")]),
+            sorted(
+                [
+                    (overdue.id, "t_housing"),
+                    (overdue.id, "t_curator"),
+                    (escalation.id, "t_housing2"),
+                ]
+            ),
         )
         self.assertEqual(incident.violation_count, 1)
         with at(2025, 3, 4, 10, 5):  # the total deadline passes too
@@ -323,9 +383,7 @@ class TestWatchdog(SlaCase):
             self.assertEqual(self.Deadline._cron_watchdog(batch_size=2), 2)
             self.assertEqual(self.Deadline._cron_watchdog(batch_size=2), 1)
             self.assertEqual(self.Deadline._cron_watchdog(batch_size=2), 0)
-        self.assertEqual(
-            self.Violation.search_count([("incident_id", "in", incidents.ids)]), 3
-        )
+        self.assertEqual(self.Violation.search_count([("incident_id", "in", incidents.ids)]), 3)
 
     def test_finished_incident_is_not_watched(self):
         with at(2025, 3, 3, 10, 0):
@@ -370,12 +428,16 @@ class TestProductionCalendar(SlaCase):
         with at(2025, 3, 3, 10, 0):
             incident = self.register()
         self.assertEqual(incident.total_deadline, msk(2025, 3, 4, 10, 0))
-        day = self.env["social.production.day"].with_user(self.admin).create(
-            {"date": date(2025, 3, 4), "day_type": "day_off", "name": "Local holiday"}
+        day = (
+            self.env["social.production.day"]
+            .with_user(self.admin)
+            .create({"date": date(2025, 3, 4), "day_type": "day_off", "name": "Local holiday"})
         )
         self.assertEqual(day.origin, "manual")
         self.assertEqual(incident.total_deadline, msk(2025, 3, 5, 10, 0))
-        self.assertTrue(incident.message_ids.filtered(lambda m: "Deadlines recomputed" in (m.body or "")))
+        self.assertTrue(
+            incident.message_ids.filtered(lambda m: "Deadlines recomputed" in (m.body or ""))
+        )
         # reloading the year keeps the day set by hand
         day.year_id.action_load()
         self.assertTrue(day.exists())
@@ -440,7 +502,10 @@ class TestPresets(SlaCase):
         self.assertEqual(incident.total_deadline, msk(2025, 3, 2, 22, 0))  # BAT 7: 24 h
         company._apply_social_sla_preset("akh")
         self.assertEqual(
-            {(line.step, line.duration, line.unit) for line in company.social_sla_policy_ids.line_ids},
+            {
+                (line.step, line.duration, line.unit)
+                for line in company.social_sla_policy_ids.line_ids
+            },
             {("info", 2, "hours")},
         )
         # no rule for routing or the reply: the steps stay open (nothing was done), without a deadline
@@ -470,13 +535,21 @@ class TestDeadlineAccess(SlaCase):
         violation = self.violations(incident)
         self.assertEqual(violation.step, "draft")
         Violation = self.env["social.sla.violation"]
-        self.assertEqual(Violation.with_user(self.housing_user).search([("id", "=", violation.id)]), violation)
+        self.assertEqual(
+            Violation.with_user(self.housing_user).search([("id", "=", violation.id)]), violation
+        )
         self.assertFalse(Violation.with_user(self.roads_user).search([("id", "=", violation.id)]))
-        self.assertEqual(Violation.with_user(self.head).search([("id", "=", violation.id)]), violation)
+        self.assertEqual(
+            Violation.with_user(self.head).search([("id", "=", violation.id)]), violation
+        )
         # the executor reads the deadlines of the incident routed to it, not others'
-        rows = self.Deadline.with_user(self.housing_user).search([("incident_id", "=", incident.id)])
+        rows = self.Deadline.with_user(self.housing_user).search(
+            [("incident_id", "=", incident.id)]
+        )
         self.assertEqual(rows, incident.deadline_ids)
-        self.assertFalse(self.Deadline.with_user(self.roads_user).search([("incident_id", "=", incident.id)]))
+        self.assertFalse(
+            self.Deadline.with_user(self.roads_user).search([("incident_id", "=", incident.id)])
+        )
         with self.assertRaises(UserError):
             self.env["social.production.day"].with_user(self.curator).create(
                 {"date": date(2025, 3, 4), "day_type": "day_off"}

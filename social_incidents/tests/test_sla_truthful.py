@@ -49,13 +49,18 @@ class TestRegulationSwitch(TruthfulCase):
         history = [(row.step, row.state, row.done_at) for row in rows]
         # routed at 10:10: the only step done; the draft and the reply are open
         self.assertEqual(
-            [(step, state) for step, state, _done in history if step in ("route", "total", "draft")],
+            [
+                (step, state)
+                for step, state, _done in history
+                if step in ("route", "total", "draft")
+            ],
             [("route", "done"), ("total", "open"), ("draft", "open")],
         )
         with at(2025, 3, 4, 11, 30):
             self.switch_regulation("lya")
         self.assertEqual(
-            [(v.step, v.done_at) for v in self.violations(incident)], [("draft", False), ("total", False)]
+            [(v.step, v.done_at) for v in self.violations(incident)],
+            [("draft", False), ("total", False)],
         )
         # nothing was done: no step is closed, no completion time written
         self.assertEqual([(row.step, row.state, row.done_at) for row in rows], history)
@@ -112,7 +117,9 @@ class TestVoidedViolation(TruthfulCase):
         self.assertTrue(incident.activity_ids.filtered(lambda a: a.activity_type_id == overdue))
         normal = self.company.social_sla_policy_ids.filtered(lambda p: p.importance == "normal")
         with at(2025, 3, 3, 11, 5):
-            normal.line_ids.filtered(lambda line: line.step == "route").with_user(self.admin).duration = 120
+            normal.line_ids.filtered(lambda line: line.step == "route").with_user(
+                self.admin
+            ).duration = 120
         # routing now due at 12:00: not missed
         self.assertEqual(self.row(incident, "route").deadline, msk(2025, 3, 3, 12, 0))
         self.assertTrue(violation.voided)
@@ -129,7 +136,9 @@ class TestVoidedViolation(TruthfulCase):
             self.assertEqual(self.watchdog(), 1)
         self.assertEqual(self.violations(incident), violation)
         self.assertFalse(violation.voided)
-        self.assertEqual((violation.deadline, violation.delay_minutes), (msk(2025, 3, 3, 12, 0), 10))
+        self.assertEqual(
+            (violation.deadline, violation.delay_minutes), (msk(2025, 3, 3, 12, 0), 10)
+        )
 
     def test_later_detection_time_voids_the_miss(self):
         with at(2025, 3, 3, 10, 0):
@@ -152,12 +161,18 @@ class TestStepNoLongerNeeded(TruthfulCase):
             incident.assignment_ids.with_user(self.housing_user).action_accept()
         for step in ("decline", "clarification"):
             row = self.row(incident, step)
-            self.assertEqual((row.state, row.done_at, row.status), ("not_needed", False, "not_needed"))
-        with at(2025, 3, 3, 15, 0):  # the windows (30 min, 1 h) have passed; the draft is due at 16:00
+            self.assertEqual(
+                (row.state, row.done_at, row.status), ("not_needed", False, "not_needed")
+            )
+        with at(
+            2025, 3, 3, 15, 0
+        ):  # the windows (30 min, 1 h) have passed; the draft is due at 16:00
             rows = incident.deadline_ids
             rows.invalidate_recordset(["status", "remaining"])
             self.assertFalse(rows.filtered(lambda d: d.status == "overdue"))
-            self.assertFalse([text for text in rows.mapped("remaining") if text and "overdue" in text])
+            self.assertFalse(
+                [text for text in rows.mapped("remaining") if text and "overdue" in text]
+            )
             self.assertEqual(self.watchdog(), 0)
         self.assertFalse(self.violations(incident))
 
@@ -169,16 +184,26 @@ class TestActivitiesFollowTheDeadline(TruthfulCase):
         draft_type = self.env.ref("social_incidents.mail_act_social_draft")
 
         def activity():
-            return self.env["mail.activity"].sudo().search(
-                [("res_model", "=", "social.incident"), ("res_id", "=", incident.id),
-                 ("activity_type_id", "=", draft_type.id), ("user_id", "=", self.housing_user.id)]
+            return (
+                self.env["mail.activity"]
+                .sudo()
+                .search(
+                    [
+                        ("res_model", "=", "social.incident"),
+                        ("res_id", "=", incident.id),
+                        ("activity_type_id", "=", draft_type.id),
+                        ("user_id", "=", self.housing_user.id),
+                    ]
+                )
             )
 
         self.assertEqual(str(activity().date_deadline), "2025-03-03")
         self.assertIn("Due 03.03.2025 16:00", activity().note)
         normal = self.company.social_sla_policy_ids.filtered(lambda p: p.importance == "normal")
         with at(2025, 3, 3, 10, 30):
-            normal.line_ids.filtered(lambda line: line.step == "total").with_user(self.admin).duration = 16
+            normal.line_ids.filtered(lambda line: line.step == "total").with_user(
+                self.admin
+            ).duration = 16
         # total: Wednesday 10:00; the draft 3 working hours before it
         self.assertEqual(self.row(incident, "draft").deadline, msk(2025, 3, 4, 16, 0))
         self.assertEqual(str(activity().date_deadline), "2025-03-04")
@@ -191,11 +216,15 @@ class TestExcusing(TruthfulCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.head_member = new_test_user(
-            cls.env, login="t_head_member", name="T Head Member",
+            cls.env,
+            login="t_head_member",
+            name="T Head Member",
             groups="base.group_user,social_incidents.group_social_head",
         )
         cls.head_curator = new_test_user(
-            cls.env, login="t_head_curator", name="T Head Curator",
+            cls.env,
+            login="t_head_curator",
+            name="T Head Curator",
             groups="base.group_user,social_incidents.group_social_curator,social_incidents.group_social_head",
         )
         cls.housing.member_ids = [(4, cls.head_member.id)]
@@ -206,7 +235,9 @@ class TestExcusing(TruthfulCase):
 
     def test_answerable_people_never_excuse(self):
         violation = self.draft_violation()
-        self.assertEqual((violation.user_id, violation.executor_id), (self.housing_user, self.housing))
+        self.assertEqual(
+            (violation.user_id, violation.executor_id), (self.housing_user, self.housing)
+        )
         # the head of the municipality who is a member of the executor at fault
         self.assertFalse(violation.with_user(self.head_member).can_excuse)
         with self.assertRaisesRegex(UserError, "answerable"):

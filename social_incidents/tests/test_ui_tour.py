@@ -55,7 +55,9 @@ class TestSocialIncidentTour(HttpCase):
         )
 
     def test_curator_registers_and_routes(self):
-        self.start_tour(INCIDENT_ACTION_URL, "social_incident_curator_tour", login=self.curator.login)
+        self.start_tour(
+            INCIDENT_ACTION_URL, "social_incident_curator_tour", login=self.curator.login
+        )
 
         self.env.invalidate_all()
         incident = self.env["social.incident"].search([("external_id", "=", TOUR_EXTERNAL_ID)])

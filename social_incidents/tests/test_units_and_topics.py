@@ -18,7 +18,9 @@ class TestPolicyLineUnits(TransactionCase):
     def test_units_read_as_working_minutes_hours_and_days_in_russian(self):
         env = self.env(context=dict(self.env.context, lang="ru_RU"))
         Line = env["social.sla.policy.line"]
-        self.assertEqual(dict(Line.fields_get(["unit"], ["selection"])["unit"]["selection"]), RUSSIAN_UNITS)
+        self.assertEqual(
+            dict(Line.fields_get(["unit"], ["selection"])["unit"]["selection"]), RUSSIAN_UNITS
+        )
         # the policy form, whose list of lines shows the unit: what the web client loads
         form = env["social.sla.policy"].get_views([(False, "form")])
         self.assertIn('name="unit"', form["views"]["form"]["arch"])
@@ -31,7 +33,9 @@ class TestPolicyLineUnits(TransactionCase):
         # a line of the Korenovsk preset as the list shows it
         company = env["res.company"].create({"name": "Кореновское поселение"})
         company._apply_social_sla_preset("kor")
-        policy = env["social.sla.policy"].search([("company_id", "=", company.id), ("importance", "=", "normal")])
+        policy = env["social.sla.policy"].search(
+            [("company_id", "=", company.id), ("importance", "=", "normal")]
+        )
         total = policy.line_ids.filtered(lambda line: line.step == "total")
         self.assertEqual((total.duration, total.unit), (8, "hours"))
         self.assertEqual(
@@ -39,7 +43,9 @@ class TestPolicyLineUnits(TransactionCase):
         )
         # the year's count of working days keeps its capital letter
         self.assertEqual(
-            env["social.production.year"].fields_get(["working_count"], ["string"])["working_count"]["string"],
+            env["social.production.year"].fields_get(["working_count"], ["string"])[
+                "working_count"
+            ]["string"],
             "Рабочие дни",
         )
 

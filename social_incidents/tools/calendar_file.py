@@ -130,7 +130,9 @@ def parse_xml(data, year):
     if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.I):
         # a calendar needs no DTD; entities are how XML bombs are built
         raise CalendarFileError("dtd")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as error:

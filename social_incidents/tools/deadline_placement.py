@@ -26,9 +26,22 @@ def place_row(worktime, record):
     deadline that falls in a year whose production calendar is not loaded is
     not guessed: the year is returned instead."""
     (
-        _id, step, started_at, paused_seconds, paused, optional, violated,
-        duration, unit, anchor, _calendar_id, at_risk_percent,
-        detected_at, total_duration, total_unit, total_paused,
+        _id,
+        step,
+        started_at,
+        paused_seconds,
+        paused,
+        optional,
+        violated,
+        duration,
+        unit,
+        anchor,
+        _calendar_id,
+        at_risk_percent,
+        detected_at,
+        total_duration,
+        total_unit,
+        total_paused,
     ) = record
     try:
         start = to_ts(started_at)

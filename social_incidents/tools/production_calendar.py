@@ -95,7 +95,9 @@ def production_calendar(year, subdiv=None):
     workdays = {d for d in english.weekend_workdays if d.year == year}
     for day in workdays:
         days[day] = (WORKING, "Рабочий день (перенос выходного)")
-    non_working = {d for d, (kind, _name) in days.items() if kind in (HOLIDAY, DAY_OFF)} | set(next_year)
+    non_working = {d for d, (kind, _name) in days.items() if kind in (HOLIDAY, DAY_OFF)} | set(
+        next_year
+    )
     working_weekend = set(english.weekend_workdays) | set(next_year.weekend_workdays)
     official_all = official | {d for d, n in next_year.items() if not _MOVED.search(n)}
 

@@ -39,10 +39,12 @@ class SocialIncident(models.Model):
             incident.first_reply_at = min(published) if published else False
             incident.reply_work_minutes = 0
             if incident.first_reply_at and incident.detected_at:
-                policy = policies.get((incident.company_id.id, incident.importance)) or policies.get(
-                    (incident.company_id.id, "normal")
+                policy = policies.get(
+                    (incident.company_id.id, incident.importance)
+                ) or policies.get((incident.company_id.id, "normal"))
+                calendar = (
+                    policy.calendar_id if policy else incident.company_id.resource_calendar_id
                 )
-                calendar = policy.calendar_id if policy else incident.company_id.resource_calendar_id
                 by_calendar[calendar].append(incident)
         for calendar, incidents in by_calendar.items():
             worktime = None

@@ -16,7 +16,9 @@ class SocialIncidentDemo(models.AbstractModel):
     # Demo: two months of history, so the analysis has something to show
     # ------------------------------------------------------------------
     @api.model
-    def _reports_history(self, messages, high_messages, no_reply_messages, again=(), per_month=(18, 26)):
+    def _reports_history(
+        self, messages, high_messages, no_reply_messages, again=(), per_month=(18, 26)
+    ):
         """Register and walk through the real transitions ``sum(per_month)``
         incidents detected in the two months before this one. Scenarios
         cycle: answered in time, returned once, answered late, intermediate
@@ -42,8 +44,20 @@ class SocialIncidentDemo(models.AbstractModel):
         tz = pytz.timezone("Europe/Moscow")
         today = datetime.now(tz).date()
         first_this_month = today.replace(day=1)
-        scenarios = ["quick", "returned", "quick", "late", "intermediate", "quick", "high", "returned",
-                     "repeat", "quick", "no_reply", "late"]
+        scenarios = [
+            "quick",
+            "returned",
+            "quick",
+            "late",
+            "intermediate",
+            "quick",
+            "high",
+            "returned",
+            "repeat",
+            "quick",
+            "no_reply",
+            "late",
+        ]
         rng = random.Random(2026)
         index = 0
         taken = {"ordinary": 0, "high": 0, "no_reply": 0}
@@ -52,22 +66,31 @@ class SocialIncidentDemo(models.AbstractModel):
         times = [0] * len(messages)  # how many times each ordinary message was written
         for months_back, count in zip((2, 1), per_month, strict=True):
             start = first_this_month - relativedelta(months=months_back)
-            days = [start + timedelta(days=d) for d in range((start + relativedelta(months=1) - start).days)]
+            days = [
+                start + timedelta(days=d)
+                for d in range((start + relativedelta(months=1) - start).days)
+            ]
             workdays = [d for d in days if d.weekday() < 5]
             for n in range(count):
                 scenario = scenarios[(index * 7) % len(scenarios)]
                 kind = scenario if scenario in ("high", "no_reply") else "ordinary"
                 index += 1
                 day = workdays[(n * len(workdays)) // count]
-                local = datetime.combine(day, time(9)) + timedelta(minutes=rng.randrange(0, 6 * 60, 5))
+                local = datetime.combine(day, time(9)) + timedelta(
+                    minutes=rng.randrange(0, 6 * 60, 5)
+                )
                 detected = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
                 earlier = self.env["social.incident"].browse()
                 if kind == "ordinary":
                     if scenario == "repeat":
                         earlier, number = next(
-                            ((incident, number) for incident, number in reversed(ordinary)
-                             if times[number] == 1 and incident.closed_at
-                             and incident.closed_at <= detected - timedelta(days=2)),
+                            (
+                                (incident, number)
+                                for incident, number in reversed(ordinary)
+                                if times[number] == 1
+                                and incident.closed_at
+                                and incident.closed_at <= detected - timedelta(days=2)
+                            ),
                             (earlier, None),
                         )
                     if not earlier:
@@ -113,24 +136,56 @@ class SocialIncidentDemo(models.AbstractModel):
                     steps = [("no_reply", f"social_incidents.{reason}", comment)]
                 else:
                     route = ("route", [f"social_incidents.{executor}"], None)
-                    final = [("draft", "final", reply), ("submit",), ("approve",),
-                             ("publish", self._history_url(author_record.network or network, index, reply=1)), ("close",)]
+                    final = [
+                        ("draft", "final", reply),
+                        ("submit",),
+                        ("approve",),
+                        (
+                            "publish",
+                            self._history_url(author_record.network or network, index, reply=1),
+                        ),
+                        ("close",),
+                    ]
                     steps = {
                         "quick": [route, ("accept",)] + final,
                         "high": [route, ("accept",)] + final,
                         "repeat": [route, ("accept",)] + final,
-                        "returned": [route, ("accept",), ("draft", "final", reply), ("submit",),
-                                     ("return", "social_incidents.return_reason_spelling",
-                                      "Проверьте запятые и уберите канцелярит."),
-                                     ("submit",), ("approve",),
-                                     ("publish", self._history_url(author_record.network or network, index, reply=1)), ("close",)],
+                        "returned": [
+                            route,
+                            ("accept",),
+                            ("draft", "final", reply),
+                            ("submit",),
+                            (
+                                "return",
+                                "social_incidents.return_reason_spelling",
+                                "Проверьте запятые и уберите канцелярит.",
+                            ),
+                            ("submit",),
+                            ("approve",),
+                            (
+                                "publish",
+                                self._history_url(author_record.network or network, index, reply=1),
+                            ),
+                            ("close",),
+                        ],
                         "late": [route, ("accept",), ("wait", 2 * 24 * 60)] + final,
-                        "intermediate": [route, ("accept",),
-                                         ("draft", "intermediate",
-                                          "Здравствуйте! Вопрос передан специалистам, ответим по итогам проверки."),
-                                         ("submit",), ("approve",),
-                                         ("publish", self._history_url(author_record.network or network, index, reply=0)),
-                                         ("wait", 3 * 24 * 60)] + final,
+                        "intermediate": [
+                            route,
+                            ("accept",),
+                            (
+                                "draft",
+                                "intermediate",
+                                "Здравствуйте! Вопрос передан специалистам, ответим по итогам проверки.",
+                            ),
+                            ("submit",),
+                            ("approve",),
+                            (
+                                "publish",
+                                self._history_url(author_record.network or network, index, reply=0),
+                            ),
+                            ("wait", 3 * 24 * 60),
+                        ]
+                        + final,
                     }[scenario]
                 self._advance(incident.ids, steps)
         return created
@@ -162,7 +217,11 @@ class SocialIncidentDemo(models.AbstractModel):
             return url if reply is None else f"{url}?commentId={comment + 1 + reply}"
         if network == "telegram":
             url = f"https://t.me/akhtubinsk_admin/{post}?comment={comment}"
-            return url if reply is None else f"https://t.me/akhtubinsk_admin/{post}?comment={comment + 1 + reply}"
+            return (
+                url
+                if reply is None
+                else f"https://t.me/akhtubinsk_admin/{post}?comment={comment + 1 + reply}"
+            )
         url = f"https://vk.com/wall-187654321_{post}"
         if reply is None:
             return f"{url}?reply={comment}"

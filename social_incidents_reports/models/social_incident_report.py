@@ -91,11 +91,15 @@ class SocialIncidentReport(models.Model):
     repeat_count = fields.Integer(string="Repeated Messages", readonly=True, aggregator="sum")
     violation_count = fields.Integer(string="Missed Deadlines", readonly=True, aggregator="sum")
     has_intermediate = fields.Boolean(string="Intermediate Reply", readonly=True)
-    intermediate_count = fields.Integer(string="Intermediate Replies", readonly=True, aggregator="sum")
+    intermediate_count = fields.Integer(
+        string="Intermediate Replies", readonly=True, aggregator="sum"
+    )
     final_after_intermediate_count = fields.Integer(
         string="Finals After Intermediate", readonly=True, aggregator="sum"
     )
-    no_reply_reason_id = fields.Many2one("social.no_reply.reason", string="No-Reply Reason", readonly=True)
+    no_reply_reason_id = fields.Many2one(
+        "social.no_reply.reason", string="No-Reply Reason", readonly=True
+    )
     no_reply_count = fields.Integer(string="No Reply", readonly=True, aggregator="sum")
     high_count = fields.Integer(string="High Importance", readonly=True, aggregator="sum")
     reply_delay_minutes = fields.Integer(
@@ -205,4 +209,6 @@ class SocialIncidentReport(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query()))
+        self.env.cr.execute(
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
+        )

@@ -54,7 +54,11 @@ class SocialReportMonthly(models.Model):
         for (company,) in companies:
             date_from, date_to = previous_month(local_today(company))
             if self.sudo().search_count(
-                [("company_id", "=", company.id), ("date_from", "=", date_from), ("date_to", "=", date_to)]
+                [
+                    ("company_id", "=", company.id),
+                    ("date_from", "=", date_from),
+                    ("date_to", "=", date_to),
+                ]
             ):
                 continue
             heads = company._get_social_heads()
@@ -72,7 +76,9 @@ class SocialReportMonthly(models.Model):
         lang = heads[:1].lang or self.env.lang or "en_US"
         self = self.with_context(lang=lang, tz=heads[:1].tz)  # noqa: PLW0642 - the head's language
         env = self.env
-        figures = env["report.social_incidents_reports.report_monthly"]._figures(company, date_from, date_to)
+        figures = env["report.social_incidents_reports.report_monthly"]._figures(
+            company, date_from, date_to
+        )
         report = env.ref("social_incidents_reports.action_report_monthly")
         pdf, _type = (
             env["ir.actions.report"]
@@ -80,7 +86,10 @@ class SocialReportMonthly(models.Model):
             ._render_qweb_pdf(
                 report.report_name,
                 res_ids=company.ids,
-                data={"date_from": fields.Date.to_string(date_from), "date_to": fields.Date.to_string(date_to)},
+                data={
+                    "date_from": fields.Date.to_string(date_from),
+                    "date_to": fields.Date.to_string(date_to),
+                },
             )
         )
         period = Formatter(env, company).period(date_from, date_to)
@@ -111,7 +120,9 @@ class SocialReportMonthly(models.Model):
         record.attachment_id = attachment
         record.message_subscribe(partner_ids=heads.partner_id.ids)
         body = Markup("<p>%s</p><ul><li>%s</li><li>%s</li><li>%s</li><li>%s</li></ul>") % (
-            env._("The analysis of the citizens' messages for %(period)s is attached.", period=period),
+            env._(
+                "The analysis of the citizens' messages for %(period)s is attached.", period=period
+            ),
             env._("Messages detected: %(count)s", count=totals["__count"]),
             env._("Answered on time: %(share)s", share=totals["on_time_share"]),
             env._("Median reply time: %(hours)s working h", hours=figures["median"]),
@@ -137,4 +148,6 @@ class SocialReportMonthly(models.Model):
 
     def action_open_analysis(self):
         self.ensure_one()
-        return self.env["social.report.wizard"]._analysis_action(self.company_id, self.date_from, self.date_to)
+        return self.env["social.report.wizard"]._analysis_action(
+            self.company_id, self.date_from, self.date_to
+        )

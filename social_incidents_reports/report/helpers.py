@@ -94,7 +94,9 @@ class Formatter:
         return format_duration(self.env, (minutes or 0) * 60, working=working)
 
     def period(self, date_from, date_to):
-        if date_from.day == 1 and date_to == date_from + relativedelta(months=1) - timedelta(days=1):
+        if date_from.day == 1 and date_to == date_from + relativedelta(months=1) - timedelta(
+            days=1
+        ):
             # "ноябрь 2026": the month's stand-alone name in the report's language
             return format_date(self.env, date_from, date_format="LLLL yyyy")
         return f"{self.day(date_from)} — {self.day(date_to)}"

@@ -43,13 +43,18 @@ class ReportDisciplinary(models.AbstractModel):
     def _figures(self, company, date_from, date_to, include_excused=True):
         fmt = Formatter(self.env, company)
         Violation = self.env["social.sla.violation"]
-        violations = Violation.search(self._violation_domain(company, date_from, date_to, include_excused))
+        violations = Violation.search(
+            self._violation_domain(company, date_from, date_to, include_excused)
+        )
         steps = dict(Violation._fields["step"]._description_selection(self.env))
         no_executor = self.env._("Curator (no executor)")
         nobody = self.env._("(not set)")
 
         def executor_key(violation):
-            return (violation.executor_id.display_name or no_executor, violation.executor_id.id or 0)
+            return (
+                violation.executor_id.display_name or no_executor,
+                violation.executor_id.id or 0,
+            )
 
         def user_key(violation):
             return (violation.user_id.name or nobody, violation.user_id.id or 0)
@@ -82,7 +87,9 @@ class ReportDisciplinary(models.AbstractModel):
                         **self._totals(by_user, fmt),
                     }
                 )
-            executors.append({"name": executor_name, "people": people, **self._totals(by_executor, fmt)})
+            executors.append(
+                {"name": executor_name, "people": people, **self._totals(by_executor, fmt)}
+            )
         return {
             "company": company,
             "fmt": fmt,

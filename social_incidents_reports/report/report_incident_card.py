@@ -92,7 +92,9 @@ class ReportIncidentCard(models.AbstractModel):
                     "info_given": fmt.dt(a.info_given_at),
                     "done": fmt.dt(a.date_done),
                 }
-                for a in incident.assignment_ids.sorted(lambda a: (a.date_sent or a.create_date, a.id))
+                for a in incident.assignment_ids.sorted(
+                    lambda a: (a.date_sent or a.create_date, a.id)
+                )
             ],
             "replies": replies,
             "published": incident.reply_ids.filtered(lambda r: r.state == "published").sorted(

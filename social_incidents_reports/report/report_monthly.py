@@ -43,7 +43,10 @@ class ReportMonthly(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         data = data or {}
         return company_report_values(
-            self.env, docids, data, lambda company: self._figures(company, *report_period(company, data))
+            self.env,
+            docids,
+            data,
+            lambda company: self._figures(company, *report_period(company, data)),
         )
 
     # ------------------------------------------------------------------
@@ -60,7 +63,9 @@ class ReportMonthly(models.AbstractModel):
         def row(label, values, names=AGGREGATES):
             result = dict(zip(names, values, strict=True))
             result["label"] = label
-            result["on_time_share"] = fmt.pct(result["on_time_count:sum"], result["on_time_count:sum"] + result["late_count:sum"])
+            result["on_time_share"] = fmt.pct(
+                result["on_time_count:sum"], result["on_time_count:sum"] + result["late_count:sum"]
+            )
             result["reply_hours"] = fmt.num(result["reply_hours:avg"])
             return result
 
@@ -104,7 +109,11 @@ class ReportMonthly(models.AbstractModel):
             "by_executor": grouped("executor_ids", lambda key: key.display_name or none),
             "no_reply_reasons": sorted(
                 (
-                    {"label": reason.name or none, "legal_basis": reason.legal_basis or "", "count": count}
+                    {
+                        "label": reason.name or none,
+                        "legal_basis": reason.legal_basis or "",
+                        "count": count,
+                    }
                     for reason, count in no_reply
                 ),
                 key=lambda r: -r["count"],
@@ -113,7 +122,9 @@ class ReportMonthly(models.AbstractModel):
                 domain + [("state", "=", "no_reply")], order="detected_at", limit=LIST_LIMIT
             ),
             "high_rows": Report.search(domain + [("importance", "=", "high")], order="detected_at"),
-            "repeat_rows": Report.search(domain + [("is_repeat", "=", True)], order="detected_at", limit=LIST_LIMIT),
+            "repeat_rows": Report.search(
+                domain + [("is_repeat", "=", True)], order="detected_at", limit=LIST_LIMIT
+            ),
             "overdue_rows": Report.search(
                 domain + [("reply_delay_minutes", ">", 0)],
                 order="reply_delay_minutes desc, detected_at",
@@ -159,7 +170,9 @@ class ReportMonthly(models.AbstractModel):
         start = date_from - timedelta(days=(date_from.weekday() - first_weekday) % 7)
         while start <= date_to:
             end = start + timedelta(days=6)
-            label = f"{max(start, date_from).strftime('%d.%m')}–{min(end, date_to).strftime('%d.%m')}"
+            label = (
+                f"{max(start, date_from).strftime('%d.%m')}–{min(end, date_to).strftime('%d.%m')}"
+            )
             weeks.append((label, counts.get(start, 0)))
             start += timedelta(days=7)
         top = max([count for _label, count in weeks] + [1])

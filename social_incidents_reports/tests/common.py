@@ -70,23 +70,64 @@ class ReportsCase(SlaCase):
                 draft.with_user(user).action_mark_published("https://vk.com/wall-1_1?reply=7")
             return draft
 
-        a = register("A", 2025, 3, 3, 10, 0, text="Яма на Ленина <script>alert(1)</script><b>жирный</b>")
+        a = register(
+            "A", 2025, 3, 3, 10, 0, text="Яма на Ленина <script>alert(1)</script><b>жирный</b>"
+        )
         route(a, cls.housing, 2025, 3, 3, 10, 10)
-        reply(a, cls.housing_user, "final", (2025, 3, 3, 10, 40), (2025, 3, 3, 11, 10), (2025, 3, 3, 11, 20),
-              returned=((2025, 3, 3, 10, 50), (2025, 3, 3, 11, 0)))
+        reply(
+            a,
+            cls.housing_user,
+            "final",
+            (2025, 3, 3, 10, 40),
+            (2025, 3, 3, 11, 10),
+            (2025, 3, 3, 11, 20),
+            returned=((2025, 3, 3, 10, 50), (2025, 3, 3, 11, 0)),
+        )
 
-        b = register("B", 2025, 3, 4, 10, 0, network="ok", topic_ids=[(6, 0, cls.topic_light.ids)],
-                     location_id=cls.location_south.id)
+        b = register(
+            "B",
+            2025,
+            3,
+            4,
+            10,
+            0,
+            network="ok",
+            topic_ids=[(6, 0, cls.topic_light.ids)],
+            location_id=cls.location_south.id,
+        )
         route(b, cls.roads, 2025, 3, 4, 10, 10)
-        reply(b, cls.roads_user, "final", (2025, 3, 4, 11, 0), (2025, 3, 4, 11, 20), (2025, 3, 4, 14, 0))
+        reply(
+            b,
+            cls.roads_user,
+            "final",
+            (2025, 3, 4, 11, 0),
+            (2025, 3, 4, 11, 20),
+            (2025, 3, 4, 14, 0),
+        )
 
         c = register("C", 2025, 3, 5, 10, 0)
         route(c, cls.housing, 2025, 3, 5, 10, 10)
-        reply(c, cls.housing_user, "final", (2025, 3, 6, 11, 0), (2025, 3, 6, 11, 20), (2025, 3, 6, 12, 0))
+        reply(
+            c,
+            cls.housing_user,
+            "final",
+            (2025, 3, 6, 11, 0),
+            (2025, 3, 6, 11, 20),
+            (2025, 3, 6, 12, 0),
+        )
 
-        d = register("D", 2025, 3, 6, 10, 0, importance="high", topic_ids=[(6, 0, cls.topic_light.ids)])
+        d = register(
+            "D", 2025, 3, 6, 10, 0, importance="high", topic_ids=[(6, 0, cls.topic_light.ids)]
+        )
         route(d, cls.roads, 2025, 3, 6, 10, 10)
-        reply(d, cls.roads_user, "final", (2025, 3, 6, 11, 0), (2025, 3, 6, 11, 20), (2025, 3, 6, 12, 0))
+        reply(
+            d,
+            cls.roads_user,
+            "final",
+            (2025, 3, 6, 11, 0),
+            (2025, 3, 6, 11, 20),
+            (2025, 3, 6, 12, 0),
+        )
 
         e = register("E", 2025, 3, 7, 10, 0, text="Нецензурное сообщение")
         with at(2025, 3, 7, 10, 5):
@@ -94,8 +135,14 @@ class ReportsCase(SlaCase):
 
         f = register("F", 2025, 3, 10, 10, 0, repeat_of_id=a.id)
         route(f, cls.housing, 2025, 3, 10, 10, 10)
-        reply(f, cls.housing_user, "intermediate", (2025, 3, 10, 10, 30), (2025, 3, 10, 10, 40),
-              (2025, 3, 10, 11, 0))
+        reply(
+            f,
+            cls.housing_user,
+            "intermediate",
+            (2025, 3, 10, 10, 30),
+            (2025, 3, 10, 10, 40),
+            (2025, 3, 10, 11, 0),
+        )
 
         g = register("G", 2025, 3, 31, 23, 30)
         route(g, cls.housing, 2025, 3, 31, 23, 40)

@@ -14,13 +14,22 @@ class TestAnalysis(ReportsCase):
         timeliness = {key: rows[names[key]].timeliness for key in "ABCDEFG"}
         self.assertEqual(
             timeliness,
-            {"A": "on_time", "B": "on_time", "C": "late", "D": "on_time",
-             "E": "not_applicable", "F": "on_time", "G": "overdue"},
+            {
+                "A": "on_time",
+                "B": "on_time",
+                "C": "late",
+                "D": "on_time",
+                "E": "not_applicable",
+                "F": "on_time",
+                "G": "overdue",
+            },
         )
         hours = {key: rows[names[key]].reply_hours for key in "ABCDF"}
         self.assertEqual(hours, {"A": 1.33, "B": 3.0, "C": 10.0, "D": 2.0, "F": 1.0})
         a = rows[names["A"]]
-        self.assertEqual((a.rework_count, a.executor_ids, a.lead_executor_id), (1, self.housing, self.housing))
+        self.assertEqual(
+            (a.rework_count, a.executor_ids, a.lead_executor_id), (1, self.housing, self.housing)
+        )
         self.assertTrue(rows[names["F"]].is_repeat)
         self.assertTrue(rows[names["F"]].has_intermediate)
         self.assertEqual(rows[names["E"]].no_reply_reason_id, self.no_reply_obscene)
@@ -33,19 +42,41 @@ class TestAnalysis(ReportsCase):
         domain = self.Report._period_domain(self.company, *MARCH)
         [totals] = self.Report.read_group(
             domain,
-            ["on_time_rate:avg", "reply_hours:avg", "answered_count:sum", "on_time_count:sum",
-             "late_count:sum", "overdue_count:sum", "high_count:sum", "repeat_count:sum",
-             "no_reply_count:sum", "rework_count:sum"],
+            [
+                "on_time_rate:avg",
+                "reply_hours:avg",
+                "answered_count:sum",
+                "on_time_count:sum",
+                "late_count:sum",
+                "overdue_count:sum",
+                "high_count:sum",
+                "repeat_count:sum",
+                "no_reply_count:sum",
+                "rework_count:sum",
+            ],
             [],
         )
         self.assertEqual(totals["__count"], 7)
         self.assertAlmostEqual(totals["on_time_rate"], 80.0)
         self.assertEqual(
-            [totals[f] for f in ("answered_count", "on_time_count", "late_count", "overdue_count",
-                                 "high_count", "repeat_count", "no_reply_count", "rework_count")],
+            [
+                totals[f]
+                for f in (
+                    "answered_count",
+                    "on_time_count",
+                    "late_count",
+                    "overdue_count",
+                    "high_count",
+                    "repeat_count",
+                    "no_reply_count",
+                    "rework_count",
+                )
+            ],
             [5, 4, 1, 1, 1, 1, 1, 1],
         )
-        figures = self.env["report.social_incidents_reports.report_monthly"]._figures(self.company, *MARCH)
+        figures = self.env["report.social_incidents_reports.report_monthly"]._figures(
+            self.company, *MARCH
+        )
         t = figures["totals"]
         self.assertEqual(t["__count"], totals["__count"])
         self.assertEqual(t["on_time_share"].replace(",", "."), "80.0 %")
@@ -60,12 +91,17 @@ class TestAnalysis(ReportsCase):
             )
         }
         self.assertEqual(
-            {label: (row["__count"], row["answered_count:sum"]) for label, row in by_executor.items()},
+            {
+                label: (row["__count"], row["answered_count:sum"])
+                for label, row in by_executor.items()
+            },
             pivot_by_executor,
         )
         self.assertEqual(pivot_by_executor[self.housing.display_name], (4, 3))  # A C F G
         self.assertEqual(pivot_by_executor[self.roads.display_name], (2, 2))  # B D
-        self.assertEqual(by_executor[self.housing.display_name]["on_time_share"].replace(",", "."), "66.7 %")
+        self.assertEqual(
+            by_executor[self.housing.display_name]["on_time_share"].replace(",", "."), "66.7 %"
+        )
         by_network = {row["label"]: row["__count"] for row in figures["by_network"]}
         self.assertEqual(by_network, {"VK": 6, "OK": 1})
         self.assertEqual([row.name for row in figures["high_rows"]], [self.dataset["D"].name])
@@ -96,8 +132,11 @@ class TestAnalysis(ReportsCase):
         # another company's user sees none of it
         other = self.env["res.company"].create({"name": "Other municipality"})
         stranger = new_test_user(
-            self.env, login="t_stranger", groups="base.group_user,social_incidents.group_social_head",
-            company_id=other.id, company_ids=[(6, 0, other.ids)],
+            self.env,
+            login="t_stranger",
+            groups="base.group_user,social_incidents.group_social_head",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
         )
         self.assertFalse(self.march_rows(stranger))
 
@@ -105,15 +144,18 @@ class TestAnalysis(ReportsCase):
         Report = self.env["report.social_incidents_reports.report_disciplinary"]
         figures = Report._figures(self.company, *MARCH)
         expected = self.Violation.search(
-            [("company_id", "=", self.company.id), ("deadline", ">=", "2025-02-28 21:00:00"),
-             ("deadline", "<", "2025-03-31 21:00:00")]
+            [
+                ("company_id", "=", self.company.id),
+                ("deadline", ">=", "2025-02-28 21:00:00"),
+                ("deadline", "<", "2025-03-31 21:00:00"),
+            ]
         )
         self.assertTrue(expected)
         self.assertEqual(figures["count"], len(expected))
-        groups = {ex["name"]: {p["name"]: p["count"] for p in ex["people"]} for ex in figures["executors"]}
-        housing = {
-            v.user_id.name: 0 for v in expected if v.executor_id == self.housing
+        groups = {
+            ex["name"]: {p["name"]: p["count"] for p in ex["people"]} for ex in figures["executors"]
         }
+        housing = {v.user_id.name: 0 for v in expected if v.executor_id == self.housing}
         for v in expected.filtered(lambda v: v.executor_id == self.housing):
             housing[v.user_id.name] += 1
         self.assertEqual(groups[self.housing.display_name], housing)
@@ -122,13 +164,30 @@ class TestAnalysis(ReportsCase):
         violation.with_user(self.head).action_excuse("болезнь")
         figures = Report._figures(self.company, *MARCH)
         self.assertEqual(figures["excused_count"], 1)
-        rows = [r for ex in figures["executors"] for p in ex["people"] for r in p["rows"] if r["excused"]]
+        rows = [
+            r
+            for ex in figures["executors"]
+            for p in ex["people"]
+            for r in p["rows"]
+            if r["excused"]
+        ]
         self.assertEqual([r["excuse_comment"] for r in rows], ["болезнь"])
-        self.assertEqual(Report._figures(self.company, *MARCH, include_excused=False)["count"], len(expected) - 1)
+        self.assertEqual(
+            Report._figures(self.company, *MARCH, include_excused=False)["count"], len(expected) - 1
+        )
 
     def test_wizard_opens_the_same_analysis(self):
-        wizard = self.env["social.report.wizard"].with_user(self.head).create(
-            {"report": "monthly", "period": "custom", "date_from": MARCH[0], "date_to": MARCH[1]}
+        wizard = (
+            self.env["social.report.wizard"]
+            .with_user(self.head)
+            .create(
+                {
+                    "report": "monthly",
+                    "period": "custom",
+                    "date_from": MARCH[0],
+                    "date_to": MARCH[1],
+                }
+            )
         )
         action = wizard.action_open()
         self.assertEqual(action["res_model"], "social.incident.report")
@@ -136,13 +195,26 @@ class TestAnalysis(ReportsCase):
         printed = wizard.action_print()
         self.assertEqual(printed["report_name"], "social_incidents_reports.report_monthly")
         self.assertEqual(printed["data"]["date_from"], "2025-03-01")
-        disciplinary = self.env["social.report.wizard"].with_user(self.head).create(
-            {"report": "disciplinary", "period": "custom", "date_from": MARCH[0], "date_to": MARCH[1]}
+        disciplinary = (
+            self.env["social.report.wizard"]
+            .with_user(self.head)
+            .create(
+                {
+                    "report": "disciplinary",
+                    "period": "custom",
+                    "date_from": MARCH[0],
+                    "date_to": MARCH[1],
+                }
+            )
         )
         action = disciplinary.action_open()
         self.assertEqual(action["res_model"], "social.sla.violation")
-        figures = self.env["report.social_incidents_reports.report_disciplinary"]._figures(self.company, *MARCH)
-        self.assertEqual(self.Violation.with_user(self.head).search_count(action["domain"]), figures["count"])
+        figures = self.env["report.social_incidents_reports.report_disciplinary"]._figures(
+            self.company, *MARCH
+        )
+        self.assertEqual(
+            self.Violation.with_user(self.head).search_count(action["domain"]), figures["count"]
+        )
         self.assertEqual(
             self.env["social.report.wizard"]._period_dates("last_month", MARCH[1]),
             (date(2025, 2, 1), date(2025, 2, 28)),

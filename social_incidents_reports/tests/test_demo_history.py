@@ -25,7 +25,9 @@ class TestDemoHistory(TransactionCase):
         bus_stop = self.history.filtered(lambda i: i.text.startswith("Остановку на Чкалова снесли"))
         self.assertTrue(bus_stop)
         self.assertEqual(set(bus_stop.mapped("state")), {"closed"})
-        self.assertTrue(all(i.reply_ids.filtered(lambda r: r.state == "published") for i in bus_stop))
+        self.assertTrue(
+            all(i.reply_ids.filtered(lambda r: r.state == "published") for i in bus_stop)
+        )
 
         unanswered = self.history.filtered(lambda i: i.state == "no_reply")
         self.assertEqual(len(unanswered), 3)
@@ -42,7 +44,8 @@ class TestDemoHistory(TransactionCase):
         for incident in unanswered:
             self.assertNotIn(incident.text, answered_texts)
         obscene = unanswered.filtered(
-            lambda i: i.no_reply_reason_id == self.env.ref("social_incidents.no_reply_reason_obscene")
+            lambda i: i.no_reply_reason_id
+            == self.env.ref("social_incidents.no_reply_reason_obscene")
         )
         self.assertIn("*****", obscene.text)  # the obscenity, masked as it is shown
 
@@ -69,7 +72,9 @@ class TestDemoHistory(TransactionCase):
             )
             self.assertEqual(len(first), 1, incident.text)
             self.assertLess(first.detected_at, incident.detected_at)
-            reply = incident.reply_ids.filtered(lambda r: r.kind == "final" and r.state == "published")
+            reply = incident.reply_ids.filtered(
+                lambda r: r.kind == "final" and r.state == "published"
+            )
             self.assertIn("повторно проверили", reply.body)
 
     def test_a_repeat_is_the_same_author_writing_again(self):

@@ -27,16 +27,22 @@ class TestDisciplinaryVoided(ReportsCase):
             g.with_user(self.curator).detected_at = msk(2025, 4, 2, 12, 0)
         self.assertTrue(total.voided)
         after = Report._figures(self.company, *APRIL)
-        voided = [r for ex in after["executors"] for p in ex["people"] for r in p["rows"] if r["voided"]]
+        voided = [
+            r for ex in after["executors"] for p in ex["people"] for r in p["rows"] if r["voided"]
+        ]
         self.assertIn(g.name, [r["incident"] for r in voided])
         self.assertTrue(all("detection time" in r["void_reason"] for r in voided))
         self.assertEqual(after["count"], before["count"] - len(voided))
         self.assertEqual(after["voided_count"], len(voided))
         self.assertLess(after["unexcused_count"], before["unexcused_count"])
         self.assertGreater(minutes, 0)
-        env = self.env(user=self.head, context=dict(self.env.context, lang="ru_RU", force_report_rendering=True))
+        env = self.env(
+            user=self.head,
+            context=dict(self.env.context, lang="ru_RU", force_report_rendering=True),
+        )
         pdf, _kind = env["ir.actions.report"]._render_qweb_pdf(
-            "social_incidents_reports.report_disciplinary", self.company.ids,
+            "social_incidents_reports.report_disciplinary",
+            self.company.ids,
             data={"date_from": "2025-04-01", "date_to": "2025-04-30", "include_excused": True},
         )
         text = pdf_text(pdf)

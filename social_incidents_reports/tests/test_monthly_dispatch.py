@@ -15,7 +15,9 @@ class TestMonthlyDispatch(ReportsCase):
         with at(2025, 4, 1, 6, 0):
             Monthly._cron_send_monthly()
             Monthly._cron_send_monthly()  # a second run sends nothing more
-        report = Monthly.search([("company_id", "=", self.company.id), ("date_from", "=", "2025-03-01")])
+        report = Monthly.search(
+            [("company_id", "=", self.company.id), ("date_from", "=", "2025-03-01")]
+        )
         self.assertEqual(len(report), 1)
         self.assertEqual(str(report.date_to), "2025-03-31")
         self.assertEqual(report.head_ids, self.head)
@@ -32,7 +34,10 @@ class TestMonthlyDispatch(ReportsCase):
         self.assertIn("март 2025", text)
         # the head is told in their inbox
         notified = self.env["mail.notification"].search(
-            [("mail_message_id", "=", messages.id), ("res_partner_id", "=", self.head.partner_id.id)]
+            [
+                ("mail_message_id", "=", messages.id),
+                ("res_partner_id", "=", self.head.partner_id.id),
+            ]
         )
         self.assertEqual(len(notified), 1)
 

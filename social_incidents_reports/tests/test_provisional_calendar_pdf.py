@@ -12,7 +12,10 @@ from .pdf import pdf_text
 @tagged("post_install", "-at_install")
 class TestProvisionalCalendarPdf(SlaCase):
     def render(self, date_from, date_to):
-        env = self.env(user=self.head, context=dict(self.env.context, lang="ru_RU", force_report_rendering=True))
+        env = self.env(
+            user=self.head,
+            context=dict(self.env.context, lang="ru_RU", force_report_rendering=True),
+        )
         pdf, _kind = env["ir.actions.report"]._render_qweb_pdf(
             "social_incidents_reports.report_disciplinary",
             self.company.ids,
@@ -34,7 +37,10 @@ class TestProvisionalCalendarPdf(SlaCase):
         text = self.render("2028-11-01", "2028-11-30")
         self.assertIn("Предварительный производственный календарь.", text)
         self.assertIn("Сроки, отмеченные *, рассчитаны по году", text)
-        self.assertIn(f"{incident.name} (Размещение ответа (общий срок), Предварительный календарь: 2028)", text)
+        self.assertIn(
+            f"{incident.name} (Размещение ответа (общий срок), Предварительный календарь: 2028)",
+            text,
+        )
         self.assertIn("03.11.2028 10:00 *", text)
         # a month on a confirmed calendar has no such note
         with at(2025, 3, 3, 10, 0):

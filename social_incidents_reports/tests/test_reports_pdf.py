@@ -9,8 +9,10 @@ class TestReportsPdf(ReportsCase):
     """Each PDF rendered by wkhtmltopdf, in Russian, its text read back."""
 
     def render(self, xmlid, res_ids, data=None, user=None):
-        env = self.env(user=user or self.head, context=dict(self.env.context, lang="ru_RU",
-                                                            force_report_rendering=True))
+        env = self.env(
+            user=user or self.head,
+            context=dict(self.env.context, lang="ru_RU", force_report_rendering=True),
+        )
         pdf, kind = env["ir.actions.report"]._render_qweb_pdf(
             f"social_incidents_reports.{xmlid}", res_ids, data=data
         )
@@ -35,12 +37,16 @@ class TestReportsPdf(ReportsCase):
         # C: due Thursday 10:00, answered 12:00, two working hours late
         # (the cells of a row are read in order; the rows' order in the text may vary)
         self.assertRegex(text, r"06\.03\.2025 10:00 06\.03\.2025 12:00 2 ?ч")
-        self.assertIn(self.dataset["C"].name, text.split("Десять самых длительных просрочек ответа")[1])
+        self.assertIn(
+            self.dataset["C"].name, text.split("Десять самых длительных просрочек ответа")[1]
+        )
         self.assertNotIn(self.dataset["H"].name, text)
         self.assertIn("Инциденты по неделям", text)
 
     def test_disciplinary_pdf_lists_each_missed_deadline(self):
-        violation = self.Violation.search([("incident_id", "=", self.dataset["C"].id), ("step", "=", "total")])
+        violation = self.Violation.search(
+            [("incident_id", "=", self.dataset["C"].id), ("step", "=", "total")]
+        )
         self.assertEqual(violation.delay_minutes, 120)
         violation.with_user(self.head).action_excuse("авария на сетях")
         text = self.render("report_disciplinary", self.company.ids, self.data(include_excused=True))
@@ -52,14 +58,19 @@ class TestReportsPdf(ReportsCase):
         self.assertIn("06.03.2025 10:00", text)  # the deadline, Moscow time
         self.assertIn("06.03.2025 12:00", text)  # done
         self.assertIn("Да: авария на сетях", text)
-        without = self.render("report_disciplinary", self.company.ids, self.data(include_excused=False))
+        without = self.render(
+            "report_disciplinary", self.company.ids, self.data(include_excused=False)
+        )
         self.assertNotIn("авария на сетях", without)
 
     def test_incident_card_has_the_whole_history_escaped(self):
         incident = self.dataset["A"]
-        html = self.env["ir.actions.report"].with_context(lang="ru_RU")._render_qweb_html(
-            "social_incidents_reports.report_incident_card", incident.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            .with_context(lang="ru_RU")
+            ._render_qweb_html("social_incidents_reports.report_incident_card", incident.ids)[0]
+            .decode()
+        )
         self.assertNotIn("<script>alert(1)</script>", html)
         self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", html)
         text = self.render("report_incident_card", incident.ids)

@@ -67,26 +67,42 @@ class TestReportsOfSeveralRecords(ReportsCase):
         self.assertEqual(self.env["res.lang"]._lang_get("ru_RU").week_start, "1")
         self.assertEqual(
             self.weekly_chart("ru_RU"),
-            [("01.03–02.03", 0), ("03.03–09.03", 5), ("10.03–16.03", 1), ("17.03–23.03", 0),
-             ("24.03–30.03", 0), ("31.03–31.03", 1)],
+            [
+                ("01.03–02.03", 0),
+                ("03.03–09.03", 5),
+                ("10.03–16.03", 1),
+                ("17.03–23.03", 0),
+                ("24.03–30.03", 0),
+                ("31.03–31.03", 1),
+            ],
         )
         # US English weeks start on Sunday, and so does Odoo's ":week" grouping
         chart = self.weekly_chart("en_US")
         self.assertEqual(self.env["res.lang"]._lang_get("en_US").week_start, "7")
         self.assertEqual(
             chart,
-            [("01.03–01.03", 0), ("02.03–08.03", 5), ("09.03–15.03", 1), ("16.03–22.03", 0),
-             ("23.03–29.03", 0), ("30.03–31.03", 1)],
+            [
+                ("01.03–01.03", 0),
+                ("02.03–08.03", 5),
+                ("09.03–15.03", 1),
+                ("16.03–22.03", 0),
+                ("23.03–29.03", 0),
+                ("30.03–31.03", 1),
+            ],
         )
 
     def test_weekly_chart_of_the_pdf_in_english(self):
         self.env["res.lang"]._activate_lang("en_US")
         env = self.env(user=self.head, context=dict(self.env.context, lang="en_US"))
-        html = env["ir.actions.report"]._render_qweb_html(
-            "social_incidents_reports.report_monthly",
-            self.company.ids,
-            data={"date_from": "2025-03-01", "date_to": "2025-03-31"},
-        )[0].decode()
+        html = (
+            env["ir.actions.report"]
+            ._render_qweb_html(
+                "social_incidents_reports.report_monthly",
+                self.company.ids,
+                data={"date_from": "2025-03-01", "date_to": "2025-03-31"},
+            )[0]
+            .decode()
+        )
         chart = html.split("<svg", 1)[1].split("</svg>", 1)[0]
         self.assertIn(">5</text>", chart)  # the week of 2 to 8 March
         self.assertIn("02.03–08.03", chart)
@@ -122,7 +138,9 @@ class TestReportsOfSeveralRecords(ReportsCase):
         )
         self.assertIn("Оставлено без ответа по основаниям регламента 1", text)
         self.assertIn("Объединено как дубли 1", text)
-        high = text.split("Сообщения повышенной важности", 1)[1].split("Десять самых длительных", 1)[0]
+        high = text.split("Сообщения повышенной важности", 1)[1].split(
+            "Десять самых длительных", 1
+        )[0]
         self.assertIn(duplicate.name, high)
         self.assertIn("Объединён с другим инцидентом", high)
         self.assertNotIn("Без ответа по регламенту", high)

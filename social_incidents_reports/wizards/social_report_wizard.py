@@ -104,9 +104,9 @@ class SocialReportWizard(models.TransientModel):
         period, whose figures the PDF shows."""
         self.ensure_one()
         if self.report == "disciplinary":
-            domain = self.env["report.social_incidents_reports.report_disciplinary"]._violation_domain(
-                self.company_id, self.date_from, self.date_to, self.include_excused
-            )
+            domain = self.env[
+                "report.social_incidents_reports.report_disciplinary"
+            ]._violation_domain(self.company_id, self.date_from, self.date_to, self.include_excused)
             action = self.env["ir.actions.act_window"]._for_xml_id(
                 "social_incidents.social_sla_violation_action"
             )
@@ -125,10 +125,17 @@ class SocialReportWizard(models.TransientModel):
         action.update(
             domain=self.env["social.incident.report"]._period_domain(company, date_from, date_to),
             context={
-                "pivot_measures": ["__count", "answered_count", "on_time_rate", "reply_hours", "violation_count"]
+                "pivot_measures": [
+                    "__count",
+                    "answered_count",
+                    "on_time_rate",
+                    "reply_hours",
+                    "violation_count",
+                ]
             },
-            name=self.env._("Analysis: %(from)s — %(to)s", **{
-                "from": date_from.strftime("%d.%m.%Y"), "to": date_to.strftime("%d.%m.%Y")
-            }),
+            name=self.env._(
+                "Analysis: %(from)s — %(to)s",
+                **{"from": date_from.strftime("%d.%m.%Y"), "to": date_to.strftime("%d.%m.%Y")},
+            ),
         )
         return action

@@ -51,7 +51,9 @@ class Transient(Exception):
         self.refused = refused
 
 
-def call_with_retries(request, *, method, max_retries, backoff, sleep, redact, logger, idempotent=True):
+def call_with_retries(
+    request, *, method, max_retries, backoff, sleep, redact, logger, idempotent=True
+):
     """Run ``request()`` until it succeeds, retrying a :class:`Transient`
     failure up to ``max_retries`` times after ``backoff * 2 ** attempt``
     seconds; a request that is not idempotent is retried only when the
@@ -68,12 +70,15 @@ def call_with_retries(request, *, method, max_retries, backoff, sleep, redact, l
             attempt += 1
             logger.warning(
                 "%s API %s: %s; retry %d of %d in %.2f s",
-                error.network, method, redact(str(error)), attempt, max_retries, delay,
+                error.network,
+                method,
+                redact(str(error)),
+                attempt,
+                max_retries,
+                delay,
             )
             if delay > 0:
                 sleep(delay)
-
-
 
 
 def post_json(session, url, payload, *, method, timeout, redact, errors, rate_limit_error=None):

@@ -233,7 +233,9 @@ class OkClient:
         sleep=time.sleep,
     ):
         if not (application_key and application_secret_key and access_token):
-            raise ValueError("OK needs the application key, the application secret key and an access token.")
+            raise ValueError(
+                "OK needs the application key, the application secret key and an access token."
+            )
         self.application_key = application_key
         self._application_secret_key = application_secret_key
         self._access_token = access_token
@@ -279,8 +281,13 @@ class OkClient:
     def _request(self, method, payload):
         _logger.debug("OK API call %s", method)
         result = post_json(
-            self.session, self.base_url, payload, method=method, timeout=self.timeout,
-            redact=self._redact, errors=(OkNetworkError, OkServerError, OkError),
+            self.session,
+            self.base_url,
+            payload,
+            method=method,
+            timeout=self.timeout,
+            redact=self._redact,
+            errors=(OkNetworkError, OkServerError, OkError),
         )
         if isinstance(result, dict) and "error_code" in result:
             self._raise_api_error(method, result)
@@ -312,7 +319,9 @@ class OkClient:
         its text blocks joined in ``text``."""
         result = self.call("mediatopic.getTopics", gid=gid, count=count, fields=fields)
         topics = result.get("media_topics") if isinstance(result, dict) else None
-        return [dict(topic, text=topic_text(topic)) for topic in topics or [] if isinstance(topic, dict)]
+        return [
+            dict(topic, text=topic_text(topic)) for topic in topics or [] if isinstance(topic, dict)
+        ]
 
     def topic_comments(self, topic_id, count=100, *, anchor=None, direction=None):
         """The comments of a group topic (``discussions.getComments``,

@@ -281,7 +281,9 @@ class VkClient:
         if not token:
             raise ValueError("A VK access token is required.")
         if token_type not in TOKEN_TYPES:
-            raise ValueError(f"Unknown VK token type {token_type!r}; expected one of {', '.join(TOKEN_TYPES)}.")
+            raise ValueError(
+                f"Unknown VK token type {token_type!r}; expected one of {', '.join(TOKEN_TYPES)}."
+            )
         self._token = token
         self.token_type = token_type
         self.api_version = api_version
@@ -329,8 +331,14 @@ class VkClient:
         self.rate_limiter.acquire(self._clock, self._sleep)
         _logger.debug("VK API call %s", method)
         body = post_json(
-            self.session, url, payload, method=method, timeout=self.timeout, redact=self._redact,
-            errors=(VkNetworkError, VkServerError, VkError), rate_limit_error=VkRateLimitError,
+            self.session,
+            url,
+            payload,
+            method=method,
+            timeout=self.timeout,
+            redact=self._redact,
+            errors=(VkNetworkError, VkServerError, VkError),
+            rate_limit_error=VkRateLimitError,
         )
         if not isinstance(body, dict):
             raise Transient(VkServerError("the answer is not a JSON object", method=method))
@@ -351,8 +359,11 @@ class VkClient:
         cls = vk_error_class(code)
         if cls is VkCaptchaError:
             exc = VkCaptchaError(
-                message, code=code, method=method,
-                captcha_sid=error.get("captcha_sid"), captcha_img=error.get("captcha_img"),
+                message,
+                code=code,
+                method=method,
+                captcha_sid=error.get("captcha_sid"),
+                captcha_img=error.get("captcha_img"),
             )
         else:
             exc = cls(message, code=code, method=method)
@@ -374,8 +385,16 @@ class VkClient:
         return self.call("wall.get", owner_id=owner_id, count=count, offset=offset)
 
     def wall_get_comments(
-        self, owner_id, post_id, count=100, offset=0, sort="desc", *,
-        comment_id=None, thread_items_count=10, start_comment_id=None,
+        self,
+        owner_id,
+        post_id,
+        count=100,
+        offset=0,
+        sort="desc",
+        *,
+        comment_id=None,
+        thread_items_count=10,
+        start_comment_id=None,
     ):
         """Comments of a post: ``{"count", "items", "current_level_count", ...}``.
 
@@ -397,8 +416,15 @@ class VkClient:
         )
 
     def wall_create_comment(
-        self, owner_id, post_id, message, *,
-        from_group=None, reply_to_comment=None, guid=None, attachments=None,
+        self,
+        owner_id,
+        post_id,
+        message,
+        *,
+        from_group=None,
+        reply_to_comment=None,
+        guid=None,
+        attachments=None,
     ):
         """Post a comment: ``{"comment_id": int, "parents_stack": [...]}``.
 
@@ -432,7 +458,9 @@ class VkClient:
         administrator or moderator of the community)."""
         return self.call("wall.deleteComment", owner_id=owner_id, comment_id=comment_id)
 
-    def groups_ban(self, group_id, owner_id, *, reason=0, comment="", comment_visible=True, end_date=None):
+    def groups_ban(
+        self, group_id, owner_id, *, reason=0, comment="", comment_visible=True, end_date=None
+    ):
         """Ban a user (or a community, negative id) from the community; returns 1.
 
         :param group_id: the community id (a negative id is taken as its absolute value)

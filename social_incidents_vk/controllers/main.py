@@ -78,9 +78,13 @@ class VkCallbackController(http.Controller):
         try:
             payload = json.loads(body or b"")
         except (ValueError, UnicodeDecodeError, RecursionError):
-            return request.make_response("Неверный запрос: тело не является JSON.", TEXT, status=400)
+            return request.make_response(
+                "Неверный запрос: тело не является JSON.", TEXT, status=400
+            )
         if json_depth_exceeds(payload, MAX_DEPTH):
-            return request.make_response("Неверный запрос: слишком глубокая вложенность.", TEXT, status=400)
+            return request.make_response(
+                "Неверный запрос: слишком глубокая вложенность.", TEXT, status=400
+            )
         if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
             return request.make_response(
                 "Неверный запрос: ожидается объект JSON с полем type.", TEXT, status=400
@@ -91,7 +95,9 @@ class VkCallbackController(http.Controller):
         except UnicodeEncodeError:
             valid_text = False
         if not valid_text:
-            return request.make_response("Неверный запрос: недопустимые символы в тексте.", TEXT, status=400)
+            return request.make_response(
+                "Неверный запрос: недопустимые символы в тексте.", TEXT, status=400
+            )
         page = Event._webhook_page(account_id)
         expected = (page or {}).get("webhook_token") or _NO_TOKEN
         if not hmac.compare_digest(token.encode(), expected.encode()) or not page:
@@ -100,10 +106,14 @@ class VkCallbackController(http.Controller):
             return request.make_response(NOT_CONNECTED, TEXT, status=404)
         group_id = payload.get("group_id")
         if not isinstance(group_id, int) or isinstance(group_id, bool):
-            return request.make_response("Неверный запрос: group_id должен быть числом.", TEXT, status=400)
+            return request.make_response(
+                "Неверный запрос: group_id должен быть числом.", TEXT, status=400
+            )
         if str(abs(group_id)) != (page["vk_group_id"] or "").strip().lstrip("-"):
             Event._count_refusal(page["id"], "group")
-            return request.make_response("Неверный запрос: событие другого сообщества.", TEXT, status=400)
+            return request.make_response(
+                "Неверный запрос: событие другого сообщества.", TEXT, status=400
+            )
         event_type = payload["type"]
         if event_type == "confirmation":
             # VK's minimal confirmation request carries no secret: the token
@@ -114,20 +124,34 @@ class VkCallbackController(http.Controller):
                 account = account.with_context(lang=account.company_id._social_lang())
                 account._connector_error(
                     "webhook",
-                    ValueError(account.env._("VK asked for the confirmation string, which is not set.")),
+                    ValueError(
+                        account.env._("VK asked for the confirmation string, which is not set.")
+                    ),
                     alert=True,
                 )
                 return request.make_response("Строка подтверждения не задана.", TEXT, status=500)
             return request.make_response(page["vk_confirmation"], TEXT)
         secret = page["vk_secret"] or ""
         given = payload.pop("secret", None)
-        if not isinstance(given, str) or not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        if (
+            not isinstance(given, str)
+            or not secret
+            or not hmac.compare_digest(given.encode(), secret.encode())
+        ):
             Event._count_refusal(page["id"], "secret")
-            return request.make_response("Доступ запрещён: неверный секретный ключ.", TEXT, status=403)
-        event_id = payload.get("event_id")
-        if not isinstance(event_id, str) or not event_id or not isinstance(payload.get("object"), dict):
             return request.make_response(
-                "Неверный запрос: event_id должен быть строкой, object — объектом.", TEXT, status=400
+                "Доступ запрещён: неверный секретный ключ.", TEXT, status=403
+            )
+        event_id = payload.get("event_id")
+        if (
+            not isinstance(event_id, str)
+            or not event_id
+            or not isinstance(payload.get("object"), dict)
+        ):
+            return request.make_response(
+                "Неверный запрос: event_id должен быть строкой, object — объектом.",
+                TEXT,
+                status=400,
             )
         # the secret was taken out above: it is never stored
         Event._store_webhook(page, event_id, event_type, payload)

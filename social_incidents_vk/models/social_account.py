@@ -45,7 +45,13 @@ class SocialAccount(models.Model):
     _name = "social.account"
     _inherit = ["social.account", "mail.activity.mixin", "social.protected.mixin"]
     # The connector's health is what happened, written by the connector only.
-    _protected_fields = ("last_success_at", "last_poll_at", "last_error", "last_error_at", "webhook_token")
+    _protected_fields = (
+        "last_success_at",
+        "last_poll_at",
+        "last_error",
+        "last_error_at",
+        "webhook_token",
+    )
 
     connector_enabled = fields.Boolean(
         string="Connected",
@@ -70,20 +76,28 @@ class SocialAccount(models.Model):
         "comments and bans authors.",
     )
     vk_service_token = fields.Char(
-        string="Service Token", groups=ADMIN_GROUP, copy=False,
+        string="Service Token",
+        groups=ADMIN_GROUP,
+        copy=False,
         help="The application's service token: reads authors' names.",
     )
     vk_secret = fields.Char(
-        string="Callback API Secret", groups=ADMIN_GROUP, copy=False,
+        string="Callback API Secret",
+        groups=ADMIN_GROUP,
+        copy=False,
         help="The secret key set in the community's Callback API settings; every event must carry it.",
     )
     vk_confirmation = fields.Char(
-        string="Confirmation String", groups=ADMIN_GROUP, copy=False,
+        string="Confirmation String",
+        groups=ADMIN_GROUP,
+        copy=False,
         help="The string VK expects in answer to the confirmation request.",
     )
     vk_api_version = fields.Char(string="VK API Version", default="5.199", groups=ADMIN_GROUP)
     vk_api_url = fields.Char(
-        string="VK API Address", default="https://api.vk.com/method/", groups=ADMIN_GROUP,
+        string="VK API Address",
+        default="https://api.vk.com/method/",
+        groups=ADMIN_GROUP,
     )
     # OK group
     ok_application_key = fields.Char(string="OK Application Key", groups=ADMIN_GROUP, copy=False)
@@ -98,36 +112,50 @@ class SocialAccount(models.Model):
         string="OK API Address", default="https://api.ok.ru/fb.do", groups=ADMIN_GROUP
     )
     poll_post_count = fields.Integer(
-        string="Posts Polled", default=10, groups=ADMIN_GROUP,
+        string="Posts Polled",
+        default=10,
+        groups=ADMIN_GROUP,
         help="How many recent posts (topics) the polling reads comments of.",
     )
     # Health
     webhook_token = fields.Char(
-        string="Callback API Address Token", groups=ADMIN_GROUP, copy=False, readonly=True,
+        string="Callback API Address Token",
+        groups=ADMIN_GROUP,
+        copy=False,
+        readonly=True,
         help="The unguessable part of the Callback API address: requests without it are refused.",
     )
     webhook_url = fields.Char(
-        string="Callback API Address", compute="_compute_webhook_url", groups=ADMIN_GROUP,
+        string="Callback API Address",
+        compute="_compute_webhook_url",
+        groups=ADMIN_GROUP,
         help="Paste it into the community's Callback API settings in VK; it carries the page's secret token.",
     )
     webhook_refused_count = fields.Integer(
-        string="Refused Requests (24 h)", compute="_compute_webhook_refused", groups=ADMIN_GROUP,
+        string="Refused Requests (24 h)",
+        compute="_compute_webhook_refused",
+        groups=ADMIN_GROUP,
         help="Requests to the Callback API address refused in the last 24 hours: wrong address token, "
         "wrong or missing secret key, or an event of another community.",
     )
     webhook_refused_last_at = fields.Datetime(
-        string="Last Refused Request", compute="_compute_webhook_refused", groups=ADMIN_GROUP,
+        string="Last Refused Request",
+        compute="_compute_webhook_refused",
+        groups=ADMIN_GROUP,
     )
     last_event_at = fields.Datetime(string="Last Event Received", compute="_compute_last_event_at")
     last_success_at = fields.Datetime(string="Last Successful Call", readonly=True)
     last_poll_at = fields.Datetime(string="Last Polling", readonly=True)
     last_post_at = fields.Datetime(
-        string="Last Post on the Page", readonly=True,
+        string="Last Post on the Page",
+        readonly=True,
         help="From the wall_post_new events: the weekly posting quota (KOR A1 5, BAT 6).",
     )
     last_error = fields.Text(readonly=True)
     last_error_at = fields.Datetime(readonly=True)
-    connector_log_ids = fields.One2many("social.connector.log", "account_id", string="Connector Log")
+    connector_log_ids = fields.One2many(
+        "social.connector.log", "account_id", string="Connector Log"
+    )
     connector_state = fields.Selection(
         [
             ("off", "Not Connected"),
@@ -153,9 +181,9 @@ class SocialAccount(models.Model):
         # read from the events: writing the page on every delivery would make
         # concurrent deliveries wait for each other
         last = dict(
-            self.env["social.inbound.event"].sudo()._read_group(
-                [("account_id", "in", self.ids)], ["account_id"], ["received_at:max"]
-            )
+            self.env["social.inbound.event"]
+            .sudo()
+            ._read_group([("account_id", "in", self.ids)], ["account_id"], ["received_at:max"])
         )
         for account in self:
             account.last_event_at = last.get(account, False)
@@ -174,14 +202,18 @@ class SocialAccount(models.Model):
         since = clock.now() - timedelta(hours=24)
         counts = {
             account: (total, last)
-            for account, total, last in self.env["social.webhook.refusal"].sudo()._read_group(
+            for account, total, last in self.env["social.webhook.refusal"]
+            .sudo()
+            ._read_group(
                 [("account_id", "in", self.ids), ("minute", ">=", since)],
                 ["account_id"],
                 ["count:sum", "minute:max"],
             )
         }
         for account in self:
-            account.webhook_refused_count, account.webhook_refused_last_at = counts.get(account, (0, False))
+            account.webhook_refused_count, account.webhook_refused_last_at = counts.get(
+                account, (0, False)
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -259,7 +291,11 @@ class SocialAccount(models.Model):
     def _ok_client(self):
         self.ensure_one()
         account = self.sudo()
-        if not (account.ok_application_key and account.ok_application_secret_key and account.ok_access_token):
+        if not (
+            account.ok_application_key
+            and account.ok_application_secret_key
+            and account.ok_access_token
+        ):
             raise UserError(
                 self.env._(
                     "The page %s lacks its OK application key, secret key or access token.",
@@ -347,7 +383,9 @@ class SocialAccount(models.Model):
 
     def _check_connector_admin(self):
         if not (self.env.su or self.env.user.has_group(ADMIN_GROUP)):
-            raise AccessError(self.env._("Only an administrator of the incidents manages the connector."))
+            raise AccessError(
+                self.env._("Only an administrator of the incidents manages the connector.")
+            )
 
     def action_new_webhook_token(self):
         """A new address token (the old one leaked): the old address stops
@@ -356,7 +394,9 @@ class SocialAccount(models.Model):
         for account in self:
             account._write_system({"webhook_token": new_webhook_token()})
             account.message_post(
-                body=self.env._("A new Callback API address was issued: the previous one no longer answers."),
+                body=self.env._(
+                    "A new Callback API address was issued: the previous one no longer answers."
+                ),
                 subtype_xmlid="mail.mt_note",
             )
         return True
@@ -383,7 +423,11 @@ class SocialAccount(models.Model):
                     failed = True
                     self._connector_error("test", error, alert=_is_auth(error))
                     results.append(
-                        self.env._("%(token)s: %(error)s", token=label, error=error_message(self.env, error))
+                        self.env._(
+                            "%(token)s: %(error)s",
+                            token=label,
+                            error=error_message(self.env, error),
+                        )
                     )
                 else:
                     self._connector_success()

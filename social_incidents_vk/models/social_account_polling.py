@@ -99,7 +99,9 @@ class SocialAccount(models.Model):
                     # a reply in the thread answers its root when VK names no other
                     comments.append(
                         dict(
-                            reply, post_id=post["id"], owner_id=owner_id,
+                            reply,
+                            post_id=post["id"],
+                            owner_id=owner_id,
                             parents_stack=reply.get("parents_stack") or [comment["id"]],
                         )
                     )

@@ -25,7 +25,13 @@ from odoo.addons.social_incidents_vk.clients.vk import VkError
 _logger = logging.getLogger(__name__)
 
 # Callback API events turned into something; any other type is kept as ignored.
-VK_HANDLED = ("wall_reply_new", "wall_reply_edit", "wall_reply_delete", "wall_reply_restore", "wall_post_new")
+VK_HANDLED = (
+    "wall_reply_new",
+    "wall_reply_edit",
+    "wall_reply_delete",
+    "wall_reply_restore",
+    "wall_post_new",
+)
 MAX_ATTEMPTS = 5
 PROCESS_CRON = "social_incidents_vk.ir_cron_social_inbound_process"
 EMPTY_TEXT = "(комментарий без текста: только вложения)"
@@ -84,13 +90,17 @@ class SocialInboundEvent(models.Model):
     def _store(self, account, network, event_id, event_type, payload):
         """Store the raw event once: returns its id, or None for a re-delivery
         (also when two deliveries of it arrive at the same moment)."""
-        return self._insert_event(account.id, account.company_id.id, network, event_id, event_type, payload)
+        return self._insert_event(
+            account.id, account.company_id.id, network, event_id, event_type, payload
+        )
 
     @api.model
     def _store_webhook(self, page, event_id, event_type, payload):
         """Store a Callback API event of the page ``page`` (a row of
         ``_webhook_page``); the payload no longer carries the secret."""
-        return self._insert_event(page["id"], page["company_id"], "vk", event_id, event_type, payload)
+        return self._insert_event(
+            page["id"], page["company_id"], "vk", event_id, event_type, payload
+        )
 
     @api.model
     def _insert_event(self, account_id, company_id, network, event_id, event_type, payload):
@@ -203,9 +213,7 @@ class SocialInboundEvent(models.Model):
         events._process()
         remaining = 0
         if len(events) == limit:
-            self.env.cr.execute(
-                "SELECT count(*) FROM social_inbound_event WHERE state = 'pending'"
-            )
+            self.env.cr.execute("SELECT count(*) FROM social_inbound_event WHERE state = 'pending'")
             remaining = self.env.cr.fetchone()[0]
         self.env["ir.cron"]._notify_progress(done=len(events), remaining=remaining)
         return len(events)
@@ -215,7 +223,9 @@ class SocialInboundEvent(models.Model):
         user's language is at hand (the job has none)."""
         new = self.filtered(lambda e: e.network == "vk" and e.event_type == "wall_reply_new")
         for account in new.account_id:
-            batch = in_company_lang(new.filtered(lambda e, a=account: e.account_id == a), account.company_id)
+            batch = in_company_lang(
+                new.filtered(lambda e, a=account: e.account_id == a), account.company_id
+            )
             try:
                 with self.env.cr.savepoint():
                     batch._process_new_comments()
@@ -238,8 +248,10 @@ class SocialInboundEvent(models.Model):
         from .social_account import error_message
 
         attempts = self.attempts + 1
-        message = error_message(self.env, error) if isinstance(error, VkError) else (
-            str(error) or type(error).__name__
+        message = (
+            error_message(self.env, error)
+            if isinstance(error, VkError)
+            else (str(error) or type(error).__name__)
         )
         self.write(
             {
@@ -331,9 +343,13 @@ class SocialInboundEvent(models.Model):
             elif deleter and incident.author_id.external_id == str(deleter):
                 incident._post(self.env._("The author deleted the comment in the network."))
             else:
-                incident._post(self.env._("The comment was deleted in the network (by %s)."), str(deleter or "?"))
+                incident._post(
+                    self.env._("The comment was deleted in the network (by %s)."),
+                    str(deleter or "?"),
+                )
             self._done(
-                incident, self.env._("Deletion recorded") if deleted else self.env._("Restoration recorded")
+                incident,
+                self.env._("Deletion recorded") if deleted else self.env._("Restoration recorded"),
             )
 
     def action_retry(self):
@@ -356,11 +372,17 @@ class SocialInboundEvent(models.Model):
         if not citizens:
             return self.env["social.incident"]
         keys = {vk_external_id(account, c): c for c in citizens}
-        Incident = self.env["social.incident"].sudo().with_context(
-            active_test=False, mail_create_nosubscribe=True
+        Incident = (
+            self.env["social.incident"]
+            .sudo()
+            .with_context(active_test=False, mail_create_nosubscribe=True)
         )
         known = Incident.search(
-            [("network", "=", "vk"), ("account_id", "=", account.id), ("external_id", "in", list(keys))]
+            [
+                ("network", "=", "vk"),
+                ("account_id", "=", account.id),
+                ("external_id", "in", list(keys)),
+            ]
         )
         missing = {key: c for key, c in keys.items() if key not in set(known.mapped("external_id"))}
         if not missing:
@@ -421,8 +443,10 @@ class SocialInboundEvent(models.Model):
                 for user_id in missing
             }
 
-        authors = self.env["social.author"].sudo()._find_or_create_many(
-            "vk", user_ids, make_values, company=account.company_id
+        authors = (
+            self.env["social.author"]
+            .sudo()
+            ._find_or_create_many("vk", user_ids, make_values, company=account.company_id)
         )
         return {int(key): author for key, author in authors.items()}
 
@@ -474,35 +498,46 @@ class SocialInboundEvent(models.Model):
         citizens = [
             c
             for c in comments
-            if c.get("id") and str(c.get("author_id") or "") not in ("", group_id)
+            if c.get("id")
+            and str(c.get("author_id") or "") not in ("", group_id)
             and (c.get("author_type") or "USER").upper() != "GROUP"
         ]
         if not citizens:
             return self.env["social.incident"]
         keys = {f"{c['topic_id']}_{c['id']}": c for c in citizens}
-        Incident = self.env["social.incident"].sudo().with_context(
-            active_test=False, mail_create_nosubscribe=True
+        Incident = (
+            self.env["social.incident"]
+            .sudo()
+            .with_context(active_test=False, mail_create_nosubscribe=True)
         )
         known = Incident.search(
-            [("network", "=", "ok"), ("account_id", "=", account.id), ("external_id", "in", list(keys))]
+            [
+                ("network", "=", "ok"),
+                ("account_id", "=", account.id),
+                ("external_id", "in", list(keys)),
+            ]
         )
         known_keys = set(known.mapped("external_id"))
         missing = {key: c for key, c in keys.items() if key not in known_keys}
         if not missing:
             return known
         by_author = {str(c["author_id"]): c for c in missing.values()}
-        authors = self.env["social.author"].sudo()._find_or_create_many(
-            "ok",
-            by_author,
-            lambda ids: {
-                author_id: {
-                    "name": by_author[author_id].get("author_name"),
-                    "profile_url": f"https://ok.ru/profile/{author_id}",
-                    "company_id": account.company_id.id,
-                }
-                for author_id in ids
-            },
-            company=account.company_id,
+        authors = (
+            self.env["social.author"]
+            .sudo()
+            ._find_or_create_many(
+                "ok",
+                by_author,
+                lambda ids: {
+                    author_id: {
+                        "name": by_author[author_id].get("author_name"),
+                        "profile_url": f"https://ok.ru/profile/{author_id}",
+                        "company_id": account.company_id.id,
+                    }
+                    for author_id in ids
+                },
+                company=account.company_id,
+            )
         )
         company = account.company_id
         vals_list = []
@@ -568,7 +603,11 @@ def _notify_scheduler(dbname):
                 _NOTIFY_CONNECTION[0].autocommit = True
             try:
                 with _NOTIFY_CONNECTION[0].cursor() as cr:
-                    query = SQL("SELECT %s('cron_trigger', %s)", SQL.identifier(ODOO_NOTIFY_FUNCTION), dbname)
+                    query = SQL(
+                        "SELECT %s('cron_trigger', %s)",
+                        SQL.identifier(ODOO_NOTIFY_FUNCTION),
+                        dbname,
+                    )
                     cr.execute(query.code, query.params)
                 return
             except psycopg2.OperationalError:

@@ -12,13 +12,18 @@ class SocialIncident(models.Model):
     _inherit = "social.incident"
 
     source_deleted = fields.Boolean(
-        string="Deleted in the Network", readonly=True, tracking=True,
+        string="Deleted in the Network",
+        readonly=True,
+        tracking=True,
         help="The comment was deleted in the network (by its author or a moderator).",
     )
     source_deleted_at = fields.Datetime(string="Deleted At", readonly=True)
-    moderation_log_ids = fields.One2many("social.moderation.log", "incident_id", string="Moderation")
+    moderation_log_ids = fields.One2many(
+        "social.moderation.log", "incident_id", string="Moderation"
+    )
     vk_reply_to_comment = fields.Integer(
-        string="Answers VK Comment", readonly=True,
+        string="Answers VK Comment",
+        readonly=True,
         help="The id of the VK comment this one answers in its thread, as VK gave it.",
     )
 
@@ -27,7 +32,9 @@ class SocialIncident(models.Model):
         # what the network did to the comment and where it stands in its thread:
         # recorded by the connector and moderation only
         return super()._get_protected_fields() | {
-            "source_deleted", "source_deleted_at", "vk_reply_to_comment",
+            "source_deleted",
+            "source_deleted_at",
+            "vk_reply_to_comment",
         }
 
     def _history_parent_comments(self):
@@ -56,14 +63,21 @@ class SocialIncident(models.Model):
         by_key = {(p.account_id.id, p.external_id): p for p in parents}
         url_of = {i: f"https://vk.com/wall{o}_{p}?reply={c}" for i, (o, p, c) in wanted.items()}
         # sudo: same as above, for the community's own replies (public in the thread)
-        replies = self.env["social.incident.reply"].sudo().search(
-            ["|"] * (len(url_of) * 2 - 1)
-            + [
-                term
-                for url in url_of.values()
-                for term in (("published_url", "=", url), ("published_url", "=like", _like_prefix(url + "&")))
-            ]
-            + [("state", "=", "published")]
+        replies = (
+            self.env["social.incident.reply"]
+            .sudo()
+            .search(
+                ["|"] * (len(url_of) * 2 - 1)
+                + [
+                    term
+                    for url in url_of.values()
+                    for term in (
+                        ("published_url", "=", url),
+                        ("published_url", "=like", _like_prefix(url + "&")),
+                    )
+                ]
+                + [("state", "=", "published")]
+            )
         )
         for incident, (owner, post, comment) in wanted.items():
             parent = by_key.get((incident.account_id.id, f"wall{owner}_{post}_{comment}"))
@@ -71,13 +85,15 @@ class SocialIncident(models.Model):
                 result[incident.id] = (parent.author_id.name or "", parent.text)
                 continue
             ours = replies.filtered(
-                lambda r, u=url_of[incident]: r.published_url == u or r.published_url.startswith(u + "&")
+                lambda r, u=url_of[incident]: r.published_url == u
+                or r.published_url.startswith(u + "&")
             )[:1]
             if ours:
                 result[incident.id] = (incident.account_id.sudo().name, ours.body)
             else:
                 result[incident.id] = (
-                    self.env._("not registered, VK id %s", comment), url_of[incident]
+                    self.env._("not registered, VK id %s", comment),
+                    url_of[incident],
                 )
         return result
 
@@ -98,7 +114,11 @@ class SocialIncident(models.Model):
         self.ensure_one()
         self._check_curator()
         if not self.account_id:
-            raise UserError(self.env._("The message was not found on an official page: there is nothing to moderate."))
+            raise UserError(
+                self.env._(
+                    "The message was not found on an official page: there is nothing to moderate."
+                )
+            )
         return act_window(
             "social.moderation.wizard",
             res_id=False,

@@ -155,7 +155,9 @@ class SocialIncidentReply(models.Model):
                 )
             )
         url = f"https://vk.com/wall{owner_id}_{post_id}?reply={new_id}&thread={comment_id}"
-        self._write_system({"publish_attempts": self.publish_attempts + 1, "publish_next_at": False})
+        self._write_system(
+            {"publish_attempts": self.publish_attempts + 1, "publish_next_at": False}
+        )
         self.action_mark_published(url, clock.now(), str(new_id))
         if self.attachment_ids:
             # photo and video uploads to VK are not part of the connector yet

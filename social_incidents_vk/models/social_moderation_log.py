@@ -19,7 +19,9 @@ class SocialModerationLog(models.Model):
     _order = "date desc, id desc"
     _rec_name = "author_id"
 
-    account_id = fields.Many2one("social.account", string="Official Page", required=True, index=True)
+    account_id = fields.Many2one(
+        "social.account", string="Official Page", required=True, index=True
+    )
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     network = fields.Selection(related="account_id.network", store=True)
     incident_id = fields.Many2one("social.incident", index=True)
@@ -32,7 +34,9 @@ class SocialModerationLog(models.Model):
     )
     reason = fields.Selection(MODERATION_REASONS, required=True)
     comment = fields.Text(string="Moderator's Comment")
-    user_id = fields.Many2one("res.users", string="Moderator", required=True, default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users", string="Moderator", required=True, default=lambda self: self.env.user
+    )
     date = fields.Datetime(required=True, default=lambda self: clock.now())
     result = fields.Selection(
         [("done", "Done"), ("failed", "Failed"), ("manual", "To Do by Hand")], required=True

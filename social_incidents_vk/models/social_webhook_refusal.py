@@ -18,7 +18,9 @@ class SocialWebhookRefusal(models.Model):
     _order = "minute desc, id desc"
     _rec_name = "minute"
 
-    account_id = fields.Many2one("social.account", required=True, ondelete="cascade", index=True, readonly=True)
+    account_id = fields.Many2one(
+        "social.account", required=True, ondelete="cascade", index=True, readonly=True
+    )
     company_id = fields.Many2one(related="account_id.company_id", store=True)
     minute = fields.Datetime(required=True, readonly=True, index=True)
     reason = fields.Selection(
@@ -33,7 +35,11 @@ class SocialWebhookRefusal(models.Model):
     count = fields.Integer(readonly=True)
 
     _sql_constraints = [
-        ("account_minute_reason_uniq", "unique(account_id, minute, reason)", "One counter per page, minute and reason."),
+        (
+            "account_minute_reason_uniq",
+            "unique(account_id, minute, reason)",
+            "One counter per page, minute and reason.",
+        ),
     ]
 
     @api.model
@@ -50,7 +56,13 @@ class SocialWebhookRefusal(models.Model):
             ON CONFLICT (account_id, minute, reason)
             DO UPDATE SET count = social_webhook_refusal.count + 1, write_date = EXCLUDED.write_date
             """,
-            (clock.now().replace(second=0, microsecond=0), reason, self.env.uid, self.env.uid, account_id),
+            (
+                clock.now().replace(second=0, microsecond=0),
+                reason,
+                self.env.uid,
+                self.env.uid,
+                account_id,
+            ),
         )
 
     @api.autovacuum

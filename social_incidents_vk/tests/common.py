@@ -21,11 +21,15 @@ class ConnectorMixin:
         params.set_param("social_incidents_vk.retry_backoff", "0")
         params.set_param("social_incidents_vk.max_retries", "2")
         cls.curator = new_test_user(
-            cls.env, login="vk_curator", name="VK Curator",
+            cls.env,
+            login="vk_curator",
+            name="VK Curator",
             groups="base.group_user,social_incidents.group_social_curator",
         )
         cls.executor_user = new_test_user(
-            cls.env, login="vk_executor", name="VK Executor",
+            cls.env,
+            login="vk_executor",
+            name="VK Executor",
             groups="base.group_user,social_incidents.group_social_executor",
         )
         cls.admin = cls.env.ref("base.user_admin")
@@ -73,13 +77,17 @@ class ConnectorMixin:
             fake.clear_failures()
 
     def incidents_of(self, account):
-        return self.Incident.with_context(active_test=False).search([("account_id", "=", account.id)])
+        return self.Incident.with_context(active_test=False).search(
+            [("account_id", "=", account.id)]
+        )
 
     def answer(self, incident, body="Здравствуйте! Фонарь починим до пятницы."):
         """Route, draft, submit and approve a reply to the incident."""
         incident.with_user(self.curator).action_route(self.executor)
-        reply = self.env["social.incident.reply"].with_user(self.executor_user).create(
-            {"incident_id": incident.id, "kind": "final", "body": body}
+        reply = (
+            self.env["social.incident.reply"]
+            .with_user(self.executor_user)
+            .create({"incident_id": incident.id, "kind": "final", "body": body})
         )
         reply.with_user(self.executor_user).action_submit()
         reply.with_user(self.curator).action_approve()

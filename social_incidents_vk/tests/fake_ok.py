@@ -35,8 +35,18 @@ OK_ERRORS = {
 #: The fields ``discussions.getComments`` knows (``comment.<NAME>``).
 OK_COMMENT_FIELDS = frozenset(
     {
-        "ID", "AUTHOR_ID", "AUTHOR_NAME", "AUTHOR_REF", "TEXT", "DATE", "TYPE",
-        "REPLY_TO_ID", "REPLY_TO_NAME", "REPLY_TO_COMMENT_ID", "LIKE_COUNT", "LIKED_IT",
+        "ID",
+        "AUTHOR_ID",
+        "AUTHOR_NAME",
+        "AUTHOR_REF",
+        "TEXT",
+        "DATE",
+        "TYPE",
+        "REPLY_TO_ID",
+        "REPLY_TO_NAME",
+        "REPLY_TO_COMMENT_ID",
+        "LIKE_COUNT",
+        "LIKED_IT",
     }
 )
 
@@ -101,7 +111,9 @@ class FakeOk(_FakeServer):
             self._topic_comments[topic_id] = []
             return dict(self._topic_view(self.topics[topic_id]), text=text)
 
-    def add_comment(self, topic_id, author_id, text, author_name="Citizen", reply_to_comment_id=None):
+    def add_comment(
+        self, topic_id, author_id, text, author_name="Citizen", reply_to_comment_id=None
+    ):
         """A comment on a topic, as ``discussions.getComments`` returns it."""
         with self._lock:
             topic_id = str(topic_id)
@@ -122,7 +134,8 @@ class FakeOk(_FakeServer):
             if reply_to_comment_id:
                 parent = self.comments[reply_to_comment_id]
                 comment.update(
-                    reply_to_comment_id=parent["id"], reply_to_id=parent["author_id"],
+                    reply_to_comment_id=parent["id"],
+                    reply_to_id=parent["author_id"],
                     reply_to_name=parent["author_name"],
                 )
             self.comments[comment["id"]] = comment
@@ -137,9 +150,14 @@ class FakeOk(_FakeServer):
 
     def signature(self, params, access_token):
         """The ``sig`` OK expects for ``params``, from the fake's own secrets."""
-        secret = _md5(access_token + self.application_secret_key) if access_token else self.application_secret_key
+        secret = (
+            _md5(access_token + self.application_secret_key)
+            if access_token
+            else self.application_secret_key
+        )
         signed = "".join(
-            f"{key}={value}" for key, value in sorted(params.items())
+            f"{key}={value}"
+            for key, value in sorted(params.items())
             if key not in ("sig", "access_token", "session_key")
         )
         return _md5(signed + secret)
@@ -213,11 +231,14 @@ class FakeOk(_FakeServer):
         count = self._count(params, 10)
         topics = sorted(self.topics.values(), key=lambda t: (-t["created_ms"], -int(t["id"])))
         start = self._position(params["anchor"], "t") if params.get("anchor") else 0
-        page = topics[start:start + count]
+        page = topics[start : start + count]
         return {
             "media_topics": [self._topic_view(topic) for topic in page],
-            "entities": {"groups": [{"ref": f"group:{self.group_id}", "uid": self.group_id,
-                                     "name": self.group_name}]},
+            "entities": {
+                "groups": [
+                    {"ref": f"group:{self.group_id}", "uid": self.group_id, "name": self.group_name}
+                ]
+            },
             "anchor": self._anchor(start + len(page), "t"),
             "has_more": start + len(page) < len(topics),
         }
@@ -234,7 +255,11 @@ class FakeOk(_FakeServer):
         fields = [field.strip() for field in params.get("fields", "").split(",") if field.strip()]
         keys = set()
         for field in fields:
-            name = field.split(".", 1)[1].upper() if field.lower().startswith("comment.") else field.upper()
+            name = (
+                field.split(".", 1)[1].upper()
+                if field.lower().startswith("comment.")
+                else field.upper()
+            )
             if name == "*":
                 keys.update(name.lower() for name in OK_COMMENT_FIELDS)
             elif name in OK_COMMENT_FIELDS:
@@ -250,9 +275,11 @@ class FakeOk(_FakeServer):
             start = max(0, len(comments) - count)
         else:
             start = self._position(anchor, "c")
-        page = comments[start:start + count]
+        page = comments[start : start + count]
         return {
-            "comments": [{key: value for key, value in c.items() if not keys or key in keys} for c in page],
+            "comments": [
+                {key: value for key, value in c.items() if not keys or key in keys} for c in page
+            ],
             "anchor": self._anchor(start + len(page), "c"),
             "has_more": start + len(page) < len(comments),
         }

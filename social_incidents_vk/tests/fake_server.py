@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 JSON = "application/json; charset=utf-8"
 HTML = "text/html; charset=utf-8"
 
+
 class _Fail(Exception):
     """Internal: answer the API error ``code``."""
 
@@ -22,8 +23,14 @@ class _Fail(Exception):
 
 
 def _error_page(status):
-    reason = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
-              504: "Gateway Time-out", 429: "Too Many Requests", 404: "Not Found"}.get(status, "Error")
+    reason = {
+        500: "Internal Server Error",
+        502: "Bad Gateway",
+        503: "Service Unavailable",
+        504: "Gateway Time-out",
+        429: "Too Many Requests",
+        404: "Not Found",
+    }.get(status, "Error")
     return (
         f"<html><head><title>{status} {reason}</title></head>"
         f"<body><center><h1>{status} {reason}</h1></center><hr><center>nginx</center></body></html>"
@@ -37,7 +44,9 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "FakeSocialNetwork/1.0"
     timeout = 10  # close idle keep-alive connections
-    disable_nagle_algorithm = True  # headers and body leave at once, without the 40 ms delayed-ACK stall
+    disable_nagle_algorithm = (
+        True  # headers and body leave at once, without the 40 ms delayed-ACK stall
+    )
 
     def log_message(self, *args):
         """Stay quiet."""
@@ -63,7 +72,11 @@ class _Handler(BaseHTTPRequestHandler):
             "authorization": self.headers.get("Authorization", ""),
         }
         status, mime, payload = self.server.fake._serve(request)
-        data = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
+        data = (
+            payload
+            if isinstance(payload, bytes)
+            else json.dumps(payload, ensure_ascii=False).encode()
+        )
         try:
             self.send_response(status)
             self.send_header("Content-Type", mime)
@@ -107,8 +120,10 @@ class _FakeServer:
         self._server = _Server(self)
         self.url = f"http://127.0.0.1:{self.port}{self.url_path}"
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.01},
-            name=f"{type(self).__name__}:{self.port}", daemon=True,
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.01},
+            name=f"{type(self).__name__}:{self.port}",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -134,7 +149,15 @@ class _FakeServer:
 
     # -- failures -------------------------------------------------------
     def fail_next(
-        self, method, *, error_code=None, http_status=None, delay=None, times=1, error_msg=None, body=None
+        self,
+        method,
+        *,
+        error_code=None,
+        http_status=None,
+        delay=None,
+        times=1,
+        error_msg=None,
+        body=None,
     ):
         """Make the next ``times`` calls of ``method`` (``"*"``: any) fail.
 
@@ -151,8 +174,15 @@ class _FakeServer:
             raise ValueError("Give an error_code, an http_status, a body or a delay.")
         with self._lock:
             self._failures.append(
-                {"method": method, "error_code": error_code, "http_status": http_status,
-                 "delay": delay, "times": int(times), "error_msg": error_msg, "body": body}
+                {
+                    "method": method,
+                    "error_code": error_code,
+                    "http_status": http_status,
+                    "delay": delay,
+                    "times": int(times),
+                    "error_msg": error_msg,
+                    "body": body,
+                }
             )
 
     def clear_failures(self):
@@ -172,8 +202,13 @@ class _FakeServer:
     def _record(self, request, method, params, **extra):
         with self._lock:
             self.requests.append(
-                {"method": method, "params": dict(params), **extra,
-                 "http_method": request["http_method"], "content_type": request["content_type"]}
+                {
+                    "method": method,
+                    "params": dict(params),
+                    **extra,
+                    "http_method": request["http_method"],
+                    "content_type": request["content_type"],
+                }
             )
 
     def _injected(self, method, error_body):

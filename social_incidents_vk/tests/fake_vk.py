@@ -93,7 +93,11 @@ class FakeVk(_FakeServer):
         self.banned = {}
         self.deleted_comments = set()
         self.users = {}
-        self._token_types = {community_token: "community", user_token: "user", service_token: "service"}
+        self._token_types = {
+            community_token: "community",
+            user_token: "user",
+            service_token: "service",
+        }
         self._ids = itertools.count(1)
         self._guids = {}
         self.add_user(self.admin_user_id, "Moderator", "Admin", screen_name="moderator_admin")
@@ -102,8 +106,12 @@ class FakeVk(_FakeServer):
     def add_user(self, user_id, first_name, last_name, screen_name=None):
         """A VK user that ``users.get`` knows."""
         with self._lock:
-            user = {"id": int(user_id), "first_name": first_name, "last_name": last_name,
-                    "screen_name": screen_name or f"id{int(user_id)}"}
+            user = {
+                "id": int(user_id),
+                "first_name": first_name,
+                "last_name": last_name,
+                "screen_name": screen_name or f"id{int(user_id)}",
+            }
             self.users[int(user_id)] = user
             return dict(user)
 
@@ -151,7 +159,8 @@ class FakeVk(_FakeServer):
         }
         if attachments:
             comment["attachments"] = [
-                {"type": re.match(r"[a-z_]*", item).group() or "link", "id": item} for item in attachments
+                {"type": re.match(r"[a-z_]*", item).group() or "link", "id": item}
+                for item in attachments
             ]
         if parent is not None:
             comment["parents_stack"] = list(parent["parents_stack"]) or [parent["id"]]
@@ -165,19 +174,34 @@ class FakeVk(_FakeServer):
 
     def _post_comments(self, post):
         return sorted(
-            (c for c in self.comments.values()
-             if c["owner_id"] == post["owner_id"] and c["post_id"] == post["id"] and not self._is_deleted(c)),
+            (
+                c
+                for c in self.comments.values()
+                if c["owner_id"] == post["owner_id"]
+                and c["post_id"] == post["id"]
+                and not self._is_deleted(c)
+            ),
             key=lambda c: c["id"],
         )
 
     def _replies(self, comment):
-        return [c for c in self._post_comments({"owner_id": comment["owner_id"], "id": comment["post_id"]})
-                if c["parents_stack"] == [comment["id"]]]
+        return [
+            c
+            for c in self._post_comments(
+                {"owner_id": comment["owner_id"], "id": comment["post_id"]}
+            )
+            if c["parents_stack"] == [comment["id"]]
+        ]
 
     def _post_view(self, post):
         view = copy.deepcopy(post)
-        view["comments"] = {"count": len(self._post_comments(post)), "can_post": 1, "groups_can_post": True,
-                            "can_close": True, "can_open": False}
+        view["comments"] = {
+            "count": len(self._post_comments(post)),
+            "can_post": 1,
+            "groups_can_post": True,
+            "can_close": True,
+            "can_open": False,
+        }
         view["likes"] = {"count": 0, "user_likes": 0, "can_like": 1, "can_publish": 1}
         view["reposts"] = {"count": 0, "user_reposted": 0}
         view["views"] = {"count": 1}
@@ -191,7 +215,10 @@ class FakeVk(_FakeServer):
             replies = self._replies(comment)
             view["thread"] = {
                 "count": len(replies),
-                "items": [self._comment_view(reply, 0, preview_length) for reply in replies[:thread_items_count]],
+                "items": [
+                    self._comment_view(reply, 0, preview_length)
+                    for reply in replies[:thread_items_count]
+                ],
                 "can_post": True,
                 "show_reply_button": True,
                 "groups_can_post": True,
@@ -215,7 +242,9 @@ class FakeVk(_FakeServer):
             payload["secret"] = secret
         return payload
 
-    def comment_event(self, comment, event_type="wall_reply_new", secret=None, *, deleter_id=None, event_id=None):
+    def comment_event(
+        self, comment, event_type="wall_reply_new", secret=None, *, deleter_id=None, event_id=None
+    ):
         """The Callback API payload of a comment: for ``wall_reply_new`` /
         ``wall_reply_edit`` / ``wall_reply_restore`` the comment object with
         ``post_owner_id``; for ``wall_reply_delete`` ``{"owner_id", "id",
@@ -242,7 +271,7 @@ class FakeVk(_FakeServer):
         path = request["path"]
         if not path.startswith(self.url_path) or len(path) <= len(self.url_path):
             return 404, HTML, _error_page(404)
-        method = path[len(self.url_path):]
+        method = path[len(self.url_path) :]
         params = dict(request["params"])
         token = params.pop("access_token", None)
         authorization = request["authorization"]
@@ -320,13 +349,18 @@ class FakeVk(_FakeServer):
             owner_id = self.admin_user_id
         offset = max(0, self._int(params, "offset", 0))
         count = min(100, max(0, self._int(params, "count", 20)))
-        posts = sorted((p for p in self.posts.values() if p["owner_id"] == owner_id), key=lambda p: -p["id"])
+        posts = sorted(
+            (p for p in self.posts.values() if p["owner_id"] == owner_id), key=lambda p: -p["id"]
+        )
         wall_filter = params.get("filter", "all")
         if wall_filter == "owner":
             posts = [p for p in posts if p["from_id"] == owner_id]
         elif wall_filter == "others":
             posts = [p for p in posts if p["from_id"] != owner_id]
-        return {"count": len(posts), "items": [self._post_view(p) for p in posts[offset:offset + count]]}
+        return {
+            "count": len(posts),
+            "items": [self._post_view(p) for p in posts[offset : offset + count]],
+        }
 
     def _wall_get_comments(self, params, token_type):
         owner_id = self._int(params, "owner_id", self._default_owner(token_type))
@@ -351,7 +385,10 @@ class FakeVk(_FakeServer):
         preview_length = max(0, self._int(params, "preview_length", 0))
         return {
             "count": len(level) if comment_id else len(all_comments),
-            "items": [self._comment_view(c, thread_items_count, preview_length) for c in level[offset:offset + count]],
+            "items": [
+                self._comment_view(c, thread_items_count, preview_length)
+                for c in level[offset : offset + count]
+            ],
             "current_level_count": len(level),
             "can_post": True,
             "show_reply_button": True,
@@ -367,7 +404,9 @@ class FakeVk(_FakeServer):
             raise self._param_error("message is undefined")
         from_group = self._int(params, "from_group", 0)
         if from_group and from_group != self.group_id:
-            raise _Fail(15, "Access denied: you can post only on behalf of the community you manage")
+            raise _Fail(
+                15, "Access denied: you can post only on behalf of the community you manage"
+            )
         guid = params.get("guid")
         key = (owner_id, post["id"], guid)
         if guid and key in self._guids:
@@ -424,8 +463,16 @@ class FakeVk(_FakeServer):
         for name in names:
             if name.lstrip("-") not in (str(self.group_id), f"club{self.group_id}"):
                 raise self._param_error("group_ids is invalid")
-            groups.append({"id": self.group_id, "name": self.group_name, "screen_name": f"club{self.group_id}",
-                           "is_closed": 0, "type": "group", "is_admin": 1 if token_type != "service" else 0})
+            groups.append(
+                {
+                    "id": self.group_id,
+                    "name": self.group_name,
+                    "screen_name": f"club{self.group_id}",
+                    "is_closed": 0,
+                    "type": "group",
+                    "is_admin": 1 if token_type != "service" else 0,
+                }
+            )
         return {"groups": groups, "profiles": []}
 
     def _groups_confirmation_code(self, params, token_type):
@@ -446,15 +493,26 @@ class FakeVk(_FakeServer):
             if name.isdigit():
                 user = self.users.get(int(name))
                 if user is None:  # VK answers unknown ids as deleted accounts
-                    result.append({"id": int(name), "first_name": "DELETED", "last_name": "",
-                                   "deactivated": "deleted"})
+                    result.append(
+                        {
+                            "id": int(name),
+                            "first_name": "DELETED",
+                            "last_name": "",
+                            "deactivated": "deleted",
+                        }
+                    )
                     continue
             else:
                 user = by_screen_name.get(name)
                 if user is None:
                     raise _Fail(113)
-            view = {"id": user["id"], "first_name": user["first_name"], "last_name": user["last_name"],
-                    "can_access_closed": True, "is_closed": False}
+            view = {
+                "id": user["id"],
+                "first_name": user["first_name"],
+                "last_name": user["last_name"],
+                "can_access_closed": True,
+                "is_closed": False,
+            }
             if "screen_name" in fields:
                 view["screen_name"] = user["screen_name"]
             result.append(view)

@@ -21,20 +21,28 @@ class AuthorHistoryMixin:
         company = cls.env.company
         company.social_reply_publisher = "executor"
         cls.curator = new_test_user(
-            cls.env, login="thread_curator", name="Thread Curator",
+            cls.env,
+            login="thread_curator",
+            name="Thread Curator",
             groups="base.group_user,social_incidents.group_social_curator",
         )
         company.social_curator_id = cls.curator
         cls.executor_user = new_test_user(
-            cls.env, login="thread_executor", name="Thread Executor",
+            cls.env,
+            login="thread_executor",
+            name="Thread Executor",
             groups="base.group_user,social_incidents.group_social_executor",
         )
         cls.executor = cls.env["social.executor"].create(
             {"name": "Thread Housing", "member_ids": [(6, 0, cls.executor_user.ids)]}
         )
         cls.page = cls.env["social.account"].create(
-            {"name": "Администрация района", "network": "vk", "url": "https://vk.com/adm_thread",
-             "vk_group_id": str(-OWNER)}
+            {
+                "name": "Администрация района",
+                "network": "vk",
+                "url": "https://vk.com/adm_thread",
+                "vk_group_id": str(-OWNER),
+            }
         )
         Author = cls.env["social.author"]
         cls.petr = Author._find_or_create("vk", "501", "Пётр Иванов")
@@ -44,8 +52,10 @@ class AuthorHistoryMixin:
             cls.page, [cls.comment(10, 501, "Когда отремонтируют крышу дома 3?")]
         )
         cls.parent.with_user(cls.curator).action_route(cls.executor)
-        reply = cls.env["social.incident.reply"].with_user(cls.executor_user).create(
-            {"incident_id": cls.parent.id, "body": "Крышу отремонтируют в июне."}
+        reply = (
+            cls.env["social.incident.reply"]
+            .with_user(cls.executor_user)
+            .create({"incident_id": cls.parent.id, "body": "Крышу отремонтируют в июне."})
         )
         reply.action_submit()
         reply.with_user(cls.curator).action_approve()
@@ -65,8 +75,13 @@ class AuthorHistoryMixin:
     @staticmethod
     def comment(comment_id, from_id, text, reply_to=None, root=None):
         comment = {
-            "id": comment_id, "from_id": from_id, "post_id": POST, "owner_id": OWNER,
-            "text": text, "date": 1764000000 + comment_id, "parents_stack": [root] if root else [],
+            "id": comment_id,
+            "from_id": from_id,
+            "post_id": POST,
+            "owner_id": OWNER,
+            "text": text,
+            "date": 1764000000 + comment_id,
+            "parents_stack": [root] if root else [],
         }
         if reply_to:
             comment["reply_to_comment"] = reply_to
@@ -85,11 +100,17 @@ class TestAuthorHistoryVk(AuthorHistoryMixin, TransactionCase):
         tree = html.fromstring(str(author.with_user(user).history_html))
         result = {}
         for section in tree.xpath("//section"):
-            message = section.xpath(".//*[contains(@class, 'o_social_history_message')]")[0].text_content()
+            message = section.xpath(".//*[contains(@class, 'o_social_history_message')]")[
+                0
+            ].text_content()
             quote = section.xpath(".//blockquote[contains(@class, 'o_social_history_parent')]")
             result[message] = (
-                (quote[0].xpath("./div")[0].text_content(), quote[0].xpath("./div")[1].text_content())
-                if quote else None
+                (
+                    quote[0].xpath("./div")[0].text_content(),
+                    quote[0].xpath("./div")[1].text_content(),
+                )
+                if quote
+                else None
             )
         return result
 
@@ -100,15 +121,23 @@ class TestAuthorHistoryVk(AuthorHistoryMixin, TransactionCase):
         self.assertEqual(self.to_unknown.vk_reply_to_comment, 99)
         # a reply in a thread without reply_to_comment answers the thread's root
         root_only = dict(self.comment(14, 502, "Ещё вопрос.", root=10))
-        incident = self.env["social.inbound.event"]._vk_comments_to_incidents(self.page, [root_only])
+        incident = self.env["social.inbound.event"]._vk_comments_to_incidents(
+            self.page, [root_only]
+        )
         self.assertEqual(incident.vk_reply_to_comment, 10)
 
     def test_history_quotes_the_parent_comment(self):
         self.assertEqual(
             self.quotes(self.anna, self.curator),
             {
-                "И у нас в доме 5 течёт!": ("In reply to (Пётр Иванов):", "Когда отремонтируют крышу дома 3?"),
-                "В июне уже поздно.": ("In reply to (Администрация района):", "Крышу отремонтируют в июне."),
+                "И у нас в доме 5 течёт!": (
+                    "In reply to (Пётр Иванов):",
+                    "Когда отремонтируют крышу дома 3?",
+                ),
+                "В июне уже поздно.": (
+                    "In reply to (Администрация района):",
+                    "Крышу отремонтируют в июне.",
+                ),
                 "Согласна с соседом.": (
                     "In reply to (not registered, VK id 99):",
                     f"https://vk.com/wall{OWNER}_{POST}?reply=99",
@@ -116,7 +145,9 @@ class TestAuthorHistoryVk(AuthorHistoryMixin, TransactionCase):
             },
         )
         # a comment on the post itself quotes nothing
-        self.assertEqual(self.quotes(self.petr, self.curator), {"Когда отремонтируют крышу дома 3?": None})
+        self.assertEqual(
+            self.quotes(self.petr, self.curator), {"Когда отремонтируют крышу дома 3?": None}
+        )
 
     def test_the_parent_comment_is_written_by_the_connector_only(self):
         with self.assertRaisesRegex(UserError, "only through the workflow"):

@@ -37,8 +37,14 @@ class TestConcurrentDelivery(BaseCase):
             "v": "5.199",
             "group_id": GROUP_ID,
             "secret": "concurrency-secret",
-            "object": {"id": 77, "from_id": 555, "post_id": 9, "owner_id": -GROUP_ID,
-                       "date": 1763800000, "text": "Одновременная доставка"},
+            "object": {
+                "id": 77,
+                "from_id": 555,
+                "post_id": 9,
+                "owner_id": -GROUP_ID,
+                "date": 1763800000,
+                "text": "Одновременная доставка",
+            },
         }
         barrier = threading.Barrier(2)
         results, retries = [], []
@@ -52,8 +58,11 @@ class TestConcurrentDelivery(BaseCase):
                         if attempt == 0:
                             barrier.wait(timeout=10)
                         stored = env["social.inbound.event"]._store(
-                            env["social.account"].browse(account_id), "vk", payload["event_id"],
-                            payload["type"], payload,
+                            env["social.account"].browse(account_id),
+                            "vk",
+                            payload["event_id"],
+                            payload["type"],
+                            payload,
                         )
                     results.append(stored)
                     return
@@ -76,7 +85,8 @@ class TestConcurrentDelivery(BaseCase):
                 )
                 self.assertEqual(cr.fetchone()[0], 1)
                 cr.execute(
-                    "SELECT count(*), min(text) FROM social_incident WHERE account_id = %s", (account_id,)
+                    "SELECT count(*), min(text) FROM social_incident WHERE account_id = %s",
+                    (account_id,),
                 )
                 self.assertEqual(cr.fetchone(), (1, "Одновременная доставка"))
         finally:
@@ -85,6 +95,8 @@ class TestConcurrentDelivery(BaseCase):
                 env["social.incident"].with_context(active_test=False).search(
                     [("account_id", "=", account_id)]
                 ).unlink()
-                env["social.author"].search([("network", "=", "vk"), ("external_id", "=", "555")]).unlink()
+                env["social.author"].search(
+                    [("network", "=", "vk"), ("external_id", "=", "555")]
+                ).unlink()
                 env["social.account"].browse(account_id).unlink()
         self.assertTrue(json.dumps(payload))

@@ -33,7 +33,11 @@ class TestEndToEnd(ConnectorMixin, HttpCase):
         reply = self.answer(incident, body="Здравствуйте! Яму заделаем на этой неделе.")
         reply.with_user(self.executor_user).action_open_publish_wizard()
         owner = -fake.group_id
-        answers = [c for c in fake.comments.values() if c["from_id"] == owner and c["post_id"] == post["id"]]
+        answers = [
+            c
+            for c in fake.comments.values()
+            if c["from_id"] == owner and c["post_id"] == post["id"]
+        ]
         self.assertEqual(len(answers), 1)
         self.assertEqual(answers[0]["text"], "Здравствуйте! Яму заделаем на этой неделе.")
         self.assertEqual(answers[0].get("reply_to_comment"), comment["id"])

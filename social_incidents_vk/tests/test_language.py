@@ -24,7 +24,12 @@ class TestConnectorLanguage(TransactionCase):
 
     def event(self, event_id, event_type, comment):
         Event = self.env["social.inbound.event"]
-        payload = {"type": event_type, "event_id": event_id, "group_id": 187654321, "object": comment}
+        payload = {
+            "type": event_type,
+            "event_id": event_id,
+            "group_id": 187654321,
+            "object": comment,
+        }
         return Event.browse(Event._store(self.page, "vk", event_id, event_type, payload))
 
     def test_connector_and_watchdog_write_russian(self):
@@ -41,7 +46,9 @@ class TestConnectorLanguage(TransactionCase):
         self.assertEqual(new.state, "done")
         incident = new.incident_id
         self.assertEqual(incident.company_id, self.company)
-        edit = self.event("lang-test-2", "wall_reply_edit", dict(comment, text="Исправлено: у дома 14."))
+        edit = self.event(
+            "lang-test-2", "wall_reply_edit", dict(comment, text="Исправлено: у дома 14.")
+        )
         self.env["social.inbound.event"]._cron_process()
         self.assertEqual(incident.text, "Исправлено: у дома 14.")
         with clock.frozen_at(clock.now() + timedelta(days=3)):
@@ -52,7 +59,9 @@ class TestConnectorLanguage(TransactionCase):
         found = english_found(texts, english_fragments())
         self.assertFalse(found, f"{len(found)} English texts, e.g. {found[:5]}")
         self.assertTrue(
-            incident.message_ids.filtered(lambda m: "Автор изменил комментарий. Было:" in (m.body or "")),
+            incident.message_ids.filtered(
+                lambda m: "Автор изменил комментарий. Было:" in (m.body or "")
+            ),
             incident.message_ids.mapped("body"),
         )
         self.assertEqual((new.note, edit.note), ("Инцидент зарегистрирован", "Текст обновлён"))

@@ -13,15 +13,30 @@ class TestConnectorMultiCompany(TransactionCase):
         two_companies(cls)
         Account = cls.env["social.account"]
         cls.page_a = Account.create(
-            {"name": "Page A", "network": "vk", "url": "https://vk.com/page_a", "vk_group_id": "4201",
-             "company_id": cls.company_a.id}
+            {
+                "name": "Page A",
+                "network": "vk",
+                "url": "https://vk.com/page_a",
+                "vk_group_id": "4201",
+                "company_id": cls.company_a.id,
+            }
         )
         cls.page_b = Account.create(
-            {"name": "Page B", "network": "vk", "url": "https://vk.com/page_b", "vk_group_id": "4202",
-             "company_id": cls.company_b.id}
+            {
+                "name": "Page B",
+                "network": "vk",
+                "url": "https://vk.com/page_b",
+                "vk_group_id": "4202",
+                "company_id": cls.company_b.id,
+            }
         )
         cls.author_a = cls.env["social.author"].create(
-            {"name": "Ирина Соколова", "network": "vk", "external_id": "214500", "company_id": cls.company_a.id}
+            {
+                "name": "Ирина Соколова",
+                "network": "vk",
+                "external_id": "214500",
+                "company_id": cls.company_a.id,
+            }
         )
 
     def comment(self, page, comment_id):

@@ -42,14 +42,20 @@ class TestPollingIsolation(ConnectorMixin, TransactionCase):
         refused = self.vk_page("A2 refused", vk_service_token=self.fake_vk.service_token)
         broken = self.vk_page("A3 broken answer", vk_service_token=self.fake_vk.service_token)
         self.fake_vk.fail_next("wall.get", error_code=15)
-        self.fake_vk.fail_next("wall.get", body={"response": {"count": 1, "items": [{"text": "без id"}]}})
+        self.fake_vk.fail_next(
+            "wall.get", body={"response": {"count": 1, "items": [{"text": "без id"}]}}
+        )
         post = self.fake_vk.add_post("Благоустройство")
         self.fake_vk.add_comment(post["id"], 771234567, "Когда уберут снег во дворе?")
         topic = self.fake_ok.add_topic("Дороги")
-        self.fake_ok.add_comment(topic["id"], "571203948812", "Яма на Ленина", author_name="Ольга Ким")
+        self.fake_ok.add_comment(
+            topic["id"], "571203948812", "Яма на Ленина", author_name="Ольга Ким"
+        )
 
         with self.assertLogs(LOGGER, "ERROR") as logs:
-            self.assertTrue(self.env["social.account"]._cron_poll(), "the scheduled job does not fail")
+            self.assertTrue(
+                self.env["social.account"]._cron_poll(), "the scheduled job does not fail"
+            )
         # the unexpected fault's traceback is in the server log, for the developers
         self.assertIn("KeyError: 'id'", "\n".join(logs.output))
 
@@ -76,7 +82,9 @@ class TestPollingIsolation(ConnectorMixin, TransactionCase):
 
     def test_polling_now_shows_the_failure_of_any_kind(self):
         page = self.vk_page("A3 broken answer", vk_service_token=self.fake_vk.service_token)
-        self.fake_vk.fail_next("wall.get", body={"response": {"count": 1, "items": [{"text": "без id"}]}})
+        self.fake_vk.fail_next(
+            "wall.get", body={"response": {"count": 1, "items": [{"text": "без id"}]}}
+        )
         with self.assertLogs(LOGGER, "ERROR"):
             action = page.with_user(self.admin).action_poll_now()
         self.assertEqual(action["params"]["type"], "danger")
@@ -86,7 +94,9 @@ class TestPollingIsolation(ConnectorMixin, TransactionCase):
     def test_status_is_not_checked_yet_until_something_happens(self):
         self.assertEqual(self.vk.connector_state, "unchecked")
         labels = dict(
-            self.vk._fields["connector_state"]._description_selection(self.env(context={"lang": "ru_RU"}))
+            self.vk._fields["connector_state"]._description_selection(
+                self.env(context={"lang": "ru_RU"})
+            )
         )
         self.assertEqual(labels["unchecked"], "Ещё не проверена")
         self.assertEqual(labels["ok"], "Работает")

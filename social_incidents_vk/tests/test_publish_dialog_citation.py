@@ -49,6 +49,8 @@ class TestPublishDialogCitation(SocialIncidentsCase):
         self.assertIn("Разместите этот текст под сообщением жителя", text)
 
     def test_the_dialog_shows_the_citation_of_the_company(self):
-        arch = self.env["social.incident.step.wizard"].get_views([(False, "form")])["views"]["form"]["arch"]
+        arch = self.env["social.incident.step.wizard"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
         self.assertIn('name="publish_instruction"', arch)
         self.assertNotIn("LYA 11", arch)

@@ -53,7 +53,11 @@ class TestPublishing(ConnectorCase):
         self.assertEqual(call["token_type"], "community")
         self.assertEqual(reply.state, "published")
         self.assertEqual(incident.state, "answered")
-        posted = [c for c in self.fake_vk.comments.values() if c["from_id"] == owner and c["post_id"] == post["id"]]
+        posted = [
+            c
+            for c in self.fake_vk.comments.values()
+            if c["from_id"] == owner and c["post_id"] == post["id"]
+        ]
         self.assertEqual(len(posted), 1)
         self.assertEqual(reply.external_id, str(posted[0]["id"]))
         self.assertEqual(
@@ -70,7 +74,14 @@ class TestPublishing(ConnectorCase):
         self.assertEqual(len(self.calls("wall.createComment")), 2)
         owner = -self.fake_vk.group_id
         self.assertEqual(
-            len([c for c in self.fake_vk.comments.values() if c["from_id"] == owner and c["post_id"] == post["id"]]), 1
+            len(
+                [
+                    c
+                    for c in self.fake_vk.comments.values()
+                    if c["from_id"] == owner and c["post_id"] == post["id"]
+                ]
+            ),
+            1,
         )
 
     def test_timeout_fails_the_publication_then_the_retry_posts_once(self):
@@ -98,7 +109,13 @@ class TestPublishing(ConnectorCase):
         self.assertEqual(reply.state, "published")
         owner = -self.fake_vk.group_id
         self.assertEqual(
-            len([c for c in self.fake_vk.comments.values() if c["from_id"] == owner and c["post_id"] == post["id"]]),
+            len(
+                [
+                    c
+                    for c in self.fake_vk.comments.values()
+                    if c["from_id"] == owner and c["post_id"] == post["id"]
+                ]
+            ),
             1,
             "the requests that timed out did not post, or were posted once thanks to the guid",
         )
@@ -142,14 +159,18 @@ class TestPublishing(ConnectorCase):
 class TestModeration(ConnectorCase):
     def test_delete_and_ban_reach_vk_and_are_journalled(self):
         incident, post, comment = self.vk_incident(text="Оскорбление в адрес главы")
-        wizard = self.env["social.moderation.wizard"].with_user(self.curator).create(
-            {
-                "incident_id": incident.id,
-                "delete_comment": True,
-                "ban_author": True,
-                "reason": "insult",
-                "comment": "Оскорбление должностного лица",
-            }
+        wizard = (
+            self.env["social.moderation.wizard"]
+            .with_user(self.curator)
+            .create(
+                {
+                    "incident_id": incident.id,
+                    "delete_comment": True,
+                    "ban_author": True,
+                    "reason": "insult",
+                    "comment": "Оскорбление должностного лица",
+                }
+            )
         )
         wizard.action_confirm()
         owner = -self.fake_vk.group_id
@@ -204,7 +225,9 @@ class TestPolling(ConnectorCase):
 
     def test_ok_polling_with_a_signed_request(self):
         topic = self.fake_ok.add_topic("Ремонт дорог в 2026 году")
-        self.fake_ok.add_comment(topic["id"], "571203948812", "А нашу улицу когда?", author_name="Татьяна Михайлова")
+        self.fake_ok.add_comment(
+            topic["id"], "571203948812", "А нашу улицу когда?", author_name="Татьяна Михайлова"
+        )
         self.env["social.account"]._cron_poll()
         incident = self.incidents_of(self.ok)
         self.assertEqual(len(incident), 1)

@@ -51,7 +51,11 @@ class TestPublishingRecordedPerReply(ConnectorMixin, TransactionCase):
 
     def community_comments(self, post):
         owner = -self.fake_vk.group_id
-        return [c for c in self.fake_vk.comments.values() if c["from_id"] == owner and c["post_id"] == post["id"]]
+        return [
+            c
+            for c in self.fake_vk.comments.values()
+            if c["from_id"] == owner and c["post_id"] == post["id"]
+        ]
 
     def test_an_answer_without_comment_id_is_recorded_on_that_reply_only(self):
         first, first_post = self.due_reply("Когда починят лифт?", 771000001, minutes_ago=10)
@@ -65,7 +69,9 @@ class TestPublishingRecordedPerReply(ConnectorMixin, TransactionCase):
         self.assertEqual(second.incident_id.state, "answered")
         self.assertEqual(len(self.community_comments(second_post)), 1)
         self.assertEqual(first.state, "publish_failed")
-        self.assertIn("VK accepted the post but did not say which comment it is", first.publish_error)
+        self.assertIn(
+            "VK accepted the post but did not say which comment it is", first.publish_error
+        )
         self.assertEqual(first.publish_attempts, 2)
         self.assertTrue(first.publish_next_at, "sent again later, under the same guid")
         self.assertIn(
@@ -85,7 +91,9 @@ class TestPublishingRecordedPerReply(ConnectorMixin, TransactionCase):
         self.fake_vk.fail_next("wall.createComment", body={"response": {}})
         action = reply.with_user(self.executor_user).action_open_publish_wizard()
         self.assertEqual(action["params"]["type"], "danger")
-        self.assertIn("VK accepted the post but did not say which comment it is", action["params"]["message"])
+        self.assertIn(
+            "VK accepted the post but did not say which comment it is", action["params"]["message"]
+        )
         self.assertEqual(reply.state, "publish_failed")
 
 
@@ -123,8 +131,11 @@ class TestPublishingWithTwoWorkers(BaseCase):
             self.account_id = account.id
             post = self.fake.add_post("Новости района")
             comments = [
-                dict(self.fake.add_comment(post["id"], 772000001 + n, f"Вопрос {n}"), post_id=post["id"],
-                     owner_id=-GROUP_ID)
+                dict(
+                    self.fake.add_comment(post["id"], 772000001 + n, f"Вопрос {n}"),
+                    post_id=post["id"],
+                    owner_id=-GROUP_ID,
+                )
                 for n in range(3)
             ]
             incidents = env["social.inbound.event"]._vk_comments_to_incidents(account, comments)
@@ -153,7 +164,9 @@ class TestPublishingWithTwoWorkers(BaseCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["ir.config_parameter"].set_param("social_incidents_vk.max_retries", False)
             cr.execute("DELETE FROM social_incident WHERE account_id = %s", (self.account_id,))
-            cr.execute("DELETE FROM social_author WHERE network = 'vk' AND external_id LIKE '772000%%'")
+            cr.execute(
+                "DELETE FROM social_author WHERE network = 'vk' AND external_id LIKE '772000%%'"
+            )
             cr.execute("DELETE FROM social_account WHERE id = %s", (self.account_id,))
 
     def run_job(self, barrier=None, errors=None):
@@ -171,7 +184,8 @@ class TestPublishingWithTwoWorkers(BaseCase):
     def states(self):
         with self.registry.cursor() as cr:
             cr.execute(
-                "SELECT id, state FROM social_incident_reply WHERE id IN %s ORDER BY id", (tuple(self.reply_ids),)
+                "SELECT id, state FROM social_incident_reply WHERE id IN %s ORDER BY id",
+                (tuple(self.reply_ids),),
             )
             return dict(cr.fetchall())
 
@@ -208,7 +222,9 @@ class TestPublishingWithTwoWorkers(BaseCase):
         worker.start()
         try:
             deadline = time.monotonic() + 20
-            while len(self.fake.requests_of("wall.createComment")) < 2 and time.monotonic() < deadline:
+            while (
+                len(self.fake.requests_of("wall.createComment")) < 2 and time.monotonic() < deadline
+            ):
                 time.sleep(0.05)
             # the second reply is being posted: the first is already recorded for everyone
             states = self.states()

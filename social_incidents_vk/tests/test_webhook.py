@@ -34,7 +34,9 @@ class TestVkCallback(ConnectorMixin, HttpCase):
 
     # ------------------------------------------------------------------
     def test_confirmation_answers_the_string(self):
-        response = self.post({"type": "confirmation", "group_id": self.fake_vk.group_id, "secret": "s3cr3t-callback"})
+        response = self.post(
+            {"type": "confirmation", "group_id": self.fake_vk.group_id, "secret": "s3cr3t-callback"}
+        )
         self.assertEqual((response.status_code, response.text), (200, "a1b2c3d4"))
         self.assertFalse(self.events())
 
@@ -73,7 +75,9 @@ class TestVkCallback(ConnectorMixin, HttpCase):
         self.assertEqual(len(incident), 1)
         owner = -self.fake_vk.group_id
         self.assertEqual(incident.external_id, f"wall{owner}_{comment['post_id']}_{comment['id']}")
-        self.assertEqual(incident.url, f"https://vk.com/wall{owner}_{comment['post_id']}?reply={comment['id']}")
+        self.assertEqual(
+            incident.url, f"https://vk.com/wall{owner}_{comment['post_id']}?reply={comment['id']}"
+        )
         self.assertEqual(incident.text, "У дома 12 по Жуковского не горит фонарь.")
         self.assertEqual(incident.author_id.external_id, "214578903")
         self.assertEqual(incident.curator_id, self.curator)
@@ -96,25 +100,33 @@ class TestVkCallback(ConnectorMixin, HttpCase):
         self.post(self.event(edited, event_type="wall_reply_edit"))
         self.Event._cron_process()
         self.assertEqual(incident.text, "Исправлено: у дома 14.")
-        note = incident.message_ids.filtered(lambda m: "The author edited the comment" in (m.body or ""))
+        note = incident.message_ids.filtered(
+            lambda m: "The author edited the comment" in (m.body or "")
+        )
         self.assertIn("У дома 12", note.body)
         self.post(self.event(comment, event_type="wall_reply_delete"))
         self.Event._cron_process()
         self.assertTrue(incident.source_deleted)
-        self.assertTrue(incident.message_ids.filtered(lambda m: "deleted the comment" in (m.body or "")))
+        self.assertTrue(
+            incident.message_ids.filtered(lambda m: "deleted the comment" in (m.body or ""))
+        )
         self.post(self.event(comment, event_type="wall_reply_restore"))
         self.Event._cron_process()
         self.assertFalse(incident.source_deleted)
         post = self.fake_vk.add_post("Расписание приёма граждан")
         self.post(self.fake_vk.callback_event("wall_post_new", post, secret="s3cr3t-callback"))
         self.Event._cron_process()
-        self.assertEqual(len(self.incidents_of(self.vk)), 1, "a post of the page is not an incident")
+        self.assertEqual(
+            len(self.incidents_of(self.vk)), 1, "a post of the page is not an incident"
+        )
         self.assertTrue(self.vk.last_post_at)
         self.assertEqual(set(self.events().mapped("state")), {"done"})
 
     def test_unknown_event_and_own_comment_are_ignored(self):
         response = self.post(
-            self.fake_vk.callback_event("group_join", {"user_id": 5, "join_type": "join"}, secret="s3cr3t-callback")
+            self.fake_vk.callback_event(
+                "group_join", {"user_id": 5, "join_type": "join"}, secret="s3cr3t-callback"
+            )
         )
         self.assertEqual((response.status_code, response.text), (200, "ok"))
         own = self.comment(text="Ответ администрации", from_id=-self.fake_vk.group_id)

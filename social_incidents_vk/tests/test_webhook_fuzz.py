@@ -12,11 +12,22 @@ from odoo.tests import HttpCase, tagged
 from .common import ConnectorMixin
 
 SECRET = "s3cr3t-callback"
-TYPES = ["wall_reply_new", "wall_reply_edit", "wall_reply_delete", "wall_reply_restore",
-         "wall_post_new", "confirmation", "group_join", "message_new"]
+TYPES = [
+    "wall_reply_new",
+    "wall_reply_edit",
+    "wall_reply_delete",
+    "wall_reply_restore",
+    "wall_post_new",
+    "confirmation",
+    "group_join",
+    "message_new",
+]
 
 leaves = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=40),
 )
 values = st.recursive(
@@ -49,7 +60,7 @@ def _body(group_id):
     comment = st.fixed_dictionaries(
         {
             "id": _maybe(4242, st.one_of(st.integers(), weird)),
-            "from_id": st.one_of(st.integers(-10**9, 10**9), weird),
+            "from_id": st.one_of(st.integers(-(10**9), 10**9), weird),
             "post_id": st.one_of(st.integers(0, 10**6), weird),
             "text": _often(st.text(max_size=300), st.one_of(huge, unstorable)),
         },
@@ -64,15 +75,22 @@ def _body(group_id):
         {
             "type": _maybe("wall_reply_new", st.one_of(st.sampled_from(TYPES), weird)),
             "group_id": _maybe(group_id, st.one_of(st.integers(), st.just(str(group_id)), weird)),
-            "event_id": _often(st.uuids().map(lambda u: u.hex), st.one_of(st.text(min_size=1, max_size=60), weird)),
+            "event_id": _often(
+                st.uuids().map(lambda u: u.hex), st.one_of(st.text(min_size=1, max_size=60), weird)
+            ),
             "secret": _maybe(SECRET),
             "object": _often(comment, weird),
         },
         optional={"v": _maybe("5.199")},
     )
     # sometimes keys are missing
-    dropped = _often(st.just(()), st.lists(st.sampled_from(["type", "group_id", "event_id", "secret", "object"]), max_size=2))
-    return st.builds(lambda payload, keys: {k: v for k, v in payload.items() if k not in keys}, body, dropped)
+    dropped = _often(
+        st.just(()),
+        st.lists(st.sampled_from(["type", "group_id", "event_id", "secret", "object"]), max_size=2),
+    )
+    return st.builds(
+        lambda payload, keys: {k: v for k, v in payload.items() if k not in keys}, body, dropped
+    )
 
 
 def _deep(depth, opener):
@@ -141,4 +159,6 @@ class TestWebhookFuzz(ConnectorMixin, HttpCase):
     def tearDownClass(cls):
         super().tearDownClass()
         # the generated bodies got far: some were accepted and stored
-        assert getattr(cls, "stored", 0) >= 10, f"only {getattr(cls, 'stored', 0)} generated events were stored"
+        assert getattr(cls, "stored", 0) >= 10, (
+            f"only {getattr(cls, 'stored', 0)} generated events were stored"
+        )

@@ -27,7 +27,9 @@ class TestWebhookHardening(ConnectorMixin, HttpCase):
 
     def post(self, payload=None, raw=None, url=None):
         data = raw if raw is not None else json.dumps(payload)
-        return self.url_open(url or self.url(), data=data, headers={"Content-Type": "application/json"})
+        return self.url_open(
+            url or self.url(), data=data, headers={"Content-Type": "application/json"}
+        )
 
     def events(self):
         return self.Event.search([("account_id", "=", self.vk.id)])
@@ -124,16 +126,28 @@ class TestWebhookHardening(ConnectorMixin, HttpCase):
         )
         self.assertEqual(len(self.vk.webhook_token), 43)
         self.assertNotEqual(self.vk.webhook_token, other.webhook_token)
-        self.assertTrue(self.vk.webhook_url.endswith(f"/social_incidents_vk/vk/{self.vk.id}/{self.vk.webhook_token}"))
+        self.assertTrue(
+            self.vk.webhook_url.endswith(
+                f"/social_incidents_vk/vk/{self.vk.id}/{self.vk.webhook_token}"
+            )
+        )
         payload = self.new_event()
         wrong_token = self.post(payload, url=self.url(token="x" * 43))
         other_token = self.post(payload, url=self.url(token=other.webhook_token))
-        unknown_page = self.post(payload, url=f"/social_incidents_vk/vk/987654321/{self.vk.webhook_token}")
-        huge_id = self.post(payload, url=f"/social_incidents_vk/vk/{10**20}/{self.vk.webhook_token}")
-        answers = {(r.status_code, r.text) for r in (wrong_token, other_token, unknown_page, huge_id)}
+        unknown_page = self.post(
+            payload, url=f"/social_incidents_vk/vk/987654321/{self.vk.webhook_token}"
+        )
+        huge_id = self.post(
+            payload, url=f"/social_incidents_vk/vk/{10**20}/{self.vk.webhook_token}"
+        )
+        answers = {
+            (r.status_code, r.text) for r in (wrong_token, other_token, unknown_page, huge_id)
+        }
         self.assertEqual(answers, {(404, "Страница не подключена.")})
         # the page's id alone is no longer an address
-        self.assertEqual(self.post(payload, url=f"/social_incidents_vk/vk/{self.vk.id}").status_code, 404)
+        self.assertEqual(
+            self.post(payload, url=f"/social_incidents_vk/vk/{self.vk.id}").status_code, 404
+        )
         self.assertFalse(self.events())
         self.assertEqual(self.post(payload).text, "ok")
 
@@ -153,10 +167,14 @@ class TestWebhookHardening(ConnectorMixin, HttpCase):
         for _ in range(2):
             self.assertEqual(self.post(other_group).status_code, 400)
         for _ in range(3):
-            self.assertEqual(self.post(self.new_event(), url=self.url(token="y" * 43)).status_code, 404)
+            self.assertEqual(
+                self.post(self.new_event(), url=self.url(token="y" * 43)).status_code, 404
+            )
         self.assertEqual(self.refusals(), {"secret": 6, "group": 2, "token": 3})
         # one row per minute and reason, not one per request
-        self.assertEqual(self.env["social.webhook.refusal"].search_count([("account_id", "=", self.vk.id)]), 3)
+        self.assertEqual(
+            self.env["social.webhook.refusal"].search_count([("account_id", "=", self.vk.id)]), 3
+        )
         self.vk.invalidate_recordset()
         self.assertEqual(self.vk.webhook_refused_count, 11)
         self.assertTrue(self.vk.webhook_refused_last_at)
@@ -175,8 +193,11 @@ class TestWebhookHardening(ConnectorMixin, HttpCase):
     def test_a_leaked_address_is_replaced_by_an_administrator(self):
         old_token = self.vk.webhook_token
         curator = self.env["res.users"].create(
-            {"name": "Куратор", "login": "hardening_curator",
-             "groups_id": [(6, 0, [self.env.ref("social_incidents.group_social_curator").id])]}
+            {
+                "name": "Куратор",
+                "login": "hardening_curator",
+                "groups_id": [(6, 0, [self.env.ref("social_incidents.group_social_curator").id])],
+            }
         )
         with self.assertRaises(AccessError):
             self.vk.with_user(curator).action_new_webhook_token()

@@ -114,9 +114,7 @@ class TestWebhookLive(BaseCase):
                 }
             )
             cls.account_id = account.id
-            cls.url = (
-                f"http://127.0.0.1:{config['http_port']}/social_incidents_vk/vk/{account.id}/{account.webhook_token}"
-            )
+            cls.url = f"http://127.0.0.1:{config['http_port']}/social_incidents_vk/vk/{account.id}/{account.webhook_token}"
             cls.cron_id = env.ref("social_incidents_vk.ir_cron_social_inbound_process").id
         cls.addClassCleanup(cls._remove)
 
@@ -124,8 +122,10 @@ class TestWebhookLive(BaseCase):
     def _remove(cls):
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            incidents = env["social.incident"].with_context(active_test=False).search(
-                [("account_id", "=", cls.account_id)]
+            incidents = (
+                env["social.incident"]
+                .with_context(active_test=False)
+                .search([("account_id", "=", cls.account_id)])
             )
             authors = incidents.author_id
             incidents.unlink()
@@ -171,7 +171,10 @@ class TestWebhookLive(BaseCase):
                 def deliver(body=body, barrier=barrier):
                     barrier.wait(10)
                     response = requests.post(
-                        self.url, data=body, headers={"Content-Type": "application/json"}, timeout=30
+                        self.url,
+                        data=body,
+                        headers={"Content-Type": "application/json"},
+                        timeout=30,
                     )
                     answers.append((response.status_code, response.text))
 
@@ -201,7 +204,9 @@ class TestWebhookLive(BaseCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             account = env["social.account"].browse(self.account_id)
             payload = self.payload(999)
-            env["social.inbound.event"]._store(account, "vk", payload["event_id"], payload["type"], payload)
+            env["social.inbound.event"]._store(
+                account, "vk", payload["event_id"], payload["type"], payload
+            )
         with self.registry.cursor() as cr:
             api.Environment(cr, SUPERUSER_ID, {})["social.inbound.event"]._cron_process()
         runner = _CronRunner(self.registry.db_name, self.cron_id).start()
@@ -211,7 +216,10 @@ class TestWebhookLive(BaseCase):
             for index in range(40):
                 payload = self.payload(1000 + index)
                 response = session.post(
-                    self.url, data=json.dumps(payload), headers={"Content-Type": "application/json"}, timeout=30
+                    self.url,
+                    data=json.dumps(payload),
+                    headers={"Content-Type": "application/json"},
+                    timeout=30,
                 )
                 self.assertEqual(response.text, "ok")
                 sent[f"wall{-GROUP_ID}_12_{500000 + 1000 + index}"] = time.monotonic()
@@ -220,7 +228,8 @@ class TestWebhookLive(BaseCase):
             deadline = time.monotonic() + 10
             while len(seen) < len(sent) and time.monotonic() < deadline:
                 rows = self.query(
-                    "SELECT external_id FROM social_incident WHERE account_id = %s", (self.account_id,)
+                    "SELECT external_id FROM social_incident WHERE account_id = %s",
+                    (self.account_id,),
                 )
                 now = time.monotonic()
                 for (external_id,) in rows:

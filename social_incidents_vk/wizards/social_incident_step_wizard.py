@@ -10,7 +10,9 @@ class SocialIncidentStepWizard(models.TransientModel):
 
     incident_url = fields.Char(related="incident_id.url", string="Message Link")
     incident_network = fields.Selection(related="incident_id.network")
-    publish_instruction = fields.Char(string="Where to Post", compute="_compute_publish_instruction")
+    publish_instruction = fields.Char(
+        string="Where to Post", compute="_compute_publish_instruction"
+    )
 
     @api.depends("incident_id.company_id.social_sla_preset")
     def _compute_publish_instruction(self):

@@ -33,7 +33,9 @@ class SocialModerationWizard(models.TransientModel):
         for wizard in self:
             account = wizard.incident_id.account_id.sudo()
             wizard.by_api = bool(
-                wizard.incident_id.network == "vk" and account.connector_enabled and account.vk_user_token
+                wizard.incident_id.network == "vk"
+                and account.connector_enabled
+                and account.vk_user_token
             )
 
     def action_confirm(self):
@@ -41,14 +43,18 @@ class SocialModerationWizard(models.TransientModel):
         incident = self.incident_id
         incident._check_curator()
         if not (self.delete_comment or self.ban_author):
-            raise UserError(self.env._("Choose what to do: delete the comment, ban the author, or both."))
+            raise UserError(
+                self.env._("Choose what to do: delete the comment, ban the author, or both.")
+            )
         if self.ban_author and not self.author_id:
             raise UserError(self.env._("The incident has no author to ban."))
         account = incident.account_id.sudo()
         logs = []
         client = account._vk_client("user") if self.by_api else None
         for action in ("delete", "ban"):
-            if (action == "delete" and not self.delete_comment) or (action == "ban" and not self.ban_author):
+            if (action == "delete" and not self.delete_comment) or (
+                action == "ban" and not self.ban_author
+            ):
                 continue
             result, error = "manual", False
             if client:
@@ -96,7 +102,9 @@ class SocialModerationWizard(models.TransientModel):
                     "blacklisted_by_id": self.env.uid,
                 }
             )
-        if self.delete_comment and any(e.action == "delete" and e.result == "done" for e in entries):
+        if self.delete_comment and any(
+            e.action == "delete" and e.result == "done" for e in entries
+        ):
             incident._write_system({"source_deleted": True, "source_deleted_at": clock.now()})
         actions = dict(entries._fields["action"]._description_selection(self.env))
         results = dict(entries._fields["result"]._description_selection(self.env))
@@ -105,9 +113,7 @@ class SocialModerationWizard(models.TransientModel):
             % (actions[e.action], results[e.result], f" — {e.error}" if e.error else "")
             for e in entries
         )
-        incident._post(
-            self.env._("Moderation (%s):") + "<ul>%s</ul>", reasons[self.reason], lines
-        )
+        incident._post(self.env._("Moderation (%s):") + "<ul>%s</ul>", reasons[self.reason], lines)
         failed = entries.filtered(lambda e: e.result == "failed")
         return {
             "type": "ir.actions.client",
@@ -115,7 +121,11 @@ class SocialModerationWizard(models.TransientModel):
             "params": {
                 "title": self.env._("Moderation"),
                 "message": "; ".join(failed.mapped("error"))
-                or (self.env._("Done in VK.") if self.by_api else self.env._("Recorded: do it in the network by hand.")),
+                or (
+                    self.env._("Done in VK.")
+                    if self.by_api
+                    else self.env._("Recorded: do it in the network by hand.")
+                ),
                 "type": "danger" if failed else "success",
                 "sticky": bool(failed),
                 "next": {"type": "ir.actions.act_window_close"},
