@@ -110,10 +110,11 @@ def insert_month(env, count, rng):
     ids = []
     for offset in range(0, len(incidents), 5000):
         cr.execute(
-            "INSERT INTO social_incident (name, network, account_id, source, text, summary, detected_at, "
-            "registered_at, importance, state, company_id, curator_id, location_id, lead_executor_id, "
-            "first_reply_at, answered_at, reply_work_minutes, rework_count, is_repeat, violation_count, "
-            "no_reply_reason_id, create_date, write_date, create_uid, write_uid) VALUES "
+            "INSERT INTO social_incident (name, network, account_id, source, text, summary, "
+            "detected_at, registered_at, importance, state, company_id, curator_id, location_id, "
+            "lead_executor_id, first_reply_at, answered_at, reply_work_minutes, rework_count, "
+            "is_repeat, violation_count, no_reply_reason_id, create_date, write_date, create_uid, "
+            "write_uid) VALUES "
             + values(
                 cr,
                 "("
@@ -126,11 +127,12 @@ def insert_month(env, count, rng):
         ids.extend(row[0] for row in cr.fetchall())
     lead = {incident_id: row[13] for incident_id, row in zip(ids, incidents, strict=True)}
     cr.execute(
-        "INSERT INTO social_executor_social_incident_rel (social_incident_id, social_executor_id) VALUES "
-        + values(cr, "(%s,%s)", [(i, lead[i]) for i in ids])
+        "INSERT INTO social_executor_social_incident_rel (social_incident_id, social_executor_id) "
+        "VALUES " + values(cr, "(%s,%s)", [(i, lead[i]) for i in ids])
     )
     cr.execute(
-        "INSERT INTO social_incident_social_incident_topic_rel (social_incident_id, social_incident_topic_id) VALUES "
+        "INSERT INTO social_incident_social_incident_topic_rel (social_incident_id, "
+        "social_incident_topic_id) VALUES "
         + values(cr, "(%s,%s)", [(i, rng.choice(topics)) for i in ids])
     )
     deadlines, replies = [], []
@@ -164,12 +166,13 @@ def insert_month(env, count, rng):
             )
     for offset in range(0, len(deadlines), 5000):
         cr.execute(
-            "INSERT INTO social_incident_deadline (incident_id, company_id, step, started_at, policy_id, "
-            "line_id, deadline, done_at, state, optional, paused_seconds, create_date, write_date, "
-            "create_uid, write_uid) VALUES "
+            "INSERT INTO social_incident_deadline (incident_id, company_id, step, started_at, "
+            "policy_id, line_id, deadline, done_at, state, optional, paused_seconds, create_date, "
+            "write_date, create_uid, write_uid) VALUES "
             + values(
                 cr,
-                "(%s,%s,%s,%s,%s,%s,%s,%s,%s, false, 0, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)",
+                "(%s,%s,%s,%s,%s,%s,%s,%s,%s, false, 0, now() at time zone 'UTC', now() at time "
+                "zone 'UTC', 1, 1)",
                 deadlines[offset : offset + 5000],
             )
             + " RETURNING id, incident_id, deadline, done_at"
@@ -181,18 +184,20 @@ def insert_month(env, count, rng):
         ]
         if late:
             cr.execute(
-                "INSERT INTO social_sla_violation (incident_id, deadline_id, step, deadline, done_at, "
-                "delay_minutes, company_id, excused, count, create_date, write_date, create_uid, write_uid) VALUES "
+                "INSERT INTO social_sla_violation (incident_id, deadline_id, step, deadline, "
+                "done_at, delay_minutes, company_id, excused, count, create_date, write_date, "
+                "create_uid, write_uid) VALUES "
                 + values(
                     cr,
-                    "(%s,%s,%s,%s,%s,%s,%s, false, 1, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)",
+                    "(%s,%s,%s,%s,%s,%s,%s, false, 1, now() at time zone 'UTC', now() at time zone "
+                    "'UTC', 1, 1)",
                     late,
                 )
             )
     if replies:
         cr.execute(
-            "INSERT INTO social_incident_reply (incident_id, company_id, kind, body, state, published_at, "
-            "rework_count, create_date, write_date, create_uid, write_uid) VALUES "
+            "INSERT INTO social_incident_reply (incident_id, company_id, kind, body, state, "
+            "published_at, rework_count, create_date, write_date, create_uid, write_uid) VALUES "
             + values(
                 cr,
                 "(%s,%s,%s,%s,%s,%s, 0, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)",
@@ -245,7 +250,8 @@ def main():
             started = time.perf_counter()
             ids = insert_month(env, args.incidents, rng)
             print(
-                f"inserted {len(ids)} incidents of March 2026 in {time.perf_counter() - started:.1f} s"
+                f"inserted {len(ids)} incidents of March 2026 in "
+                f"{time.perf_counter() - started:.1f} s"
             )
             company = env.company
             Monthly = env["report.social_incidents_reports.report_monthly"]
@@ -253,7 +259,8 @@ def main():
             figures = Monthly._figures(company, *MONTH)
             print(
                 f"figures (SQL on the analysis view): {time.perf_counter() - started:.2f} s; "
-                f"{figures['totals']['__count']} incidents, on time {figures['totals']['on_time_share']}, "
+                f"{figures['totals']['__count']} incidents, on time "
+                f"{figures['totals']['on_time_share']}, "
                 f"median {figures['median']} h, 90th percentile {figures['p90']} h"
             )
             env.invalidate_all()
@@ -279,7 +286,8 @@ def main():
             watcher.running = False
             watcher.join()
             print(
-                f"PDF (figures + HTML + wkhtmltopdf): {elapsed:.2f} s, {pages(pdf)} pages, {len(pdf) / 1e3:.0f} kB"
+                f"PDF (figures + HTML + wkhtmltopdf): {elapsed:.2f} s, {pages(pdf)} pages, "
+                f"{len(pdf) / 1e3:.0f} kB"
             )
             print(
                 f"peak memory: Python allocations during the render {python_peak / 1e6:.0f} MB "

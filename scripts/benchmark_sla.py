@@ -68,7 +68,8 @@ def insert_incidents(env, count, company, curator, start, span_hours, rng, state
         chunk = rows[offset : offset + 5000]
         args = ",".join(
             cr.mogrify(
-                "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)",
+                "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s, now() at time zone 'UTC', now() at time zone "
+                "'UTC', 1, 1)",
                 row,
             ).decode()
             for row in chunk
@@ -90,7 +91,8 @@ def insert_rows(env, rows):
         chunk = rows[offset : offset + 5000]
         args = ",".join(
             cr.mogrify(
-                "(%s,%s,%s,%s,%s,%s,%s,%s,'open',false,0, now() at time zone 'UTC', now() at time zone 'UTC', 1, 1)",
+                "(%s,%s,%s,%s,%s,%s,%s,%s,'open',false,0, now() at time zone 'UTC', now() at time "
+                "zone 'UTC', 1, 1)",
                 row,
             ).decode()
             for row in chunk
@@ -207,7 +209,8 @@ def benchmark_placement(env, args, rng):
     per_engine = engine_compute / len(records)
     mismatches = [rid for rid in sample if planned[rid] != values[rid][0]]
     print(
-        f"  plan_hours: {len(sample)} placements in {plan_time:.2f} s ({per_plan * 1e3:.2f} ms each); "
+        f"  plan_hours: {len(sample)} placements in {plan_time:.2f} s ({per_plan * 1e3:.2f} ms "
+        "each); "
         f"for all {len(records)}: about {per_plan * len(records):.1f} s"
     )
     print(
@@ -223,7 +226,8 @@ def benchmark_placement(env, args, rng):
     rows._recompute()
     with_writes = time.perf_counter() - started
     print(
-        f"  recompute with writes to the database (and the incidents' stored deadlines): {with_writes:.2f} s"
+        "  recompute with writes to the database (and the incidents' stored deadlines): "
+        f"{with_writes:.2f} s"
     )
     env.cr.execute(
         "SELECT count(*) FROM social_incident_deadline WHERE id = ANY(%s) AND deadline IS NOT NULL",
@@ -284,7 +288,8 @@ def benchmark_watchdog(env, args, rng):
     for _ in range(20):
         started = time.perf_counter()
         env.cr.execute(
-            "SELECT id FROM social_incident_deadline WHERE watch_at <= %s ORDER BY watch_at, id LIMIT %s",
+            "SELECT id FROM social_incident_deadline WHERE watch_at <= %s ORDER BY watch_at, id "
+            "LIMIT %s",
             (now, 1001),
         )
         env.cr.fetchall()
@@ -301,7 +306,8 @@ def benchmark_watchdog(env, args, rng):
     )
     run = time.perf_counter() - started
     env.cr.execute(
-        "SELECT count(*) FROM social_sla_violation s JOIN social_incident i ON i.id = s.incident_id WHERE i.name LIKE 'BENCH-%%'"
+        "SELECT count(*) FROM social_sla_violation s JOIN social_incident i ON i.id = "
+        "s.incident_id WHERE i.name LIKE 'BENCH-%%'"
     )
     recorded = env.cr.fetchone()[0]
     again = env["social.incident.deadline"]._cron_watchdog(batch_size=len(overdue) + 10)

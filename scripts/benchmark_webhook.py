@@ -68,13 +68,15 @@ def setup(registry, secret):
 def count(registry, account_id):
     with registry.cursor() as cr:
         cr.execute(
-            "SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'done'),"
-            " count(*) FILTER (WHERE state = 'error'), count(*) FROM social_inbound_event WHERE account_id = %s",
+            "SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = "
+            "'done'), count(*) FILTER (WHERE state = 'error'), count(*) FROM social_inbound_event "
+            "WHERE account_id = %s",
             (account_id,),
         )
         pending, done, failed, total = cr.fetchone()
         cr.execute(
-            "SELECT count(*), count(DISTINCT external_id) FROM social_incident WHERE account_id = %s",
+            "SELECT count(*), count(DISTINCT external_id) FROM social_incident WHERE account_id = "
+            "%s",
             (account_id,),
         )
         incidents, distinct = cr.fetchone()
@@ -155,7 +157,8 @@ def main():
     print(
         f"  {len(deliveries) / wall:.0f} events/s ({wall:.1f} s); response time median "
         f"{statistics.median(latencies) * 1e3:.1f} ms, 95th percentile "
-        f"{latencies[int(len(latencies) * 0.95) - 1] * 1e3:.1f} ms, max {latencies[-1] * 1e3:.0f} ms; "
+        f"{latencies[int(len(latencies) * 0.95) - 1] * 1e3:.1f} ms, max {latencies[-1] * 1e3:.0f} "
+        "ms; "
         f"answers other than 200 ok: {len(bad)}"
     )
     waited = time.perf_counter()
@@ -165,10 +168,12 @@ def main():
             break
         time.sleep(1)
     print(
-        f"  processed by the background job in {time.perf_counter() - waited:.0f} s after the last delivery"
+        f"  processed by the background job in {time.perf_counter() - waited:.0f} s after the last "
+        "delivery"
     )
     print(
-        f"  raw events stored: {total} (expected {unique}); processed {done}, failed {failed}, pending {pending}"
+        f"  raw events stored: {total} (expected {unique}); processed {done}, failed {failed}, "
+        f"pending {pending}"
     )
     print(
         f"  incidents: {incidents} for {distinct} distinct comments (expected {unique}): "

@@ -9,6 +9,7 @@ Moscow time (UTC+3); 3 March 2025 is a Monday.
 from datetime import datetime, timedelta
 
 import pytest
+
 from addon_files import REPO_ROOT, load
 
 TOOLS = REPO_ROOT / "social_incidents" / "tools"

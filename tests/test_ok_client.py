@@ -10,6 +10,7 @@ import logging
 from datetime import datetime
 
 import pytest
+
 from addon_files import REPO_ROOT, load
 
 ADDON = REPO_ROOT / "social_incidents_vk"

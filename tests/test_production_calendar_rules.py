@@ -12,6 +12,7 @@ from datetime import date
 
 import holidays
 import pytest
+
 from addon_files import REPO_ROOT, load
 
 TOOLS = REPO_ROOT / "social_incidents" / "tools"

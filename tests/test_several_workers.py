@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 import requests
+
 from addon_files import REPO_ROOT, load
 
 ADDON = REPO_ROOT / "social_incidents_vk"
@@ -515,8 +516,8 @@ def test_publishing_the_same_reply_from_two_sessions_posts_it_once(server):
         )
         assert _messages(server, reply_id, "published:") == 1
         assert len(calls) == 1, (
-            f"wall.createComment called {len(calls)} times for one reply (answers: {results}); VK's guid "
-            "hid the second post here, nothing guarantees it does after a while"
+            f"wall.createComment called {len(calls)} times for one reply (answers: {results}); "
+            "VK's guid hid the second post here, nothing guarantees it does after a while"
         )
 
 

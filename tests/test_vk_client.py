@@ -11,6 +11,7 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
+
 from addon_files import REPO_ROOT, load
 
 ADDON = REPO_ROOT / "social_incidents_vk"

@@ -5,6 +5,7 @@ in its name (any script: кореновск.рф) or localhost, without spaces.
 """
 
 import pytest
+
 from addon_files import REPO_ROOT, load
 
 TOOLS = REPO_ROOT / "social_incidents" / "tools"

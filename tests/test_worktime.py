@@ -10,6 +10,7 @@ demo administration: Monday to Friday, 9:00-13:00 and 14:00-18:00, Moscow time
 from datetime import date, datetime, timedelta
 
 import pytest
+
 from addon_files import REPO_ROOT, load
 
 TOOLS = REPO_ROOT / "social_incidents" / "tools"

@@ -99,7 +99,8 @@ class ResCompany(models.Model):
             vals = {"social_sla_preset": preset}
             if definition["publisher"]:
                 vals["social_reply_publisher"] = definition["publisher"]
-            # sudo: the preset is applied after res.company.write() passed its ACL (settings administrators)
+            # sudo: the preset is applied after res.company.write() passed its ACL (settings
+            # administrators)
             company.sudo().write(vals)
             for level, lines in definition["lines"].items():
                 policy = Policy.search(

@@ -107,10 +107,10 @@ class SocialAuthor(models.Model):
         sections = []
         for incident in incidents:
             head = Markup(
-                '<div class="d-flex flex-wrap gap-2 align-items-baseline small">'
-                '<a class="fw-bold o_social_history_number" href="/odoo/social.incident/%s">%s</a>'
-                '<span class="text-muted">%s</span>'
-                '<span class="badge text-bg-light o_social_history_state" data-state="%s">%s</span></div>'
+                '<div class="d-flex flex-wrap gap-2 align-items-baseline small"><a class="fw-bold '
+                'o_social_history_number" href="/odoo/social.incident/%s">%s</a><span '
+                'class="text-muted">%s</span><span class="badge text-bg-light '
+                'o_social_history_state" data-state="%s">%s</span></div>'
             ) % (
                 incident.id,
                 incident.name or "",
@@ -123,8 +123,8 @@ class SocialAuthor(models.Model):
                 who, text = parents[incident.id]
                 parts.append(
                     Markup(
-                        '<blockquote class="o_social_history_parent border-start border-2 ps-2 my-1 '
-                        'small text-muted"><div class="fw-bold">%s</div>'
+                        '<blockquote class="o_social_history_parent border-start border-2 ps-2 '
+                        'my-1 small text-muted"><div class="fw-bold">%s</div>'
                     )
                     % self.env._("In reply to (%s):", who)
                     + text_block("", text)
@@ -136,8 +136,8 @@ class SocialAuthor(models.Model):
                     reply.published_at,
                     reply.id,
                     Markup(
-                        '<div class="o_social_history_reply border-start border-success border-2 ps-2 ms-4 my-1">'
-                        '<div class="small text-muted">%s</div>'
+                        '<div class="o_social_history_reply border-start border-success border-2 '
+                        'ps-2 ms-4 my-1"><div class="small text-muted">%s</div>'
                     )
                     % self.env._(
                         "Our reply (%(kind)s), %(when)s",
@@ -156,7 +156,8 @@ class SocialAuthor(models.Model):
                         incident.clarification_answered_at,
                         0,
                         Markup(
-                            '<div class="o_social_history_clarification my-1"><div class="small text-muted">%s</div>'
+                            '<div class="o_social_history_clarification my-1"><div class="small '
+                            'text-muted">%s</div>'
                         )
                         % self.env._(
                             "The author's answer to the clarification request, %s",

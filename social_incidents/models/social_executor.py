@@ -121,7 +121,7 @@ class SocialExecutor(models.Model):
         record rules, so it is evaluated at query time, not cached per day."""
         if operator not in ("in", "="):
             return NotImplemented
-        user_ids = value if isinstance(value, (list, tuple)) else [value]
+        user_ids = value if isinstance(value, list | tuple) else [value]
         today = fields.Date.context_today(self)
         substitutes = (
             self.env["social.executor.substitute"]

@@ -7,8 +7,8 @@ from odoo.addons.social_incidents.tools import clock, guard
 from odoo.addons.social_incidents.tools.web_url import is_web_url
 
 from .constants import (
-    FINISHED_STATES,
     CURATOR_GROUP,
+    FINISHED_STATES,
     NETWORKS,
     REPLY_KINDS,
     REPLY_STATES,
@@ -348,8 +348,8 @@ class SocialIncident(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The message link “%(value)s” is not a web address: give a link such as "
-                        "https://vk.com/wall-1_2?reply=3 (it starts with http:// or https://, names "
-                        "a site and has no spaces).",
+                        "https://vk.com/wall-1_2?reply=3 (it starts with http:// or https://, "
+                        "names a site and has no spaces).",
                         value=incident.url,
                     )
                 )
@@ -500,7 +500,8 @@ class SocialIncident(models.Model):
             ):
                 raise UserError(
                     self.env._(
-                        "Incident %s has a history and cannot be deleted: merge it or close it without a reply.",
+                        "Incident %s has a history and cannot be deleted: merge it or close it "
+                        "without a reply.",
                         incident.name,
                     )
                 )

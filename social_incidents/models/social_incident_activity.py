@@ -3,11 +3,11 @@ from markupsafe import Markup
 
 from odoo import fields, models
 
-from .social_incident_deadline import ACTIVITY_STEPS
 from .constants import (
     ACTIVITY_TYPES,
     WORK_STATES,
 )
+from .social_incident_deadline import ACTIVITY_STEPS
 
 
 class SocialIncident(models.Model):
@@ -18,7 +18,7 @@ class SocialIncident(models.Model):
     # ------------------------------------------------------------------
     # Activities: the state says who acts next
     # ------------------------------------------------------------------
-    def _get_required_activities(self, absences=None):
+    def _get_required_activities(self, absences=None):  # noqa: C901 - one table: state -> who acts next, read top to bottom
         """Return {(step, user_id): note} that this incident needs now;
         ``absences``: the substitutions in force, fetched once by the caller."""
         self.ensure_one()

@@ -2,7 +2,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.social_incidents.tools import clock
-
 from odoo.addons.social_incidents.tools.guard import workflow_action
 
 from .helpers import check_own_new_attachments

@@ -266,7 +266,8 @@ class SocialIncidentDeadline(models.Model):
              LEFT JOIN social_sla_violation v ON v.id = d.violation_id AND v.voided IS NOT TRUE
              LEFT JOIN social_sla_policy_line tl ON tl.policy_id = p.id AND tl.step = 'total'
              LEFT JOIN social_incident_deadline tot
-                       ON tot.incident_id = d.incident_id AND tot.step = 'total' AND tot.state = 'open'
+                       ON tot.incident_id = d.incident_id AND tot.step = 'total'
+                      AND tot.state = 'open'
                  WHERE d.id = ANY(%s)
                 """,
                 [list(chunk)],
@@ -306,7 +307,8 @@ class SocialIncidentDeadline(models.Model):
         cr.execute(
             """
             CREATE TEMP TABLE IF NOT EXISTS social_deadline_placement
-                (id int, deadline timestamp, risk_at timestamp, watch_at timestamp, missing_year int)
+                (id int, deadline timestamp, risk_at timestamp, watch_at timestamp,
+                 missing_year int)
                 ON COMMIT DROP
             """
         )

@@ -20,7 +20,7 @@ class SocialIncidentDeadline(models.Model):
     # Which steps an incident has open now
     # ------------------------------------------------------------------
     @api.model
-    def _required_for(self, incident, open_keys=()):
+    def _required_for(self, incident, open_keys=()):  # noqa: C901 - one table: state -> open steps
         """{(step, assignment id, reply id): (start, optional)} of the steps
         the incident's workflow is in now, whatever the rules: a step whose
         rule is removed stays open without a deadline, it is not finished.

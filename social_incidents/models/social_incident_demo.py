@@ -125,7 +125,7 @@ class SocialIncidentDemo(models.AbstractModel):
             ).write({"is_read": True})
 
     @api.model
-    def _step(self, incident, name, args, as_curator, as_executor):
+    def _step(self, incident, name, args, as_curator, as_executor):  # noqa: C901 - a flat dispatch on the step name
         ref = self.env.ref
         if name == "route":
             executors = self.env["social.executor"].concat(*(ref(x) for x in args[0]))

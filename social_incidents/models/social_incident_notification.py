@@ -178,7 +178,8 @@ class SocialIncident(models.Model):
 
         def render(env, when):
             what = env._(
-                "%(executor)s declined incident %(number)s: not in its competence. Reason: %(reason)s",
+                "%(executor)s declined incident %(number)s: not in its competence. Reason: "
+                "%(reason)s",
                 executor=assignment.executor_id.name,
                 number=self.name,
                 reason=assignment.decline_reason,
@@ -357,7 +358,8 @@ class SocialIncident(models.Model):
                         text=message.summary,
                     )
                     return what, env._(
-                        "If it answers the request, record the author's answer: the work on the reply resumes then."
+                        "If it answers the request, record the author's answer: the work on the "
+                        "reply resumes then."
                     )
 
                 incident._notify_kind("clarified", incident._get_curators(), render)

@@ -188,7 +188,8 @@ class SocialIncidentReply(models.Model):
         ):
             raise UserError(
                 self.env._(
-                    "The consolidated reply is written by the lead executor; give your information instead."
+                    "The consolidated reply is written by the lead executor; give your information "
+                    "instead."
                 )
             )
         if assignment.state not in ("sent", "accepted") and not is_curator:

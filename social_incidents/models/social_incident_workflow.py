@@ -230,7 +230,8 @@ class SocialIncident(models.Model):
             if len(all_executors) > 1 and not current_lead:
                 raise UserError(
                     self.env._(
-                        "Several executors: name the lead executor who writes the consolidated reply."
+                        "Several executors: name the lead executor who writes the consolidated "
+                        "reply."
                     )
                 )
             routed[incident] = Assignment.create(

@@ -181,14 +181,16 @@ class SocialProductionYear(models.Model):
             if year not in day_counts:
                 lines.append(
                     _(
-                        "The calendar of %(year)s is confirmed by the official file and is not loaded over",
+                        "The calendar of %(year)s is confirmed by the official file and is not "
+                        "loaded over",
                         year=label,
                     )
                 )
             elif day_counts[year]:
                 lines.append(
                     _(
-                        "The calendar of %(year)s is updated, days changed: %(count)s; open deadlines are recomputed",
+                        "The calendar of %(year)s is updated, days changed: %(count)s; open "
+                        "deadlines are recomputed",
                         year=label,
                         count=day_counts[year],
                     )
@@ -316,8 +318,8 @@ class SocialProductionYear(models.Model):
         self.sudo().message_post(
             body=Markup("%s")
             % self.env._(
-                "Confirmed by the official production calendar file %(file)s: %(holidays)s holidays "
-                "and days off, %(short)s shortened days, %(working)s working days.",
+                "Confirmed by the official production calendar file %(file)s: %(holidays)s "
+                "holidays and days off, %(short)s shortened days, %(working)s working days.",
                 file=file_name or "",
                 holidays=self.holiday_count,
                 short=self.short_count,
@@ -328,8 +330,8 @@ class SocialProductionYear(models.Model):
         label = str(self.year)
         if day_count:
             message = self.env._(
-                "The calendar of %(year)s is confirmed by the official file, days changed: %(count)s; "
-                "open deadlines are recomputed",
+                "The calendar of %(year)s is confirmed by the official file, days changed: "
+                "%(count)s; open deadlines are recomputed",
                 year=label,
                 count=day_count,
             )
@@ -347,17 +349,20 @@ class SocialProductionYear(models.Model):
         messages = {
             "empty": lambda: _("the file is empty."),
             "too_large": lambda: _(
-                "the file is too large (%(size)s bytes); a production calendar takes a few kilobytes.",
+                "the file is too large (%(size)s bytes); a production calendar takes a few "
+                "kilobytes.",
                 **params,
             ),
             "encoding": lambda: _("the file is neither UTF-8 nor Windows-1251 text."),
             "gzip": lambda: _("the compressed file is damaged."),
             "xml": lambda: _("the file is not well-formed XML (line %(line)s).", **params),
             "dtd": lambda: _(
-                "the XML file declares a DTD or entities, which a production calendar does not need."
+                "the XML file declares a DTD or entities, which a production calendar does not "
+                "need."
             ),
             "not_calendar": lambda: _(
-                "the XML file is not a production calendar: its root element is <%(tag)s>, not <calendar>.",
+                "the XML file is not a production calendar: its root element is <%(tag)s>, not "
+                "<calendar>.",
                 **params,
             ),
             "country": lambda: _(

@@ -127,7 +127,8 @@ class SocialSlaPolicy(models.Model):
         if used:
             raise UserError(
                 self.env._(
-                    "Incidents' deadlines were set by this policy: archive it instead of deleting it."
+                    "Incidents' deadlines were set by this policy: archive it instead of deleting "
+                    "it."
                 )
             )
 

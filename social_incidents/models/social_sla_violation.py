@@ -435,7 +435,8 @@ class SocialSlaViolation(models.Model):
             if not (is_head or curator_may):
                 raise UserError(
                     self.env._(
-                        "Only the head excuses a missed deadline (or a curator, where the settings allow it)."
+                        "Only the head excuses a missed deadline (or a curator, where the settings "
+                        "allow it)."
                     )
                 )
             if violation.excused:

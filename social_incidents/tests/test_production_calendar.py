@@ -176,11 +176,12 @@ class TestProvisionalYear(SlaCase):
         action = self.load_file(OFFICIAL_2028, "calendar-2028.xml", lang="ru_RU")
         self.assertEqual(
             action["params"]["message"],
-            "Календарь на 2028 подтверждён официальным файлом: дни уже были актуальны, изменений нет",
+            "Календарь на 2028 подтверждён официальным файлом: дни уже были актуальны, изменений "
+            "нет",
         )
 
     def test_csv_file_confirms_the_year(self):
-        self.load_file("date;type\n2028-11-04;holiday\n2028-11-06;day_off\n".encode(), "2028.csv")
+        self.load_file(b"date;type\n2028-11-04;holiday\n2028-11-06;day_off\n", "2028.csv")
         self.assertFalse(self.year.provisional)
         self.assertEqual(self.year.day_ids.mapped("date"), [date(2028, 11, 4), date(2028, 11, 6)])
 
@@ -191,7 +192,8 @@ class TestProvisionalYear(SlaCase):
         cases = [
             (
                 OFFICIAL_2028.replace(b'year="2028"', b'year="2027"'),
-                "Файл calendar.xml не загружен, ничего не изменено: это календарь 2027 года, а не 2028.",
+                "Файл calendar.xml не загружен, ничего не изменено: это календарь 2027 года, а не "
+                "2028.",
             ),
             (
                 OFFICIAL_2028.replace(b'd="11.02" t="2"', b'd="11.02" t="7"'),
@@ -286,6 +288,7 @@ class TestLoadFeedback(SlaCase):
         action = self.load(year)
         self.assertEqual(
             action["params"]["message"],
-            "Календарь на 2026 подтверждён официальным файлом, из пакета holidays он не загружается",
+            "Календарь на 2026 подтверждён официальным файлом, "
+            "из пакета holidays он не загружается",
         )
         self.assertEqual(year.day_ids.mapped("date"), [date(2026, 1, 1)])

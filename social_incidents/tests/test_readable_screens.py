@@ -193,8 +193,9 @@ class TestAuthorHistory(SocialIncidentsCase):
                 " ".join(node.text_content().split()),
             )
             for node in tree.xpath(
-                "//*[contains(@class, 'o_social_history_number') or contains(@class, 'o_social_history_message')"
-                " or contains(@class, 'o_social_history_reply') or contains(@class, 'o_social_history_outcome')]"
+                "//*[contains(@class, 'o_social_history_number') or contains(@class, "
+                "'o_social_history_message') or contains(@class, 'o_social_history_reply') or "
+                "contains(@class, 'o_social_history_outcome')]"
             )
         ]
 

@@ -508,7 +508,8 @@ class TestPresets(SlaCase):
             },
             {("info", 2, "hours")},
         )
-        # no rule for routing or the reply: the steps stay open (nothing was done), without a deadline
+        # no rule for routing or the reply: the steps stay open (nothing was done), without a
+        # deadline
         open_rows = incident.deadline_ids.filtered(lambda d: d.state == "open")
         self.assertEqual(sorted(open_rows.mapped("step")), ["route", "total"])
         self.assertFalse(any(open_rows.mapped("deadline")))

@@ -1,6 +1,5 @@
 from collections import defaultdict
 
-
 from odoo import api, fields, models
 
 from odoo.addons.social_incidents.tools.worktime import CalendarMissing

@@ -175,7 +175,8 @@ class SocialIncidentReport(models.Model):
                        COALESCE(i.violation_count, 0) AS violation_count,
                        COALESCE(rep.has_intermediate, FALSE) AS has_intermediate,
                        COALESCE(rep.has_intermediate, FALSE)::int AS intermediate_count,
-                       (COALESCE(rep.has_intermediate, FALSE) AND COALESCE(rep.has_final, FALSE))::int
+                       (COALESCE(rep.has_intermediate, FALSE)
+                        AND COALESCE(rep.has_final, FALSE))::int
                            AS final_after_intermediate_count,
                        i.no_reply_reason_id,
                        (i.state = 'no_reply')::int AS no_reply_count,

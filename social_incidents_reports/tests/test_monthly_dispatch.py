@@ -2,9 +2,10 @@ import base64
 
 from odoo.tests import tagged
 
+from odoo.addons.social_incidents.tests.test_sla import at
+
 from .common import ReportsCase
 from .pdf import pdf_text
-from odoo.addons.social_incidents.tests.test_sla import at
 
 
 @tagged("post_install", "-at_install")

@@ -29,7 +29,10 @@ class ApiError(Exception):
         return f"{self.network} API error {self.code}{where}: {self.message}"
 
     def __repr__(self):
-        return f"{type(self).__name__}(code={self.code!r}, method={self.method!r}, message={self.message!r})"
+        return (
+            f"{type(self).__name__}(code={self.code!r}, method={self.method!r}, "
+            f"message={self.message!r})"
+        )
 
 
 def error_class(code, table, default):

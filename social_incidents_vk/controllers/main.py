@@ -34,7 +34,7 @@ def json_depth_exceeds(value, limit):
             continue
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return False
 
 
@@ -61,7 +61,8 @@ class VkCallbackController(http.Controller):
         max_content_length=MAX_BODY,
     )
     def vk_callback(self, account_id, token, **_kwargs):
-        # sudo: a public endpoint; nothing is stored before the page's token and secret are checked below
+        # sudo: a public endpoint; nothing is stored before the page's token and secret are checked
+        # below
         Event = request.env["social.inbound.event"].sudo()
         # before anything is written: this transaction reads what is committed,
         # so concurrent deliveries never fail on each other (no retried

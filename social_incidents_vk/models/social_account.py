@@ -85,7 +85,8 @@ class SocialAccount(models.Model):
         string="Callback API Secret",
         groups=ADMIN_GROUP,
         copy=False,
-        help="The secret key set in the community's Callback API settings; every event must carry it.",
+        help="The secret key set in the community's Callback API settings; "
+        "every event must carry it.",
     )
     vk_confirmation = fields.Char(
         string="Confirmation String",
@@ -129,14 +130,15 @@ class SocialAccount(models.Model):
         string="Callback API Address",
         compute="_compute_webhook_url",
         groups=ADMIN_GROUP,
-        help="Paste it into the community's Callback API settings in VK; it carries the page's secret token.",
+        help="Paste it into the community's Callback API settings in VK; "
+        "it carries the page's secret token.",
     )
     webhook_refused_count = fields.Integer(
         string="Refused Requests (24 h)",
         compute="_compute_webhook_refused",
         groups=ADMIN_GROUP,
-        help="Requests to the Callback API address refused in the last 24 hours: wrong address token, "
-        "wrong or missing secret key, or an event of another community.",
+        help="Requests to the Callback API address refused in the last 24 hours: "
+        "wrong address token, wrong or missing secret key, or an event of another community.",
     )
     webhook_refused_last_at = fields.Datetime(
         string="Last Refused Request",
@@ -232,8 +234,8 @@ class SocialAccount(models.Model):
         ids = [row[0] for row in self.env.cr.fetchall()]
         if ids:
             self.env.cr.execute(
-                "UPDATE social_account AS a SET webhook_token = v.token FROM (VALUES %s) AS v(id, token) WHERE a.id = v.id"
-                % ", ".join(["(%s, %s)"] * len(ids)),
+                "UPDATE social_account AS a SET webhook_token = v.token FROM (VALUES %s) AS v(id, "
+                "token) WHERE a.id = v.id" % ", ".join(["(%s, %s)"] * len(ids)),
                 [value for account_id in ids for value in (account_id, new_webhook_token())],
             )
 
@@ -463,7 +465,7 @@ def new_webhook_token():
 
 
 def _is_auth(error):
-    return isinstance(error, (VkAuthError, OkAuthError))
+    return isinstance(error, VkAuthError | OkAuthError)
 
 
 def error_message(env, error):

@@ -57,7 +57,7 @@ class SocialAccount(models.Model):
 
     def _poll_failed(self, error):
         """Record a failed polling on the page; return the message shown."""
-        if not isinstance(error, (VkError, OkError, UserError)):
+        if not isinstance(error, VkError | OkError | UserError):
             # not the network's answer nor a setting: a fault, with its traceback for the developers
             _logger.exception("Polling of page %s failed unexpectedly", self.id)
             error = ValueError(

@@ -14,7 +14,6 @@ from odoo.sql_db import TestCursor, connection_info_for
 from odoo.tools import SQL
 
 from odoo.addons.base.models.ir_cron import ODOO_NOTIFY_FUNCTION
-
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
 from odoo.addons.social_incidents.models.helpers import in_company_lang, scheduled_job
 from odoo.addons.social_incidents.tools import clock
@@ -571,7 +570,8 @@ def _wake_processing(dbname, cron_id):
         with Registry(dbname).cursor() as cr:
             cr.execute(
                 """
-                INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, create_date, write_uid, write_date)
+                INSERT INTO ir_cron_trigger
+                       (cron_id, call_at, create_uid, create_date, write_uid, write_date)
                 SELECT %(cron)s, clock_timestamp() at time zone 'UTC', 1, now() at time zone 'UTC',
                        1, now() at time zone 'UTC'
                  WHERE NOT EXISTS (

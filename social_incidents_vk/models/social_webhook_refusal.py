@@ -51,7 +51,8 @@ class SocialWebhookRefusal(models.Model):
             INSERT INTO social_webhook_refusal
                    (account_id, company_id, minute, reason, count,
                     create_uid, create_date, write_uid, write_date)
-            SELECT id, company_id, %s, %s, 1, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC'
+            SELECT id, company_id, %s, %s, 1,
+                   %s, now() at time zone 'UTC', %s, now() at time zone 'UTC'
               FROM social_account WHERE id = %s
             ON CONFLICT (account_id, minute, reason)
             DO UPDATE SET count = social_webhook_refusal.count + 1, write_date = EXCLUDED.write_date

@@ -13,8 +13,8 @@ import contextlib
 import json
 import logging
 import os
-import select
 import secrets
+import select
 import threading
 import time
 
@@ -188,8 +188,8 @@ class TestWebhookLive(BaseCase):
             root.setLevel(previous)
         self.assertEqual(answers, [(200, "ok")] * 48)
         rows = self.query(
-            "SELECT count(*), count(DISTINCT event_id), bool_or(payload LIKE %s) FROM social_inbound_event"
-            " WHERE account_id = %s",
+            "SELECT count(*), count(DISTINCT event_id), bool_or(payload LIKE %s) FROM "
+            "social_inbound_event WHERE account_id = %s",
             (f"%{self.secret}%", self.account_id),
         )
         self.assertEqual(rows, [(8, 8, False)], "one event stored per delivery, without its secret")

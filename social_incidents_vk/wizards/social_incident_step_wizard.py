@@ -25,23 +25,23 @@ class SocialIncidentStepWizard(models.TransientModel):
             preset = wizard.incident_id.company_id.social_sla_preset
             if preset == "lya":
                 text = _(
-                    "Post this text under the citizen's message (open it with the link), or, where a "
-                    "comment cannot be posted, in your own account with a link to the author (LYA 11). "
-                    "Then paste the link of your reply here."
+                    "Post this text under the citizen's message (open it with the link), or, where "
+                    "a comment cannot be posted, in your own account with a link to the author "
+                    "(LYA 11). Then paste the link of your reply here."
                 )
             elif preset == "kor":
                 text = _(
-                    "Post this text under the citizen's message (open it with the link), in the network "
-                    "where it was posted (KOR 16). Then paste the link of your reply here."
+                    "Post this text under the citizen's message (open it with the link), in the "
+                    "network where it was posted (KOR 16). Then paste the link of your reply here."
                 )
             elif preset == "bat":
                 text = _(
-                    "Post this text under the citizen's message (open it with the link), in the network "
-                    "where it was posted (BAT 10). Then paste the link of your reply here."
+                    "Post this text under the citizen's message (open it with the link), in the "
+                    "network where it was posted (BAT 10). Then paste the link of your reply here."
                 )
             else:
                 text = _(
-                    "Post this text under the citizen's message (open it with the link). Then paste the "
-                    "link of your reply here."
+                    "Post this text under the citizen's message (open it with the link). Then "
+                    "paste the link of your reply here."
                 )
             wizard.publish_instruction = text
