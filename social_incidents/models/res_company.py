@@ -1,8 +1,7 @@
 from odoo import api, fields, models
 
-from odoo.addons.social_incidents.tools import guard
-from odoo.addons.social_incidents.tools.sla_presets import PRESETS
-
+from ..tools import guard
+from ..tools.sla_presets import PRESETS
 from .social_sla_policy import recompute_deferred, recompute_is_deferred
 
 SLA_PRESETS = [

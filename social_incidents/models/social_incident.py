@@ -3,9 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.social_incidents.tools import clock, guard
-from odoo.addons.social_incidents.tools.web_url import is_web_url
-
+from ..tools import clock, guard
+from ..tools.web_url import is_web_url
 from .constants import (
     CURATOR_GROUP,
     FINISHED_STATES,
@@ -73,9 +72,7 @@ class SocialIncident(models.Model):
         index=True,
         help="The message's id in the network; a message is registered once.",
     )
-    author_id = fields.Many2one(
-        "social.author", string="Author", tracking=True, index=True, check_company=True
-    )
+    author_id = fields.Many2one("social.author", tracking=True, index=True, check_company=True)
     author_blacklisted = fields.Boolean(related="author_id.blacklisted")
     text = fields.Text(string="Message", required=True)
     summary = fields.Char(compute="_compute_summary", store=True)
@@ -91,9 +88,7 @@ class SocialIncident(models.Model):
         string="Registered", readonly=True, default=lambda self: clock.now(), copy=False
     )
     topic_ids = fields.Many2many("social.incident.topic", string="Topics")
-    location_id = fields.Many2one(
-        "social.incident.location", string="Location", index=True, check_company=True
-    )
+    location_id = fields.Many2one("social.incident.location", index=True, check_company=True)
     importance = fields.Selection(
         [("normal", "Normal"), ("high", "High")],
         required=True,
@@ -103,7 +98,6 @@ class SocialIncident(models.Model):
     )
     repeat_of_id = fields.Many2one(
         "social.incident",
-        string="Repeat Of",
         index=True,
         check_company=True,
         tracking=True,
@@ -123,7 +117,6 @@ class SocialIncident(models.Model):
     )
     curator_id = fields.Many2one(
         "res.users",
-        string="Curator",
         tracking=True,
         default=lambda self: self._default_curator(),
         domain=lambda self: [("groups_id", "in", self.env.ref(CURATOR_GROUP).id)],
@@ -137,7 +130,6 @@ class SocialIncident(models.Model):
     )
     lead_executor_id = fields.Many2one(
         "social.executor",
-        string="Lead Executor",
         compute="_compute_executor_ids",
         store=True,
         tracking=True,
@@ -180,13 +172,12 @@ class SocialIncident(models.Model):
     no_reply_comment = fields.Text(readonly=True, copy=False)
     merged_into_id = fields.Many2one(
         "social.incident",
-        string="Merged Into",
         readonly=True,
         copy=False,
         index=True,
         check_company=True,
     )
-    merged_ids = fields.One2many("social.incident", "merged_into_id", string="Merged")
+    merged_ids = fields.One2many("social.incident", "merged_into_id")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )

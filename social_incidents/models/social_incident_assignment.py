@@ -1,9 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.social_incidents.tools import clock
-from odoo.addons.social_incidents.tools.guard import workflow_action
-
+from ..tools import clock
+from ..tools.guard import workflow_action
 from .helpers import check_own_new_attachments
 
 ACTIVE_STATES = ("sent", "accepted", "info_given")
@@ -45,7 +44,7 @@ class SocialIncidentAssignment(models.Model):
     note = fields.Text(string="Curator's Note", readonly=True)
     date_sent = fields.Datetime(string="Sent", default=lambda self: clock.now(), readonly=True)
     date_accepted = fields.Datetime(string="Accepted", readonly=True)
-    accepted_by_id = fields.Many2one("res.users", string="Accepted By", readonly=True)
+    accepted_by_id = fields.Many2one("res.users", readonly=True)
     deadline_ids = fields.One2many("social.incident.deadline", "assignment_id", string="Deadlines")
     date_done = fields.Datetime(string="Done", readonly=True)
     decline_reason = fields.Text(readonly=True)

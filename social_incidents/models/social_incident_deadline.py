@@ -1,3 +1,4 @@
+import contextlib
 import io
 from collections import defaultdict
 
@@ -7,15 +8,14 @@ from odoo import api, fields, models
 from odoo.tools.misc import format_datetime
 from odoo.tools.translate import LazyGettext
 
-from odoo.addons.social_incidents.tools import clock, deadline_placement
-from odoo.addons.social_incidents.tools.deadline_placement import place_row
-from odoo.addons.social_incidents.tools.guard import system_method
-from odoo.addons.social_incidents.tools.worktime import (
+from ..tools import clock, deadline_placement
+from ..tools.deadline_placement import place_row
+from ..tools.guard import system_method
+from ..tools.worktime import (
     WORKING_UNITS,
     CalendarMissing,
     to_ts,
 )
-
 from .helpers import in_company_lang, scheduled_job
 from .social_sla_mixin import deadline_status
 from .social_sla_policy_line import SLA_STEPS
@@ -55,9 +55,7 @@ class SocialIncidentDeadline(models.Model):
     assignment_id = fields.Many2one(
         "social.incident.assignment", string="Routing", ondelete="cascade", index="btree_not_null"
     )
-    reply_id = fields.Many2one(
-        "social.incident.reply", string="Reply", ondelete="cascade", index="btree_not_null"
-    )
+    reply_id = fields.Many2one("social.incident.reply", ondelete="cascade", index="btree_not_null")
     executor_id = fields.Many2one("social.executor", compute="_compute_executor_id", store=True)
     policy_id = fields.Many2one("social.sla.policy", ondelete="set null")
     line_id = fields.Many2one("social.sla.policy.line", string="Rule", ondelete="set null")
@@ -178,11 +176,10 @@ class SocialIncidentDeadline(models.Model):
                     self.calendar_id
                 )
             worktime = worktimes[self.calendar_id.id]
-            try:
+            # a year not loaded: the plain time above rather than a guess
+            with contextlib.suppress(CalendarMissing):
                 worktime._check_years(to_ts(start), to_ts(end))
                 seconds = worktime.between_ts(to_ts(start), to_ts(end))
-            except CalendarMissing:
-                pass
         return seconds
 
     def _format_remaining(self, now, worktimes):

@@ -2,10 +2,9 @@ from collections import defaultdict
 
 from odoo import api, models
 
-from odoo.addons.social_incidents.tools import clock, deadline_placement
-from odoo.addons.social_incidents.tools.guard import system_method
-from odoo.addons.social_incidents.tools.worktime import CalendarMissing, to_ts
-
+from ..tools import clock, deadline_placement
+from ..tools.guard import system_method
+from ..tools.worktime import CalendarMissing, to_ts
 from .constants import OPEN_STATES, WORK_STATES
 
 

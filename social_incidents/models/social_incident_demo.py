@@ -3,8 +3,7 @@ from datetime import timedelta
 
 from odoo import api, models
 
-from odoo.addons.social_incidents.tools import clock
-
+from ..tools import clock
 from .constants import DONE_STATES
 from .helpers import in_company_lang
 

@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 
-from odoo.addons.social_incidents.tools import clock
-
+from ..tools import clock
 from .social_incident_assignment import ACTIVE_STATES
 from .social_sla_mixin import SLA_STATUS, deadline_status
 from .social_sla_policy_line import SLA_STEPS
@@ -18,10 +17,9 @@ class SocialIncident(models.Model):
     report), not
     the incident's nearest one, which may be another department's."""
 
-    _inherit = "social.incident"
+    _inherit = "social.incident"  # pylint: disable=consider-merging-classes-inherited  # split by concern
 
     my_deadline = fields.Datetime(
-        string="My Deadline",
         compute="_compute_my_deadline",
         help="The deadline of the step your executor acts on; the incident's nearest "
         "deadline when you are not one of its executors.",
@@ -30,7 +28,7 @@ class SocialIncident(models.Model):
         SLA_STATUS, string="My Deadline Status", compute="_compute_my_deadline"
     )
     my_remaining = fields.Char(string="My Time Left", compute="_compute_my_deadline")
-    my_step = fields.Selection(SLA_STEPS, string="My Step", compute="_compute_my_deadline")
+    my_step = fields.Selection(SLA_STEPS, compute="_compute_my_deadline")
 
     @api.depends_context("uid")
     @api.depends("sla_deadline", "assignment_ids.state")

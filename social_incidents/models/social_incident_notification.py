@@ -30,7 +30,7 @@ DATETIME_FORMAT = "dd.MM.yyyy HH:mm"
 
 
 class SocialIncident(models.Model):
-    _inherit = "social.incident"
+    _inherit = "social.incident"  # pylint: disable=consider-merging-classes-inherited  # split by concern
 
     # ------------------------------------------------------------------
     # The one way to notify

@@ -3,10 +3,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.social_incidents.tools import clock, guard
-from odoo.addons.social_incidents.tools.guard import workflow_action
-from odoo.addons.social_incidents.tools.web_url import is_web_url
-
+from ..tools import clock, guard
+from ..tools.guard import workflow_action
+from ..tools.web_url import is_web_url
 from .constants import (
     CURATOR_GROUP,
     REPLY_KINDS,

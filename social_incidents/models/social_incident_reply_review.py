@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from odoo.addons.social_incidents.tools import clock
+from ..tools import clock
 
 
 class SocialIncidentReplyReview(models.Model):
@@ -22,7 +22,7 @@ class SocialIncidentReplyReview(models.Model):
     decision = fields.Selection(
         [("approved", "Approved"), ("returned", "Returned for Rework")], required=True
     )
-    reason_id = fields.Many2one("social.return.reason", string="Reason")
+    reason_id = fields.Many2one("social.return.reason")
     comment = fields.Text()
     reviewer_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user)
     reviewed_at = fields.Datetime(required=True, default=lambda self: clock.now())

@@ -3,9 +3,8 @@ from markupsafe import Markup
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from odoo.addons.social_incidents.tools import clock
-from odoo.addons.social_incidents.tools.guard import workflow_action
-
+from ..tools import clock
+from ..tools.guard import workflow_action
 from .constants import (
     CURATOR_GROUP,
     OPEN_STATES,
@@ -16,7 +15,7 @@ from .constants import (
 class SocialIncident(models.Model):
     """The workflow of an incident: who may act, and every transition."""
 
-    _inherit = "social.incident"
+    _inherit = "social.incident"  # pylint: disable=consider-merging-classes-inherited  # split by concern
 
     # ------------------------------------------------------------------
     # Who may act

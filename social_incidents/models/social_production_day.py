@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.social_incidents.tools import guard
+from ..tools import guard
 
 DAY_TYPES = [
     ("holiday", "Public Holiday"),

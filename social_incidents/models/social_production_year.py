@@ -8,11 +8,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.social_incidents.tools import clock, guard
-from odoo.addons.social_incidents.tools.calendar_file import CalendarFileError, parse_calendar_file
-from odoo.addons.social_incidents.tools.production_calendar import decree_known, production_calendar
-from odoo.addons.social_incidents.tools.worktime import WORKING_UNITS
-
+from ..tools import clock, guard
+from ..tools.calendar_file import CalendarFileError, parse_calendar_file
+from ..tools.production_calendar import decree_known, production_calendar
+from ..tools.worktime import WORKING_UNITS
 from .constants import ADMIN_GROUP
 from .helpers import act_window, in_company_lang, schedule_for_administrators, scheduled_job
 

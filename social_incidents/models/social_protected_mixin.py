@@ -1,7 +1,7 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from odoo.addons.social_incidents.tools import guard
+from ..tools import guard
 
 # Fields the platform itself writes on any record (chatter, activities, bookkeeping).
 _PLATFORM_FIELDS = {"id", "display_name", "create_uid", "create_date", "write_uid", "write_date"}
@@ -57,7 +57,7 @@ class SocialProtectedMixin(models.AbstractModel):
         context = self.env.context
         if not any(key.startswith("default_") and key[8:] in protected for key in context):
             return self
-        return self.with_context(
+        return self.with_context(  # pylint: disable=context-overridden  # drops keys: a new context
             {
                 k: v
                 for k, v in context.items()

@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 
-from odoo.addons.social_incidents.tools import clock
-
+from ..tools import clock
 from .social_sla_policy_line import SLA_STEPS
 
 SLA_STATUS = [

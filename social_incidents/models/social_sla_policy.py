@@ -5,8 +5,7 @@ from contextlib import contextmanager
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.social_incidents.tools.worktime import WorkTime
-
+from ..tools.worktime import WorkTime
 from .constants import ADMIN_GROUP, OPEN_STATES
 
 # Working-time tables are built once per calendar and kept until the calendar,

@@ -7,11 +7,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyGettext
 
-from odoo.addons.social_incidents.tools import clock
-from odoo.addons.social_incidents.tools.deadline_placement import is_missed
-from odoo.addons.social_incidents.tools.guard import system_method, workflow_action
-from odoo.addons.social_incidents.tools.worktime import WORKING_UNITS
-
+from ..tools import clock
+from ..tools.deadline_placement import is_missed
+from ..tools.guard import system_method, workflow_action
+from ..tools.worktime import WORKING_UNITS
 from .constants import CURATOR_GROUP, HEAD_GROUP
 from .helpers import in_company_lang
 from .social_incident_deadline import format_duration
@@ -65,7 +64,7 @@ class SocialSlaViolation(models.Model):
     delay_display = fields.Char(string="Delay", compute="_compute_delay_display")
     excused = fields.Boolean(readonly=True, tracking=True)
     excuse_comment = fields.Text(string="Excuse", readonly=True)
-    excused_by_id = fields.Many2one("res.users", string="Excused By", readonly=True)
+    excused_by_id = fields.Many2one("res.users", readonly=True)
     excused_at = fields.Datetime(readonly=True)
     can_excuse = fields.Boolean(compute="_compute_can_excuse")
     voided = fields.Boolean(

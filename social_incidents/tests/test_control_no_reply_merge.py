@@ -79,6 +79,7 @@ class TestControlNoReplyMerge(SocialIncidentsCase):
         incident = self.routed()
         action = incident.with_user(self.housing_user).action_open_decline_wizard()
         wizard = (
+            # pylint: disable-next=context-overridden  # the action's context alone
             self.env["social.incident.step.wizard"]
             .with_user(self.housing_user)
             .with_context(action["context"])

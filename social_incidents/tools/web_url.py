@@ -22,7 +22,7 @@ def is_web_url(value):
     try:
         parts = urlsplit(value)
         host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+        _port = parts.port  # raises ValueError on a port that is not a number
     except ValueError:
         return False
     if parts.scheme.lower() not in ("http", "https") or not host:

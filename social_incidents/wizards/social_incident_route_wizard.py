@@ -22,7 +22,6 @@ class SocialIncidentRouteWizard(models.TransientModel):
     )
     lead_executor_id = fields.Many2one(
         "social.executor",
-        string="Lead Executor",
         help="With several executors: who writes the consolidated reply (KOR 19).",
     )
     lead_choice_ids = fields.Many2many(

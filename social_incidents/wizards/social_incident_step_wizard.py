@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from odoo.addons.social_incidents.tools import clock
+from ..tools import clock
 
 STEPS = [
     ("decline", "Not in Our Competence"),
@@ -29,7 +29,7 @@ class SocialIncidentStepWizard(models.TransientModel):
     reply_body = fields.Text(related="reply_id.body", string="Reply Text")
     text = fields.Text()
     attachment_ids = fields.Many2many("ir.attachment", string="Attachments")
-    return_reason_id = fields.Many2one("social.return.reason", string="Return Reason")
+    return_reason_id = fields.Many2one("social.return.reason")
     no_reply_reason_id = fields.Many2one("social.no_reply.reason", string="No-Reply Reason")
     no_reply_legal_basis = fields.Char(related="no_reply_reason_id.legal_basis")
     target_incident_id = fields.Many2one(
@@ -40,7 +40,7 @@ class SocialIncidentStepWizard(models.TransientModel):
     )
     company_id = fields.Many2one(related="incident_id.company_id")
     url = fields.Char(string="Reply Link")
-    published_at = fields.Datetime(string="Published At", default=lambda self: clock.now())
+    published_at = fields.Datetime(default=lambda self: clock.now())
     external_id = fields.Char(string="Reply ID")
 
     def action_confirm(self):

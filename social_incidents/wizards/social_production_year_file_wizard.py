@@ -13,9 +13,7 @@ class SocialProductionYearFileWizard(models.TransientModel):
     _name = "social.production.year.file.wizard"
     _description = "Load the Official Production Calendar File"
 
-    year_id = fields.Many2one(
-        "social.production.year", string="Year", required=True, ondelete="cascade"
-    )
+    year_id = fields.Many2one("social.production.year", required=True, ondelete="cascade")
     file = fields.Binary(string="Calendar File", required=True, attachment=False)
     file_name = fields.Char()
 

@@ -1,3 +1,4 @@
+import contextlib
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -53,8 +54,7 @@ class SocialIncident(models.Model):
                 start, end = incident.detected_at, incident.first_reply_at
                 minutes = (end - start).total_seconds() / 60
                 if worktime:
-                    try:
+                    # a year not loaded: plain time rather than a guess
+                    with contextlib.suppress(CalendarMissing):
                         minutes = worktime.working_minutes(start, end)
-                    except CalendarMissing:
-                        pass  # a year not loaded: plain time rather than a guess
                 incident.reply_work_minutes = max(round(minutes), 0)

@@ -26,7 +26,7 @@ class SocialIncidentReport(models.Model):
     _rec_name = "name"
     _order = "detected_at desc, id desc"
 
-    incident_id = fields.Many2one("social.incident", string="Incident", readonly=True)
+    incident_id = fields.Many2one("social.incident", readonly=True)
     name = fields.Char(string="Number", readonly=True)
     summary = fields.Char(string="Message", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -44,7 +44,7 @@ class SocialIncidentReport(models.Model):
         string="Topics",
         readonly=True,
     )
-    location_id = fields.Many2one("social.incident.location", string="Location", readonly=True)
+    location_id = fields.Many2one("social.incident.location", readonly=True)
     executor_ids = fields.Many2many(
         "social.executor",
         relation="social_executor_social_incident_rel",
@@ -53,8 +53,8 @@ class SocialIncidentReport(models.Model):
         string="Executors",
         readonly=True,
     )
-    lead_executor_id = fields.Many2one("social.executor", string="Lead Executor", readonly=True)
-    curator_id = fields.Many2one("res.users", string="Curator", readonly=True)
+    lead_executor_id = fields.Many2one("social.executor", readonly=True)
+    curator_id = fields.Many2one("res.users", readonly=True)
     importance = fields.Selection([("normal", "Normal"), ("high", "High")], readonly=True)
     state = fields.Selection(STATES, readonly=True)
     detected_at = fields.Datetime(string="Detected", readonly=True)
@@ -73,7 +73,7 @@ class SocialIncidentReport(models.Model):
         digits=(16, 1),
         help="Working hours from detection to the first published reply.",
     )
-    timeliness = fields.Selection(TIMELINESS, string="Timeliness", readonly=True)
+    timeliness = fields.Selection(TIMELINESS, readonly=True)
     on_time = fields.Boolean(string="Answered on Time", readonly=True)
     on_time_rate = fields.Float(
         string="Answered on Time (%)",

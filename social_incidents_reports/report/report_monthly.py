@@ -9,7 +9,7 @@ from odoo.addons.social_incidents.tools import clock
 from .helpers import Formatter, company_report_values, report_period
 
 # What every table of the monthly report counts, as the pivot aggregates it.
-AGGREGATES = [
+AGGREGATES = (
     "__count",
     "answered_count:sum",
     "on_time_count:sum",
@@ -17,15 +17,16 @@ AGGREGATES = [
     "overdue_count:sum",
     "reply_hours:avg",
     "violation_count:sum",
-]
-TOTAL_AGGREGATES = AGGREGATES + [
+)
+TOTAL_AGGREGATES = (
+    *AGGREGATES,
     "rework_count:sum",
     "repeat_count:sum",
     "intermediate_count:sum",
     "final_after_intermediate_count:sum",
     "no_reply_count:sum",
     "high_count:sum",
-]
+)
 LIST_LIMIT = 30
 CHART_WIDTH, CHART_HEIGHT, CHART_TOP, CHART_BOTTOM = 680, 200, 18, 34
 

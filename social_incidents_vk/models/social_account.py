@@ -12,8 +12,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
 from odoo.addons.social_incidents.models.helpers import schedule_for_administrators
 from odoo.addons.social_incidents.tools import clock, guard
-from odoo.addons.social_incidents_vk.clients.ok import OkAuthError, OkClient, OkError
-from odoo.addons.social_incidents_vk.clients.vk import (
+
+from ..clients.ok import OkAuthError, OkClient, OkError
+from ..clients.vk import (
     VkAccessError,
     VkAuthError,
     VkCaptchaError,
@@ -155,9 +156,7 @@ class SocialAccount(models.Model):
     )
     last_error = fields.Text(readonly=True)
     last_error_at = fields.Datetime(readonly=True)
-    connector_log_ids = fields.One2many(
-        "social.connector.log", "account_id", string="Connector Log"
-    )
+    connector_log_ids = fields.One2many("social.connector.log", "account_id")
     connector_state = fields.Selection(
         [
             ("off", "Not Connected"),
@@ -228,7 +227,7 @@ class SocialAccount(models.Model):
             return super().create(vals_list)
 
     def init(self):
-        super().init()
+        res = super().init()
         # pages created before the token existed get one each
         self.env.cr.execute("SELECT id FROM social_account WHERE webhook_token IS NULL")
         ids = [row[0] for row in self.env.cr.fetchall()]
@@ -238,6 +237,7 @@ class SocialAccount(models.Model):
                 "token) WHERE a.id = v.id" % ", ".join(["(%s, %s)"] * len(ids)),
                 [value for account_id in ids for value in (account_id, new_webhook_token())],
             )
+        return res
 
     @api.depends("connector_enabled", "last_success_at", "last_error_at")
     def _compute_connector_state(self):

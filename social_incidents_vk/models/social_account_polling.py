@@ -5,9 +5,9 @@ from odoo.exceptions import UserError
 
 from odoo.addons.social_incidents.models.helpers import in_company_lang, scheduled_job
 from odoo.addons.social_incidents.tools import clock
-from odoo.addons.social_incidents_vk.clients.ok import OkError
-from odoo.addons.social_incidents_vk.clients.vk import VkError
 
+from ..clients.ok import OkError
+from ..clients.vk import VkError
 from .social_account import _is_auth, error_message
 
 _logger = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ class SocialAccount(models.Model):
             # the job has no user's language: what it writes is in the company's
             in_company_lang(account)._poll_once()
             if auto_commit:
+                # pylint: disable-next=invalid-commit  # a cron's batch: each page's poll is kept
                 self.env.cr.commit()
         return True
 

@@ -18,8 +18,9 @@ from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
 from odoo.addons.social_incidents.models.helpers import in_company_lang, scheduled_job
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents.tools.guard import system_write
-from odoo.addons.social_incidents_vk.clients.ok import parse_ok_date
-from odoo.addons.social_incidents_vk.clients.vk import VkError
+
+from ..clients.ok import parse_ok_date
+from ..clients.vk import VkError
 
 _logger = logging.getLogger(__name__)
 
@@ -166,7 +167,8 @@ class SocialInboundEvent(models.Model):
         if isinstance(cr, TestCursor):
             return  # the tests' shared transaction: already begun
         if cr._cnx.info.transaction_status != 0:  # TRANSACTION_STATUS_IDLE
-            cr.commit()  # nothing was written yet: only reads of the routing
+            # nothing was written yet: only reads of the routing
+            cr.commit()  # pylint: disable=invalid-commit  # ends a read-only transaction
         cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
 
     @api.model

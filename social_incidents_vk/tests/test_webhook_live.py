@@ -77,7 +77,7 @@ class _CronRunner:
         conn = odoo.sql_db.db_connect("postgres")
         with contextlib.closing(conn.cursor()) as cr:
             cr.execute("LISTEN cron_trigger")
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit  # LISTEN takes effect on commit
             pg_conn = cr._cnx
             self.listening.set()
             while not self.stopped:

@@ -4,8 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.social_incidents.tools import clock
-from odoo.addons.social_incidents_vk.clients.vk import VkAuthError, VkError
 
+from ..clients.vk import VkAuthError, VkError
 from ..models.social_account import VK_BAN_REASONS, error_message
 from ..models.social_moderation_log import MODERATION_REASONS
 
