@@ -9,6 +9,8 @@ from pathlib import Path
 
 import polib
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ADDONS = sorted(p.parent for p in REPO_ROOT.glob("*/__manifest__.py"))
@@ -73,3 +75,25 @@ def test_russian_translation_complete(addon):
         f"{len(untranslated)} untranslated entries in {path}: {untranslated[:20]}"
     )
     assert not fuzzy, f"{len(fuzzy)} fuzzy entries in {path}: {fuzzy[:20]}"
+
+
+def _requirements_txt():
+    """requirements.txt as {canonical name: Requirement}."""
+    lines = (REPO_ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    reqs = [Requirement(line.split("#")[0].strip()) for line in lines if line.split("#")[0].strip()]
+    return {canonicalize_name(req.name): req for req in reqs}
+
+
+@pytest.mark.parametrize("addon", ADDONS, ids=ADDON_IDS)
+def test_external_dependencies_as_in_requirements(addon):
+    """Each Python dependency a manifest declares (Odoo checks it at install, and whool makes it
+    the wheel's Requires-Dist) is in requirements.txt with the same range."""
+    requirements = _requirements_txt()
+    declared = _manifest(addon).get("external_dependencies", {}).get("python", [])
+    for text in declared:
+        req = Requirement(text)
+        name = canonicalize_name(req.name)
+        assert name in requirements, f"{addon.name} declares {text}, requirements.txt lacks {req.name}"
+        assert req.specifier == requirements[name].specifier, (
+            f"{addon.name}/__manifest__.py declares {text}, requirements.txt has {requirements[name]}"
+        )
