@@ -16,7 +16,9 @@ old column is left unread):
 The comparison fails when a model, a row, a stored field or a relation row of the old release
 is gone, or when a value changed. New rows and new fields are listed, not failures (a new
 release may add data). ``.ci/upgrade-allowed-changes`` lists ``model.field`` (or ``model``)
-entries whose change is intended, one a line with the reason, and those are not compared.
+entries whose change is intended, one a line with the reason, and those are not compared; a
+line ``model.old_field -> new_field  reason`` names a renamed field (its migration script
+renames the column), whose old values are then compared with the new field's.
 """
 
 import json
@@ -139,20 +141,27 @@ def fingerprint(data):
 
 
 def allowed_changes():
+    """({model or model.field not compared}, {model.field: new field name of a rename})"""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".ci", "upgrade-allowed-changes")
-    allowed = set()
+    allowed, renamed = set(), {}
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
             for line in f:
-                line = line.split("#", 1)[0].strip()
-                if line:
-                    allowed.add(line.split()[0])
-    return allowed
+                words = line.split("#", 1)[0].split()
+                if len(words) >= 3 and words[1] == "->":
+                    renamed[words[0]] = words[2]
+                elif words:
+                    allowed.add(words[0])
+    return allowed, renamed
+
+
+def renamed_to(renamed, model):
+    return {new for old, new in renamed.items() if old.rsplit(".", 1)[0] == model}
 
 
 def compare(before, after):
     """The list of problems (empty when the data is intact) and the list of notes."""
-    allowed = allowed_changes()
+    allowed, renamed = allowed_changes()
     problems, notes = [], []
 
     def where(model, field):
@@ -178,7 +187,13 @@ def compare(before, after):
         for i, column in enumerate(old["columns"]):
             if f"{model}.{column}" in allowed:
                 continue
-            if column not in new["columns"]:
+            new_column = renamed.get(f"{model}.{column}", column)
+            if new_column != column:
+                if new_column not in new["columns"]:
+                    problems.append(f"{model}.{column} -> {new_column} (.ci/upgrade-allowed-changes): no stored field {new_column}")
+                    continue
+                notes.append(f"{model}.{column}: renamed {new_column}, values compared")
+            if new_column not in new["columns"]:
                 problems.append(
                     f"{model}.{column}: a stored field of the old release is gone or no longer stored; its data is "
                     f"left unread in the column {column}. Renamed or moved? Add a migration script in "
@@ -186,14 +201,14 @@ def compare(before, after):
                     f"'{model}.{column}' in .ci/upgrade-allowed-changes with the reason."
                 )
                 continue
-            j = new["columns"].index(column)
+            j = new["columns"].index(new_column)
             changed = [(rid, vals[i], new["rows"][rid][j]) for rid, vals in old["rows"].items()
                        if rid in new["rows"] and vals[i] != new["rows"][rid][j]]
             if changed:
                 examples = "; ".join(f"id {rid}: {a!r} → {b!r}"[:160] for rid, a, b in changed[:3])
                 problems.append(f"{model}.{column}: {len(changed)} values changed ({examples})")
         for column in new["columns"]:
-            if column not in old["columns"]:
+            if column not in old["columns"] and column not in renamed_to(renamed, model):
                 notes.append(f"{model}.{column}: new stored field")
     for relation, old_rows in before["relations"].items():
         if relation in allowed or relation.rsplit(".", 1)[0] in allowed:
