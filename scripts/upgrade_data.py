@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The data of our addons in a database, before and after an upgrade (used by scripts/check-upgrade).
+"""The data of our addons in a database, before and after an upgrade (scripts/check-upgrade).
 
     upgrade_data.py snapshot DB FILE.json   record the data
     upgrade_data.py compare  DB FILE.json   check the data recorded in FILE.json is still in DB
@@ -32,16 +32,29 @@ SKIPPED_COLUMNS = {"write_date", "write_uid"}
 SKIPPED_TYPES = {"one2many", "many2many", "binary"}
 # mail records of our models: (label, table, column naming the model, extra columns to read)
 MAIL_TABLES = [
-    ("mail.message", "mail_message", "model",
-     ["model", "res_id", "message_type", "subtype_id", "author_id", "subject", "body", "date"]),
-    ("mail.activity", "mail_activity", "res_model",
-     ["res_model", "res_id", "activity_type_id", "user_id", "date_deadline", "summary", "note"]),
+    (
+        "mail.message",
+        "mail_message",
+        "model",
+        ["model", "res_id", "message_type", "subtype_id", "author_id", "subject", "body", "date"],
+    ),
+    (
+        "mail.activity",
+        "mail_activity",
+        "res_model",
+        ["res_model", "res_id", "activity_type_id", "user_id", "date_deadline", "summary", "note"],
+    ),
     ("mail.followers", "mail_followers", "res_model", ["res_model", "res_id", "partner_id"]),
 ]
 # printed as the data's fingerprint (the rest is compared but only counted)
 KEY_MODELS = [
-    "social.incident", "social.incident.reply", "social.incident.deadline",
-    "social.sla.violation", "social.executor", "social.incident.assignment", "mail.message",
+    "social.incident",
+    "social.incident.reply",
+    "social.incident.deadline",
+    "social.sla.violation",
+    "social.executor",
+    "social.incident.assignment",
+    "mail.message",
 ]
 
 
@@ -53,7 +66,8 @@ def connect(db):
 
 def columns_of(cr, table):
     cr.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = %s",
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_schema = 'public' AND table_name = %s",
         (table,),
     )
     return {row[0] for row in cr.fetchall()}
@@ -98,8 +112,11 @@ def snapshot(db):
         if "id" not in existing:
             continue  # abstract, or a _table of its own: not ours to guess
         columns = sorted(
-            name for name, f in fields.items()
-            if f["type"] not in SKIPPED_TYPES and name not in SKIPPED_COLUMNS and name != "id"
+            name
+            for name, f in fields.items()
+            if f["type"] not in SKIPPED_TYPES
+            and name not in SKIPPED_COLUMNS
+            and name != "id"
             and name in existing
         )
         data["fields"][model] = fields
@@ -134,7 +151,8 @@ def fingerprint(data):
     total = sum(len(m["rows"]) * len(m["columns"]) for m in data["models"].values())
     rel = sum(len(v) for v in data["relations"].values())
     lines.append(
-        f"{len(data['models'])} models, {sum(len(m['rows']) for m in data['models'].values())} rows, "
+        f"{len(data['models'])} models, "
+        f"{sum(len(m['rows']) for m in data['models'].values())} rows, "
         f"{total} values, {len(data['relations'])} many2many relations with {rel} rows"
     )
     return lines
@@ -142,7 +160,9 @@ def fingerprint(data):
 
 def allowed_changes():
     """({model or model.field not compared}, {model.field: new field name of a rename})"""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".ci", "upgrade-allowed-changes")
+    path = os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", ".ci", "upgrade-allowed-changes"
+    )
     allowed, renamed = set(), {}
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
@@ -159,7 +179,7 @@ def renamed_to(renamed, model):
     return {new for old, new in renamed.items() if old.rsplit(".", 1)[0] == model}
 
 
-def compare(before, after):
+def compare(before, after):  # noqa: C901 (one pass over models, rows, fields)
     """The list of problems (empty when the data is intact) and the list of notes."""
     allowed, renamed = allowed_changes()
     problems, notes = [], []
@@ -174,36 +194,52 @@ def compare(before, after):
             continue
         new = after["models"].get(model)
         if new is None:
-            problems.append(f"model {model} is gone (its table is left unread): a migration script in "
-                            f"<addon>/migrations/<new version>/ must move its data, or list it in .ci/upgrade-allowed-changes")
+            problems.append(
+                f"model {model} is gone (its table is left unread): a migration script in "
+                "<addon>/migrations/<new version>/ must move its data, "
+                "or list it in .ci/upgrade-allowed-changes"
+            )
             continue
         missing = sorted(set(old["rows"]) - set(new["rows"]), key=int)
         added = sorted(set(new["rows"]) - set(old["rows"]), key=int)
         if missing:
-            problems.append(f"{model}: {len(missing)} of {len(old['rows'])} rows are gone (ids {', '.join(missing[:10])}"
-                            f"{' …' if len(missing) > 10 else ''})")
+            problems.append(
+                f"{model}: {len(missing)} of {len(old['rows'])} rows are gone "
+                f"(ids {', '.join(missing[:10])}"
+                f"{' …' if len(missing) > 10 else ''})"
+            )
         if added:
-            notes.append(f"{model}: {len(added)} new rows (ids {', '.join(added[:10])}{' …' if len(added) > 10 else ''})")
+            notes.append(
+                f"{model}: {len(added)} new rows "
+                f"(ids {', '.join(added[:10])}{' …' if len(added) > 10 else ''})"
+            )
         for i, column in enumerate(old["columns"]):
             if f"{model}.{column}" in allowed:
                 continue
             new_column = renamed.get(f"{model}.{column}", column)
             if new_column != column:
                 if new_column not in new["columns"]:
-                    problems.append(f"{model}.{column} -> {new_column} (.ci/upgrade-allowed-changes): no stored field {new_column}")
+                    problems.append(
+                        f"{model}.{column} -> {new_column} (.ci/upgrade-allowed-changes): "
+                        f"no stored field {new_column}"
+                    )
                     continue
                 notes.append(f"{model}.{column}: renamed {new_column}, values compared")
             if new_column not in new["columns"]:
                 problems.append(
-                    f"{model}.{column}: a stored field of the old release is gone or no longer stored; its data is "
-                    f"left unread in the column {column}. Renamed or moved? Add a migration script in "
+                    f"{model}.{column}: a stored field of the old release is gone or no longer "
+                    f"stored; its data is left unread in the column {column}. Renamed or moved? "
+                    "Add a migration script in "
                     f"{where(model, column)} (e.g. pre-migrate.py renaming the column), or list "
                     f"'{model}.{column}' in .ci/upgrade-allowed-changes with the reason."
                 )
                 continue
             j = new["columns"].index(new_column)
-            changed = [(rid, vals[i], new["rows"][rid][j]) for rid, vals in old["rows"].items()
-                       if rid in new["rows"] and vals[i] != new["rows"][rid][j]]
+            changed = [
+                (rid, vals[i], new["rows"][rid][j])
+                for rid, vals in old["rows"].items()
+                if rid in new["rows"] and vals[i] != new["rows"][rid][j]
+            ]
             if changed:
                 examples = "; ".join(f"id {rid}: {a!r} → {b!r}"[:160] for rid, a, b in changed[:3])
                 problems.append(f"{model}.{column}: {len(changed)} values changed ({examples})")
@@ -215,7 +251,10 @@ def compare(before, after):
             continue
         new_rows = after["relations"].get(relation)
         if new_rows is None:
-            problems.append(f"{relation}: a many2many field of the old release is gone; its relation rows are left unread")
+            problems.append(
+                f"{relation}: a many2many field of the old release is gone; "
+                "its relation rows are left unread"
+            )
             continue
         gone = {tuple(r) for r in old_rows} - {tuple(r) for r in new_rows}
         if gone:

@@ -13,6 +13,7 @@ import subprocess
 
 import pytest
 import yaml
+
 from addon_files import REPO_ROOT
 
 DOCKER = REPO_ROOT / "docker"
@@ -44,7 +45,11 @@ def run_entrypoint(tmp_path):
             **(env or {}),
         }
         return subprocess.run(
-            ["bash", str(ENTRYPOINT), *args], env=environ, capture_output=True, text=True, timeout=30
+            ["bash", str(ENTRYPOINT), *args],
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
 
     return run
@@ -120,7 +125,9 @@ def test_odoo_conf_is_a_small_production():
 
     spec = importlib.util.find_spec("odoo")
     if spec is not None:
-        source = open(os.path.join(os.path.dirname(spec.origin), "tools", "config.py"), encoding="utf-8").read()
+        source = open(
+            os.path.join(os.path.dirname(spec.origin), "tools", "config.py"), encoding="utf-8"
+        ).read()
         known = set(re.findall(r'dest=["\'](\w+)["\']', source)) | {"addons_path", "data_dir"}
         assert set(options) <= known, set(options) - known
 

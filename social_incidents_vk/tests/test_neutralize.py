@@ -39,8 +39,12 @@ class TestNeutralizedCopy(ConnectorMixin, HttpCase):
             self.assertEqual(page.connector_state, "off")
         # the production credentials are gone: the copy cannot be switched back on with them
         credentials = (
-            "vk_community_token", "vk_user_token", "vk_service_token", "vk_secret",
-            "ok_application_secret_key", "ok_access_token",
+            "vk_community_token",
+            "vk_user_token",
+            "vk_service_token",
+            "vk_secret",
+            "ok_application_secret_key",
+            "ok_access_token",
         )
         for page in (self.vk, self.ok):
             for field in credentials:
