@@ -2,7 +2,7 @@
     "name": "Social Network Incidents: VK and OK Connectors",
     "summary": "Comments on the official VK community and OK group arrive as incidents; "
     "approved replies are posted by the community; comments are moderated",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "Social Incidents Team",

@@ -4,3 +4,15 @@
 UPDATE social_account
    SET connector_enabled = false
  WHERE connector_enabled;
+
+-- and the production credentials are wiped, so nobody switches the copy's connector back
+-- on with them (a copy is connected to a test community with test credentials)
+UPDATE social_account
+   SET vk_community_token = NULL,
+       vk_user_token = NULL,
+       vk_service_token = NULL,
+       vk_secret = NULL,
+       ok_application_secret_key = NULL,
+       ok_access_token = NULL
+ WHERE vk_community_token IS NOT NULL OR vk_user_token IS NOT NULL OR vk_service_token IS NOT NULL
+    OR vk_secret IS NOT NULL OR ok_application_secret_key IS NOT NULL OR ok_access_token IS NOT NULL;

@@ -29,12 +29,28 @@ class TestNeutralizedCopy(ConnectorMixin, HttpCase):
         reply = self.answer(incident)
         self.fake_vk.requests.clear()
 
+        self.assertTrue(self.vk.sudo().vk_community_token and self.vk.sudo().vk_secret)
+        self.assertTrue(self.ok.sudo().ok_access_token)
         neutralize_database(self.env.cr)
         self.env.invalidate_all()
 
         for page in (self.vk, self.ok):
             self.assertFalse(page.sudo().connector_enabled, page.name)
             self.assertEqual(page.connector_state, "off")
+        # the production credentials are gone: the copy cannot be switched back on with them
+        credentials = (
+            "vk_community_token",
+            "vk_user_token",
+            "vk_service_token",
+            "vk_secret",
+            "ok_application_secret_key",
+            "ok_access_token",
+        )
+        for page in (self.vk, self.ok):
+            for field in credentials:
+                self.assertFalse(page.sudo()[field], f"{page.name}: {field}")
+        # what identifies the pages stays
+        self.assertTrue(self.vk.sudo().vk_group_id and self.ok.sudo().ok_group_id)
         # nothing is fetched
         self.env["social.account"]._cron_poll()
         # the approved reply is handed to a person, not posted by the community
