@@ -93,7 +93,10 @@ def test_external_dependencies_as_in_requirements(addon):
     for text in declared:
         req = Requirement(text)
         name = canonicalize_name(req.name)
-        assert name in requirements, f"{addon.name} declares {text}, requirements.txt lacks {req.name}"
+        assert name in requirements, (
+            f"{addon.name} declares {text}, requirements.txt lacks {req.name}"
+        )
         assert req.specifier == requirements[name].specifier, (
-            f"{addon.name}/__manifest__.py declares {text}, requirements.txt has {requirements[name]}"
+            f"{addon.name}/__manifest__.py declares {text}, "
+            f"requirements.txt has {requirements[name]}"
         )

@@ -47,6 +47,10 @@ def test_pot_translated_in_ru_po(addon):
     pot_terms = {(e.msgctxt, e.msgid) for e in pot if not e.obsolete}
     translated = {(e.msgctxt, e.msgid) for e in po.translated_entries()}
     missing = sorted(msgid for _, msgid in pot_terms - translated)
-    assert not missing, f"{len(missing)} terms of {pot_path.name} not translated in ru.po: {missing[:10]}"
+    assert not missing, (
+        f"{len(missing)} terms of {pot_path.name} not translated in ru.po: {missing[:10]}"
+    )
     stale = sorted(msgid for _, msgid in translated - pot_terms)
-    assert not stale, f"{len(stale)} terms of ru.po not in {pot_path.name} (re-export it): {stale[:10]}"
+    assert not stale, (
+        f"{len(stale)} terms of ru.po not in {pot_path.name} (re-export it): {stale[:10]}"
+    )
