@@ -40,6 +40,9 @@ si_ensure_odoo() {
         if [ "$(si_odoo_version "$SI_VENV/bin/python")" = 18.0 ]; then
             SI_PY="$SI_VENV/bin/python"
             si_log "Odoo 18.0: the project venv ${SI_VENV#"$REPO_ROOT"/} ($(sed -n 's/^source = //p' "$SI_VENV_MARKER"))"
+            if [ -n "${ODOO_SRC:-}" ]; then
+                si_log "ODOO_SRC is not used: the venv is complete (rm -rf ${SI_VENV#"$REPO_ROOT"/} to build it again from ODOO_SRC)"
+            fi
             return 0
         fi
         si_log "the project venv ${SI_VENV#"$REPO_ROOT"/} no longer imports Odoo 18.0: building it again"
