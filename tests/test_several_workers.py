@@ -173,7 +173,9 @@ class Server:
             try:
                 if requests.get(self.url + "/web/health", timeout=2).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # a worker that accepted the connection may take over 2 s to load the registry
+                # on a busy machine: not ready yet, ask again
                 pass
             time.sleep(0.5)
         raise AssertionError(f"the server did not answer on {self.url} within 120 s")
