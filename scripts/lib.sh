@@ -101,8 +101,12 @@ si_bootstrap_venv() {
         si_venv_create "$base_python"
     si_phase "Odoo's requirements" si_venv_pip "Odoo's requirements ($SI_ODOO_SRC_DIR/requirements.txt)" \
         install -r "$SI_ODOO_SRC_DIR/requirements.txt"
+    # compat mode puts the source directory on sys.path (a .pth) as a plain install would: in
+    # setuptools' default (strict) mode Odoo is found through an import hook only, and an addon
+    # wheel installed into this venv (site-packages/odoo/addons/...) then hides Odoo behind an
+    # empty odoo/ namespace package (scripts/check-wheels met it).
     si_phase "Odoo 18.0 itself (editable, from $SI_ODOO_SRC_DIR)" si_venv_pip "Odoo (pip install -e $SI_ODOO_SRC_DIR)" \
-        install --no-deps -e "$SI_ODOO_SRC_DIR"
+        install --no-deps -e "$SI_ODOO_SRC_DIR" --config-settings editable_mode=compat
     local requirements=(-r "$REPO_ROOT/requirements.txt") file
     for file in "$@"; do
         requirements+=(-r "$file")
