@@ -518,6 +518,31 @@ class TestHostileRpc(HttpCase, AccessMatrixCase):
         self.assertEqual(self.reply.state, "submitted")
         self.assertFalse(self.reply.published_url)
 
+    def test_sudo_helpers_of_notifications_and_demo_refused_over_rpc(self):
+        """The helpers that read or write with sudo() after a transition's check
+        (the notifications) or at installation only (the demo) are private: no
+        client reaches them, whatever its role."""
+        notifications_before = self.env["mail.notification"].sudo().search_count([])
+        messages_before = self.env["mail.message"].sudo().search_count([])
+        calls = [
+            ("social.incident", "_notify_kind", [self.incident.ids, "routed", []]),
+            ("social.incident", "_notify_approved", [self.incident.ids, self.reply.ids]),
+            ("social.incident.demo", "_read_notifications_of_finished", [self.incident.ids]),
+            ("social.incident.demo", "_remove_stock_demo_chatter", []),
+        ]
+        for login in (self.executor_user.login, self.curator.login):
+            for model, method, args in calls:
+                with self.subTest(login=login, method=method):
+                    _result, error = self.call_kw(
+                        login, model, method, args, {"context": HOSTILE_CONTEXT}
+                    )
+                    self.assertIn("cannot be called remotely", error or "")
+        self.env.invalidate_all()
+        self.assertEqual(
+            self.env["mail.notification"].sudo().search_count([]), notifications_before
+        )
+        self.assertEqual(self.env["mail.message"].sudo().search_count([]), messages_before)
+
     def test_hostile_defaults_do_not_reach_a_new_draft(self):
         reply_id, error = self.call_kw(
             self.executor_user.login,
