@@ -65,6 +65,29 @@ si_ensure_odoo() {
     SI_PY="$SI_VENV/bin/python"
 }
 
+# si_free_port: a TCP port free on 127.0.0.1 now.
+si_free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Lines of an Odoo log that fail a run: Odoo logs some install problems without failing (a demo
+# file that does not load is skipped with a warning).
+SI_ODOO_LOG_ERRORS='^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) |demo data failed to install'
+
+# si_check_odoo_log LOG WHAT [EXTRA_ERROR_PATTERN]: die showing the errors when Odoo's LOG has
+# any (WHAT "logged errors"); print its warnings, which do not fail the run.
+si_check_odoo_log() {
+    local log="$1" what="$2" errors="$SI_ODOO_LOG_ERRORS${3:+|$3}"
+    if grep -qE "$errors" "$log"; then
+        grep -nE -A 25 "$errors" "$log" | head -n 80 >&2
+        si_die "$what logged errors (above; full log in ${log#"$REPO_ROOT"/})"
+    fi
+    if grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ WARNING ' "$log"; then
+        si_log "$what logged warnings (not failing the run):"
+        grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ WARNING ' "$log" | cut -c1-300 >&2
+    fi
+}
+
 # The name scripts of other branches may still call.
 si_check_odoo() {
     si_ensure_odoo "$@"

@@ -179,6 +179,11 @@ def renamed_to(renamed, model):
     return {new for old, new in renamed.items() if old.rsplit(".", 1)[0] == model}
 
 
+def _some(ids, first=10):
+    """The first ``first`` ids, comma-separated, and an ellipsis when there are more."""
+    return ", ".join(ids[:first]) + (" …" if len(ids) > first else "")
+
+
 def compare(before, after):  # noqa: C901 (one pass over models, rows, fields)
     """The list of problems (empty when the data is intact) and the list of notes."""
     allowed, renamed = allowed_changes()
@@ -205,14 +210,10 @@ def compare(before, after):  # noqa: C901 (one pass over models, rows, fields)
         if missing:
             problems.append(
                 f"{model}: {len(missing)} of {len(old['rows'])} rows are gone "
-                f"(ids {', '.join(missing[:10])}"
-                f"{' …' if len(missing) > 10 else ''})"
+                f"(ids {_some(missing)})"
             )
         if added:
-            notes.append(
-                f"{model}: {len(added)} new rows "
-                f"(ids {', '.join(added[:10])}{' …' if len(added) > 10 else ''})"
-            )
+            notes.append(f"{model}: {len(added)} new rows (ids {_some(added)})")
         for i, column in enumerate(old["columns"]):
             if f"{model}.{column}" in allowed:
                 continue
