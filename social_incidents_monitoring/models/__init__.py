@@ -1,0 +1,1 @@
+from . import social_monitoring_source, social_incident
