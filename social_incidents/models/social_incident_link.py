@@ -50,6 +50,16 @@ class SocialIncident(models.Model):
         return self.env["social.account"]
 
     @api.model
+    def _vals_company(self, vals):
+        """The company ``vals`` register in, when the caller may register there
+        (else an empty recordset: another company's pages and incidents are
+        never looked at; create() refuses the company itself)."""
+        company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+        if not self.env.su and company not in self.env.user.company_ids:
+            return self.env["res.company"]
+        return company
+
+    @api.model
     def _link_values(self, vals):
         """What the link of ``vals`` tells and ``vals`` lack: network, official
         page, message id. Values given win; a link of another network than the
@@ -59,14 +69,15 @@ class SocialIncident(models.Model):
             return {}
         network = vals.get("network")
         if vals.get("account_id") and not network:
+            # sudo: the page's network only; create() checks the page's company
             network = self.env["social.account"].sudo().browse(vals["account_id"]).network
         if network and network != link.network:
             return {}
         filled = {}
         if not network:
             filled["network"] = link.network
-        if not vals.get("account_id"):
-            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+        company = self._vals_company(vals)
+        if not vals.get("account_id") and company:
             account = self._link_account(company, link)
             if account:
                 filled["account_id"] = account.id
@@ -103,10 +114,11 @@ class SocialIncident(models.Model):
             vals = {**vals, **self._link_values(vals)}
             network = vals.get("network")
             if not network and vals.get("account_id"):
+                # sudo: the page's network only, as create() reads it
                 network = self.env["social.account"].sudo().browse(vals["account_id"]).network
             prepared.append(
                 (
-                    vals.get("company_id") or self.env.company.id,
+                    self._vals_company(vals).id or 0,
                     network or "vk",
                     vals.get("account_id") or False,
                     (vals.get("external_id") or "").strip() or False,
@@ -132,10 +144,10 @@ class SocialIncident(models.Model):
         """The earliest incident (sudo) each prepared key duplicates, in one query."""
         # sudo: the caller learns at most the number of an incident of its own company
         Incident = self.sudo().with_context(active_test=False)
-        companies = list({key[0] for key in prepared})
+        companies = list({key[0] for key in prepared if key[0]})
         ids = list({key[3] for key in prepared if key[3]})
         url_keys = list({key[4] for key in prepared if key[4]})
-        if not (ids or url_keys):
+        if not companies or not (ids or url_keys):
             return [Incident.browse() for _key in prepared]
         domain = [("company_id", "in", companies)]
         if ids and url_keys:
@@ -249,7 +261,8 @@ class SocialIncident(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "url" in vals and not {"network", "account_id", "external_id", "company_id"} & set(vals):
+        if "url" in vals:
+            # social_incident.py checks the other keys; a new link is checked here
             for incident in self:
                 incident._check_external_id_unique(
                     [
@@ -258,7 +271,7 @@ class SocialIncident(models.Model):
                             "network": incident.network,
                             "account_id": incident.account_id.id,
                             "external_id": incident.external_id,
-                            "url": vals["url"],
+                            **vals,
                         }
                     ]
                 )

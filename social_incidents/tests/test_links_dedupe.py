@@ -2,8 +2,10 @@
 id; a message is registered once in an administration, by its id or by its
 link, and the refusal names the incident that holds it."""
 
+import json
+
 from odoo.exceptions import UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import SocialIncidentsCase
 
@@ -210,6 +212,13 @@ class TestLinksDedupe(SocialIncidentsCase):
             )
         )
         self.assertEqual([f.id for f in found], [theirs.id, False])
+        # naming our company in the values reveals neither our incident nor our page
+        with self.assertRaises(UserError) as caught:  # an AccessError is a UserError
+            self.Incident.with_user(curator_b).with_company(company_b).create(
+                {"text": "Чужая", "url": link, "company_id": self.company.id}
+            )
+        self.assertNotIn(mine.name, str(caught.exception))
+        self.assertNotIn(self.vk_page.name, str(caught.exception))
 
     def test_ok_comments_of_one_topic_are_not_duplicates(self):
         topic = "155000000090"
@@ -255,3 +264,64 @@ class TestLinksDedupe(SocialIncidentsCase):
             ]
         )
         self.assertEqual([f.id for f in found], [delivered.id, delivered.id, False])
+
+
+@tagged("post_install", "-at_install")
+class TestLinksOverRpc(HttpCase):
+    """What a client sends over JSON-RPC: a create with the link alone is read
+    as in the form; the helpers that read with sudo() are out of reach."""
+
+    def call_kw(self, login, model, method, args):
+        self.authenticate(login, login)
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {"model": model, "method": method, "args": args, "kwargs": {}},
+        }
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        body = response.json()
+        error = body.get("error")
+        return body.get("result"), (error["data"]["message"] if error else None)
+
+    def test_create_over_rpc_reads_the_link_and_helpers_are_private(self):
+        curator = new_test_user(
+            self.env,
+            login="links_rpc_curator",
+            groups="base.group_user,social_incidents.group_social_curator",
+        )
+        page = self.env["social.account"].create(
+            {
+                "name": "Страница (RPC)",
+                "network": "vk",
+                "url": "https://vk.com/links_rpc_page",
+                "external_id": "900000018",
+            }
+        )
+        link = "https://vk.com/wall-900000018_7?reply=9"
+        incident_id, error = self.call_kw(
+            curator.login, "social.incident", "create", [{"text": "Яма", "url": link}]
+        )
+        self.assertIsNone(error)
+        incident = self.env["social.incident"].browse(incident_id)
+        self.assertEqual(
+            (incident.network, incident.account_id, incident.external_id),
+            ("vk", page, "wall-900000018_7_9"),
+        )
+        _result, error = self.call_kw(
+            curator.login, "social.incident", "create", [{"text": "Яма", "url": link}]
+        )
+        self.assertIn(incident.name, error or "")  # in the user's language
+        for method, args in (
+            ("_find_duplicates", [[{"url": link}]]),
+            ("_link_values", [{"url": link}]),
+            ("_match_duplicates", [[]]),
+            ("_link_account", [[], {}]),
+        ):
+            with self.subTest(method=method):
+                _result, error = self.call_kw(curator.login, "social.incident", method, args)
+                self.assertIn("cannot be called remotely", error or "")
