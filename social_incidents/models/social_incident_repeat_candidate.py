@@ -113,6 +113,7 @@ class SocialIncidentRepeatCandidate(models.Model):
     # The curator's decision
     # ------------------------------------------------------------------
     def _check_decide(self):
+        self.check_access("write")
         user = self.env.user
         for candidate in self:
             if not user.has_group(CURATOR_GROUP) or candidate.company_id not in user.company_ids:

@@ -7,7 +7,7 @@ matches "яма", "ямы", "ямочный" but not "бурьяном".
 
 import re
 
-_WORD = re.compile(r"[0-9a-zа-я]+")
+_WORD = re.compile(r"[0-9a-zа-яё]+")
 
 
 def normalize(text):
@@ -16,8 +16,8 @@ def normalize(text):
 
 
 def words(text):
-    """The words of ``text``, normalized, in order."""
-    return _WORD.findall(normalize(text))
+    """The words of ``text`` in lower case (ё kept), in order."""
+    return _WORD.findall((text or "").lower())
 
 
 def parse_stems(keywords):
@@ -25,24 +25,26 @@ def parse_stems(keywords):
     duplicates, in the order given."""
     stems = []
     for line in re.split(r"[\n,;]", keywords or ""):
-        stem = " ".join(words(line))
+        stem = normalize(" ".join(words(line)))
         if stem and stem not in stems:
             stems.append(stem)
     return stems
 
 
 def match_stems(text_words, stems):
-    """The words of the message matched by ``stems`` (a word matches a stem it starts with; a
-    stem of several words matches those words in a row), each once, in the message's order."""
+    """The words of the message (``words(text)``) matched by ``stems``, as written, each once,
+    in the message's order: a word matches a stem it starts with once normalized; a stem of
+    several words matches those words in a row."""
+    normalized = [normalize(word) for word in text_words]
     matched = []
     for index in range(len(text_words)):
         for stem in stems:
             parts = stem.split(" ")
-            window = text_words[index : index + len(parts)]
+            window = normalized[index : index + len(parts)]
             if len(window) == len(parts) and all(
                 w.startswith(p) for w, p in zip(window, parts, strict=True)
             ):
-                found = " ".join(window)
+                found = " ".join(text_words[index : index + len(parts)])
                 if found not in matched:
                     matched.append(found)
                 break
