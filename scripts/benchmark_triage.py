@@ -9,9 +9,10 @@ administration, the dialog's suggestions are computed as when it was new (its te
 executor, no topic) from the keyword rules and from the other routed incidents (the incident
 itself left out). A hit: its lead executor (the one it was routed to) is the first suggestion
 (top-1) or among the three (top-3). Measured four ways: rules and history together (what the
-dialog does), each alone, and together with the author's other messages also left out (the
-demo's "Пишу повторно" messages otherwise find their own first message). Prints the hit
-rates and the time per suggestion. Read only: everything is rolled back. No test asserts it.
+dialog does), each alone, and with the author's other messages also left out (the demo's
+"Пишу повторно" messages otherwise find their own first message); against the baseline of
+always guessing the most frequent executors. Prints the hit rates and the time per
+suggestion (the first call warms the caches: read the median). Read only: everything is rolled back. No test asserts it.
 """
 
 import argparse
@@ -48,6 +49,19 @@ def main():
             f"{env['social.triage.rule'].search_count([('company_id', '=', company.id)])} "
             "keyword rules"
         )
+        # what guessing does: always the most frequent executor(s) of the history
+        counts = sorted(
+            (
+                len(routed.filtered(lambda i, e=e: i.lead_executor_id == e))
+                for e in routed.lead_executor_id
+            ),
+            reverse=True,
+        )
+        count = len(routed) or 1
+        print(
+            f"{'baseline: the most frequent executors':40s} top-1 {counts[0] / count:6.1%}  "
+            f"top-3 {sum(counts[:3]) / count:6.1%}"
+        )
         ways = {
             "rules + history (the dialog)": {"rules": True, "history": True, "author": False},
             "rules + history, author's others out": {
@@ -81,7 +95,6 @@ def main():
                 executors = [executor for executor, _score, _reason in found["executors"]]
                 top1 += incident.lead_executor_id in executors[:1]
                 top3 += incident.lead_executor_id in executors[:3]
-            count = len(routed) or 1
             print(
                 f"{label:40s} top-1 {top1 / count:6.1%}  top-3 {top3 / count:6.1%}  "
                 f"median {statistics.median(times) * 1000:5.1f} ms, "
