@@ -12,7 +12,8 @@ itself left out). A hit: its lead executor (the one it was routed to) is the fir
 dialog does), each alone, and with the author's other messages also left out (the demo's
 "Пишу повторно" messages otherwise find their own first message); against the baseline of
 always guessing the most frequent executors. Prints the hit rates and the time per
-suggestion (the first call warms the caches: read the median). Read only: everything is rolled back. No test asserts it.
+suggestion (the first call warms the caches: read the median). Read only: everything is
+rolled back. No test asserts it.
 """
 
 import argparse
