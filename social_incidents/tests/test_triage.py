@@ -61,10 +61,13 @@ class TestTriageSuggestions(SocialIncidentsCase):
         self.assertEqual(executors[0], (self.roads, "ключевые слова: фонтан, жёлтый"))
 
     def test_history_neighbour_executor_appears_with_its_number(self):
+        # first routed to housing, which declined it (not its competence), then to schools
         earlier = self.routed(
-            executors=self.schools,
+            executors=self.housing,
             text="Светофор на перекрёстке Лесной и Полевой мигает жёлтым третий день.",
         )
+        earlier.assignment_ids.with_user(self.housing_user).action_decline("Не наш вопрос")
+        earlier.with_user(self.curator).action_route(self.schools)
         incident = self.register(
             text="На перекрёстке Лесной и Полевой светофор опять мигает жёлтым."
         )
