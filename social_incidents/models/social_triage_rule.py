@@ -14,7 +14,8 @@ class SocialTriageRule(models.Model):
     _check_company_auto = True
 
     sequence = fields.Integer(default=10)
-    topic_id = fields.Many2one("social.incident.topic", required=True)
+    # a rule is its topic's keywords: deleting the topic deletes them
+    topic_id = fields.Many2one("social.incident.topic", required=True, ondelete="cascade")
     executor_id = fields.Many2one(
         "social.executor",
         check_company=True,
