@@ -34,6 +34,8 @@
         "views/social_sla_policy_views.xml",
         "views/social_production_calendar_views.xml",
         "views/social_sla_violation_views.xml",
+        "views/social_triage_rule_views.xml",
+        "views/social_incident_repeat_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_users_views.xml",
         "wizards/social_incident_route_wizard_views.xml",
@@ -45,10 +47,13 @@
         "demo/res_users_demo.xml",
         "demo/social_executor_demo.xml",
         "demo/social_topic_location_demo.xml",
+        "demo/social_triage_rule_demo.xml",
         "demo/social_account_demo.xml",
         "demo/social_sla_demo.xml",
         "demo/social_incident_demo.xml",
         "demo/social_incident_link_demo.xml",
+
+        "demo/social_triage_history_demo.xml",
         "demo/mail_demo.xml",
     ],
     "assets": {

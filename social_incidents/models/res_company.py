@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools import guard
 from ..tools.sla_presets import PRESETS
@@ -48,6 +49,29 @@ class ResCompany(models.Model):
         string="Curators May Excuse Missed Deadlines",
         help="Besides the head, curators may excuse a missed deadline, never one of their own.",
     )
+    # Repeated messages (LYA 10, AKH 3.6, BAT 11)
+    social_repeat_days = fields.Integer(
+        string="Repeat Period (Days)",
+        default=30,
+        help="An earlier incident of the same author, or with a similar text on the same "
+        "location or topic, detected within this many days is proposed as the one a new "
+        "incident repeats.",
+    )
+    social_repeat_similarity = fields.Float(
+        string="Repeat Text Similarity",
+        default=0.25,
+        digits=(3, 2),
+        help="From 0 to 1: how alike two texts must be (trigram similarity) to propose the "
+        "earlier one as repeated.",
+    )
+
+    @api.constrains("social_repeat_days", "social_repeat_similarity")
+    def _check_social_repeat_settings(self):
+        for company in self:
+            if company.social_repeat_days < 1 or company.social_repeat_days > 3650:
+                raise ValidationError(self.env._("The repeat period is from 1 to 3650 days."))
+            if not 0.05 <= company.social_repeat_similarity <= 1:
+                raise ValidationError(self.env._("The repeat text similarity is from 0.05 to 1."))
 
     def _get_social_heads(self):
         """The head of the municipality: the company's setting, or the users of

@@ -13,6 +13,10 @@ class ResConfigSettings(models.TransientModel):
     social_curators_may_excuse = fields.Boolean(
         related="company_id.social_curators_may_excuse", readonly=False
     )
+    social_repeat_days = fields.Integer(related="company_id.social_repeat_days", readonly=False)
+    social_repeat_similarity = fields.Float(
+        related="company_id.social_repeat_similarity", readonly=False
+    )
 
     def action_open_social_sla_policies(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(

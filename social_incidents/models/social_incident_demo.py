@@ -104,6 +104,62 @@ class SocialIncidentDemo(models.AbstractModel):
         return True
 
     @api.model
+    def _triage_history(self, messages, months_back=(5, 3)):
+        """Demo: older, varied history for the routing suggestions (issue #15): the messages
+        ``[(topic, location, executor, author, text, reply)]`` (xml ids of this addon) are
+        registered in turn from ``months_back[0]`` to ``months_back[1]`` months ago, routed
+        to their executor, answered and closed through the real transitions, so similar
+        new messages find where they were routed."""
+        ref = self.env.ref
+        curator = ref("social_incidents.user_demo_curator")
+        now = clock.now().replace(minute=0, second=0, microsecond=0)
+        first, last = (now - timedelta(days=30 * m) for m in months_back)
+        step = (last - first) / max(len(messages), 1)
+        created = self.env["social.incident"].browse()
+        for index, (topic, location, executor, author, text, reply) in enumerate(messages):
+            author_record = ref(f"social_incidents.{author}")
+            network = author_record.network or "vk"
+            # on the morning of its day (06:00 UTC is 09:00 in Akhtubinsk), a little later each
+            detected = (first + step * index).replace(hour=6) + timedelta(minutes=37 * (index % 9))
+            if detected.weekday() > 4:  # the demo's history comes on working days
+                detected += timedelta(days=7 - detected.weekday())
+            post = 1700 + index
+            url = {
+                "ok": f"https://ok.ru/akhtubinsk.admin/topic/{155432198700000 + post}",
+                "telegram": f"https://t.me/akhtubinsk_admin/{post}?comment={9000 + index}",
+            }.get(network, f"https://vk.com/wall-187654321_{post}?reply={post + 5}")
+            vals = {
+                "network": network,
+                "source": "monitoring",
+                "url": url,
+                "external_id": f"demo-triage-{index}",
+                "author_id": author_record.id,
+                "text": text,
+                "published_at": detected - timedelta(minutes=25),
+                "detected_at": detected,
+                "registered_at": detected + timedelta(minutes=6),
+                "topic_ids": [(6, 0, [ref(f"social_incidents.{topic}").id])],
+                "location_id": ref(f"social_incidents.{location}").id,
+                "curator_id": curator.id,
+            }
+            with self._dated(vals["registered_at"]):
+                incident = self._as(self.env["social.incident"], curator).create(vals).sudo()
+            created |= incident
+            self._advance(
+                incident.ids,
+                [
+                    ("route", [f"social_incidents.{executor}"], None),
+                    ("accept",),
+                    ("draft", "final", reply),
+                    ("submit",),
+                    ("approve",),
+                    ("publish", url.split("?")[0] + f"?reply={post + 6}"),
+                    ("close",),
+                ],
+            )
+        return created
+
+    @api.model
     def _read_notifications_of_finished(self, incident_ids):
         """The demo users' inboxes: what they were told of incidents already
         answered or closed was read then; the open work stays unread."""

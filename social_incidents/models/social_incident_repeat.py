@@ -1,0 +1,192 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.modules.db import has_trigram
+
+from ..tools import guard
+from .constants import CURATOR_GROUP, OPEN_STATES
+
+_logger = logging.getLogger(__name__)
+
+# At most this many earlier incidents are proposed for one incident (the closest first).
+MAX_PROPOSALS = 5
+# A change of these fields may make (or unmake) a repeat: check again.
+REPEAT_FIELDS = {"location_id", "topic_ids", "author_id", "text", "detected_at"}
+
+# Pairs (new incident, earlier incident) of one company within the company's period: the same
+# author, or a similar text with the same location or a shared topic. ``{side}`` restricts
+# the pairs to those where the checked incidents are the new or the earlier one.
+_PAIRS_SQL = """
+    SELECT n.id, o.id, similarity(n.text, o.text),
+           n.author_id IS NOT NULL AND n.author_id = o.author_id,
+           (n.location_id IS NOT NULL AND n.location_id = o.location_id)
+           OR EXISTS (
+                SELECT 1 FROM {rel} tn JOIN {rel} t_o ON t_o.{topic} = tn.{topic}
+                 WHERE tn.{incident} = n.id AND t_o.{incident} = o.id
+           ),
+           c.social_repeat_similarity
+      FROM social_incident n
+      JOIN res_company c ON c.id = n.company_id
+      JOIN social_incident o
+        ON o.company_id = n.company_id
+       AND o.id != n.id
+       AND (o.detected_at < n.detected_at OR (o.detected_at = n.detected_at AND o.id < n.id))
+       AND o.detected_at >= n.detected_at - make_interval(days => c.social_repeat_days)
+     WHERE {side} = ANY(%(ids)s)
+       AND n.state IN %(open)s
+       AND n.repeat_of_id IS NULL
+       AND o.state != 'merged'
+       AND o.id != COALESCE(n.merged_into_id, 0)
+"""
+
+
+class SocialIncident(models.Model):
+    """Repeated messages (LYA 10, AKH 3.6, BAT 11): the earlier incidents a new one may repeat
+    are proposed to the curator, who links or dismisses them."""
+
+    _inherit = "social.incident"  # pylint: disable=consider-merging-classes-inherited  # split by concern
+
+    # The GIN trigram index serves the similarity searches of the repeats and the suggestions.
+    text = fields.Text(index="trigram")
+    repeat_candidate_ids = fields.One2many(
+        "social.incident.repeat.candidate",
+        "incident_id",
+        string="Possible Repeats",
+        groups=CURATOR_GROUP,
+    )
+    is_possible_repeat = fields.Boolean(
+        string="Possible Repeat",
+        compute="_compute_is_possible_repeat",
+        search="_search_is_possible_repeat",
+        help="An earlier incident is proposed as the one this repeats, and the curator has not "
+        "decided yet.",
+    )
+
+    def init(self):
+        result = super().init()
+        self._ensure_trigram()
+        return result
+
+    def _ensure_trigram(self):
+        """pg_trgm gives the similarity of texts and the GIN index of ``text``: create it when
+        the database user may (PostgreSQL 13+: a trusted extension), and let the registry
+        create the trigram indexes now."""
+        cr = self.env.cr
+        if not has_trigram(cr):
+            try:
+                with cr.savepoint(flush=False):
+                    cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            except Exception as error:  # noqa: BLE001 - any refusal leaves the feature off
+                _logger.warning(
+                    "pg_trgm could not be created (%s): repeated messages and routing "
+                    "suggestions from history are off until an administrator creates it",
+                    error,
+                )
+        self.env.registry.has_trigram = has_trigram(cr)
+
+    @api.depends_context("uid")
+    @api.depends("repeat_of_id")
+    def _compute_is_possible_repeat(self):
+        proposed = set()
+        if self.ids:
+            # sudo: reads only whether a proposal exists for incidents the user already reads
+            found = (
+                self.env["social.incident.repeat.candidate"]
+                .sudo()
+                ._read_group(
+                    [("incident_id", "in", self.ids), ("state", "=", "proposed")],
+                    ["incident_id"],
+                )
+            )
+            proposed = {incident.id for (incident,) in found}
+        for incident in self:
+            incident.is_possible_repeat = incident.id in proposed and not incident.repeat_of_id
+
+    def _search_is_possible_repeat(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on “Possible Repeat”."))
+        # sudo: the ids of incidents with an open proposal; the user's own rules then filter
+        # the incidents the search returns
+        ids = (
+            self.env["social.incident.repeat.candidate"]
+            .sudo()
+            .search([("state", "=", "proposed"), ("incident_id.repeat_of_id", "=", False)])
+            .incident_id.ids
+        )
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", ids)]
+
+    # ------------------------------------------------------------------
+    # CRUD: check on registration and when what makes a repeat changes
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        incidents = super().create(vals_list)
+        incidents._detect_repeats()
+        return incidents
+
+    def write(self, vals):
+        result = super().write(vals)
+        if REPEAT_FIELDS & set(vals):
+            self._detect_repeats()
+        return result
+
+    def _detect_repeats(self):
+        """Propose the earlier incidents that ``self`` (or that later incidents of ``self``)
+        may repeat, for the whole batch at once: one query for the pairs, one for the
+        proposals already made (a dismissed one is never made again), one create."""
+        if not self.ids or not self.env.registry.has_trigram:
+            return
+        Candidate = self.env["social.incident.repeat.candidate"]
+        self.flush_recordset()
+        Candidate.flush_model()
+        topics = self._fields["topic_ids"]
+        sql = " UNION ".join(
+            _PAIRS_SQL.format(
+                side=side,
+                rel=topics.relation,
+                topic=topics.column2,
+                incident=topics.column1,
+            )
+            for side in ("n.id", "o.id")
+        )
+        self.env.cr.execute(sql, {"ids": self.ids, "open": tuple(OPEN_STATES)})
+        best = {}
+        for new_id, earlier_id, score, same_author, same_place, threshold in self.env.cr.fetchall():
+            similar = bool(same_place) and score >= threshold
+            if not (same_author or similar):
+                continue
+            reason = (
+                "author_text" if same_author and similar else "author" if same_author else "text"
+            )
+            best.setdefault(new_id, []).append((similar, score, earlier_id, reason))
+        if not best:
+            return
+        # sudo: the proposals are the server's, made for whoever registered or edited the
+        # incident (a curator, a webhook, an import); only the incidents' own fields reach them
+        Candidate = Candidate.sudo()
+        existing = {
+            (c.incident_id.id, c.earlier_id.id): c
+            for c in Candidate.search([("incident_id", "in", list(best))])
+        }
+        to_create = []
+        with guard.system_write():
+            for new_id, pairs in best.items():
+                pairs.sort(key=lambda p: (not p[0], -p[1], -p[2]))
+                for _similar, score, earlier_id, reason in pairs[:MAX_PROPOSALS]:
+                    candidate = existing.get((new_id, earlier_id))
+                    if not candidate:
+                        to_create.append(
+                            {
+                                "incident_id": new_id,
+                                "earlier_id": earlier_id,
+                                "score": score,
+                                "reason": reason,
+                            }
+                        )
+                    elif candidate.state == "proposed" and (
+                        candidate.reason != reason or round(candidate.score - score, 2)
+                    ):
+                        candidate.write({"score": score, "reason": reason})
+            if to_create:
+                Candidate.create(to_create)
