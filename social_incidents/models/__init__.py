@@ -30,3 +30,7 @@ from . import social_sla_policy_line
 from . import social_incident_deadline
 from . import social_incident_deadline_sync
 from . import social_sla_violation
+from . import social_abuse_term
+from . import social_incident_abuse
+from . import social_incident_burst
+from . import social_incident_burst_detection
