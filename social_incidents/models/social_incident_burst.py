@@ -216,6 +216,27 @@ class SocialIncidentBurst(models.Model):
                 "DO $$ BEGIN RAISE EXCEPTION 'burst of social activity opened concurrently' "
                 "USING ERRCODE = 'serialization_failure'; END $$"
             )
+        # the same wave seen by its topic and by its place: the head is told once
+        twin = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "active"),
+                ("alerted_at", "!=", False),
+                ("id", "!=", burst.id),
+                ("incident_ids", "in", members.ids),
+            ]
+        ).filtered(lambda b: members <= b.incident_ids)[:1]
+        if twin:
+            local = in_company_lang(burst)
+            local.message_post(
+                body=Markup("<p>%s</p>")
+                % local.env._(
+                    "The same incidents make the burst “%s”: the head was told there.", twin.name
+                ),
+                author_id=self.env.ref("base.partner_root").id,
+                subtype_xmlid="mail.mt_note",
+            )
+            burst.write({"alerted_at": twin.alerted_at})
         burst._alert_head()
         return burst
 

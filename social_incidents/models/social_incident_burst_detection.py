@@ -60,7 +60,10 @@ class SocialIncident(models.Model):
         Burst = self.env["social.incident.burst"].sudo()
         Company = self.env["res.company"].sudo()
         with guard.system_write():
-            for company_id, kind, subject_id in sorted(groups):
+            # topics first: a wave on one topic at one place is reported by its topic
+            for company_id, kind, subject_id in sorted(
+                groups, key=lambda key: (key[0], key[1] != "topic", key[2])
+            ):
                 Burst._count_incidents(
                     Company.browse(company_id),
                     kind,

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -50,8 +50,15 @@ class BurstCase(SocialIncidentsCase):
         )
 
     def bursts(self, **domain):
+        """The bursts of the test's topics and place (the demo has its own)."""
         return self.Burst.sudo().search(
-            [("company_id", "=", self.company.id)] + [(k, "=", v) for k, v in domain.items()]
+            [
+                ("company_id", "=", self.company.id),
+                "|",
+                ("topic_id", "in", (self.topic | self.other_topic).ids),
+                ("location_id", "=", self.place.id),
+            ]
+            + [(k, "=", v) for k, v in domain.items()]
         )
 
     def head_messages(self, burst):
@@ -184,6 +191,21 @@ class TestBursts(BurstCase):
         self.assertEqual(burst.incident_ids, incidents)
         self.assertEqual(burst.name, "ул. Тестовая")
 
+    def test_one_wave_on_one_topic_at_one_place_is_told_once(self):
+        incidents = self.wave(5, location_id=self.place.id)
+        by_topic = self.bursts(kind="topic")
+        by_place = self.bursts(kind="location")
+        self.assertEqual(by_topic.incident_ids, incidents)
+        self.assertEqual(by_place.incident_ids, incidents)
+        told = self.head_messages(by_topic | by_place)
+        self.assertEqual(len(told), 1)
+        self.assertEqual(len(self.head_activities(by_topic | by_place)), 1)
+        self.assertTrue(by_place.alerted_at and by_topic.alerted_at)
+        twin_notes = (by_topic | by_place).message_ids.filtered(
+            lambda m: "the head was told there" in (m.body or "")
+        )
+        self.assertEqual(len(twin_notes), 1)
+
     def test_quiet_period_closes_it_and_a_later_wave_alerts_again(self):
         self.wave(5)
         first = self.bursts()
@@ -241,7 +263,7 @@ class TestBursts(BurstCase):
         self.wave(5)
         burst = self.bursts()
         for user in (self.curator, self.head):
-            with self.subTest(user=user.login), self.assertRaises(AccessError):
+            with self.subTest(user=user.login), self.assertRaises(UserError):  # AccessError is one
                 burst.with_user(user).write({"state": "closed"})
         self.assertEqual(burst.state, "active")
 
