@@ -50,12 +50,12 @@ LOOKALIKES = {
 }
 MASK = "*"
 MASK_CHARS = "*#_"
-# A word's characters: letters, digits, "@" and the mask signs.
-_WORD_CHAR = r"[^\W_]|[@*#_]"
-_WORD = re.compile(r"(?:%s)+(?:(?:\.\.+|…)(?:%s)+)*" % (_WORD_CHAR, _WORD_CHAR))
+# A word: letters, digits, "@" and the mask signs; dot runs inside it mask letters.
+_WORD = re.compile(r"[\w@*#]+(?:(?:\.\.+|…)[\w@*#]+)*")
 # Three or more single letters set apart by dots, dashes or spaces: "х.у.й", "б л я".
-_SPACED = re.compile(r"(?<![^\W_])(?:[^\W_@][ .\-]){2,}[^\W_@](?![^\W_])")
+_SPACED = re.compile(r"(?<!\w)(?:[^\W_][ .\-]){2,}[^\W_](?!\w)")
 _REPEATS = re.compile(r"(.)\1+")
+_SPACERS = re.compile(r"[ .\-]")
 
 Term = namedtuple("Term", "key stem category exceptions")
 Match = namedtuple("Match", "key category word")
@@ -64,33 +64,36 @@ Match = namedtuple("Match", "key category word")
 CATEGORY_ORDER = ("threat", "obscenity", "insult")
 
 
+_TABLE = str.maketrans(LOOKALIKES)
+_MASK_RUN = re.compile(r"(?:\.\.+|…|[%s])+" % re.escape(MASK_CHARS))
+
+
 def normalize(word):
     """``word`` as the matcher reads it: lowercase, look-alikes replaced, masking signs
     as one ``*`` a run, a run of one letter counted once."""
-    word = word.lower()
-    word = "".join(LOOKALIKES.get(char, char) for char in word)
-    word = re.sub(r"(?:\.\.+|…)", MASK, word)
-    word = re.sub("[%s]+" % re.escape(MASK_CHARS), MASK, word)
+    word = word.lower().translate(_TABLE)
+    if any(char in word for char in "*#_.…"):
+        word = _MASK_RUN.sub(MASK, word)
     return _REPEATS.sub(r"\1", word)
 
 
 def words(text):
-    """[(word as written, normalized word)] of ``text`` in its order, spaced-out letters
-    joined."""
+    """[(word as written, the word to read)] of ``text`` in its order; spaced-out letters
+    are joined in the word to read (``normalize`` it)."""
     text = text or ""
     found = []
     for spaced in _SPACED.finditer(text):
         written = spaced.group(0)
-        found.append((spaced.start(), written, normalize(re.sub(r"[ .\-]", "", written))))
+        found.append((spaced.start(), written, _SPACERS.sub("", written)))
     # the spaced-out letters, read already, are blanked out (same length, same positions)
-    rest = _SPACED.sub(lambda m: " " * len(m.group(0)), text)
+    rest = _SPACED.sub(lambda m: " " * len(m.group(0)), text) if found else text
     for match in _WORD.finditer(rest):
         written = match.group(0)
-        if written.startswith("_"):
+        if written[0] == "_":
             written = written.strip("_")  # _underlined_
         written = written.lstrip("#")  # a hashtag
         if written:
-            found.append((match.start(), written, normalize(written)))
+            found.append((match.start(), written, written))
     return [(written, word) for _start, written, word in sorted(found)]
 
 
@@ -181,8 +184,11 @@ def find_abuse(text, terms_by_letter):
     """[Match] of ``text``: each abusive word once, in the order of the text."""
     matches = []
     seen = set()
-    for written, word in words(text):
-        term = match_word(word, terms_by_letter)
+    for written, raw in words(text):
+        first = raw[0].lower()
+        if LOOKALIKES.get(first, first) not in terms_by_letter:
+            continue  # most words: no term starts with their letter
+        term = match_word(normalize(raw), terms_by_letter)
         if term and written.lower() not in seen:
             seen.add(written.lower())
             matches.append(Match(term.key, term.category, written))
