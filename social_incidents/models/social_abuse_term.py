@@ -33,8 +33,8 @@ class SocialAbuseTerm(models.Model):
     no_reply_reason_id = fields.Many2one(
         "social.no_reply.reason",
         string="Proposed No-Reply Reason",
-        required=True,
-        ondelete="restrict",
+        ondelete="set null",
+        help="Empty (or the reason deleted): the reason of the category is proposed.",
     )
     exceptions = fields.Char(
         help="Words beginning with this one that are not abusive, separated by commas, "

@@ -4,6 +4,12 @@ from odoo.exceptions import UserError
 from ..tools import abuse
 from .social_abuse_term import ABUSE_CATEGORIES
 
+# The reason proposed for a word whose own reason is not set (AKH 3.7, KOR 21).
+CATEGORY_REASONS = {
+    "obscenity": "social_incidents.no_reply_reason_obscene",
+    "insult": "social_incidents.no_reply_reason_obscene",
+    "threat": "social_incidents.no_reply_reason_threat",
+}
 ABUSE_FIELDS = ("abuse_flag", "abuse_words", "abuse_category", "abuse_reason_id")
 
 
@@ -72,7 +78,9 @@ class SocialIncident(models.Model):
             if key not in reasons:
                 # sudo: the term's reason, for the server's flag; the reasons are readable
                 # by every role anyway
-                reasons[key] = Term.sudo().browse(key).no_reply_reason_id
+                reasons[key] = Term.sudo().browse(key).no_reply_reason_id or self.env.ref(
+                    CATEGORY_REASONS[category], raise_if_not_found=False
+                )
             incident.abuse_flag = True
             incident.abuse_words = ", ".join(abuse.mask_word(m.word) for m in matches)
             incident.abuse_category = category

@@ -156,3 +156,20 @@ class TestAbuse(SocialIncidentsCase):
                         **vals,
                     )
                 )
+
+    def test_a_deleted_reason_leaves_the_word_and_the_category_reason_is_proposed(self):
+        reason = (
+            self.env["social.no_reply.reason"]
+            .with_user(self.admin)
+            .create({"name": "Оскорбление должностного лица", "legal_basis": "KOR 21"})
+        )
+        term = (
+            self.env["social.abuse.term"]
+            .with_user(self.admin)
+            .create({"name": "бюрократ", "category": "insult", "no_reply_reason_id": reason.id})
+        )
+        self.assertEqual(self.register(text="Бюрократы!").abuse_reason_id, reason)
+        reason.with_user(self.admin).unlink()
+        self.assertTrue(term.exists())
+        self.assertFalse(term.no_reply_reason_id)
+        self.assertEqual(self.register(text="Бюрократы!").abuse_reason_id, self.no_reply_obscene)
