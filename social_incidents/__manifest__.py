@@ -21,6 +21,8 @@
         "data/social_return_reason_data.xml",
         "data/social_no_reply_reason_data.xml",
         "data/ir_cron_data.xml",
+        "data/social_abuse_term_data.xml",
+        "data/social_incident_burst_data.xml",
         "data/social_sla_data.xml",
         "data/ir_ui_menu_data.xml",
         "views/social_incident_views.xml",
@@ -37,6 +39,8 @@
         "views/social_triage_rule_views.xml",
         "views/social_incident_repeat_views.xml",
         "views/res_config_settings_views.xml",
+        "views/social_abuse_term_views.xml",
+        "views/social_incident_burst_views.xml",
         "views/res_users_views.xml",
         "wizards/social_incident_route_wizard_views.xml",
         "wizards/social_incident_step_wizard_views.xml",
@@ -52,8 +56,8 @@
         "demo/social_sla_demo.xml",
         "demo/social_incident_demo.xml",
         "demo/social_incident_link_demo.xml",
-
         "demo/social_triage_history_demo.xml",
+        "demo/social_incident_burst_demo.xml",
         "demo/mail_demo.xml",
     ],
     "assets": {

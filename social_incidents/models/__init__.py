@@ -31,8 +31,11 @@ from . import social_incident_deadline
 from . import social_incident_deadline_sync
 from . import social_sla_violation
 from . import social_incident_link
-
 from . import social_triage_rule
 from . import social_incident_repeat_candidate
 from . import social_incident_repeat
 from . import social_incident_triage
+from . import social_abuse_term
+from . import social_incident_abuse
+from . import social_incident_burst
+from . import social_incident_burst_detection

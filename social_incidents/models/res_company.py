@@ -73,6 +73,42 @@ class ResCompany(models.Model):
             if not 0.05 <= company.social_repeat_similarity <= 1:
                 raise ValidationError(self.env._("The repeat text similarity is from 0.05 to 1."))
 
+    # Bursts of social activity (LYA 13, BAT 13)
+    social_burst_threshold = fields.Integer(
+        string="Incidents in a Burst",
+        default=5,
+        help="So many incidents on one topic or at one location within the period make a "
+        "burst of social activity, reported to the head at once (LYA 13, BAT 13).",
+    )
+    social_burst_window_hours = fields.Integer(
+        string="Burst Period (Hours)",
+        default=3,
+        help="The incidents of a burst are detected within so many hours.",
+    )
+    social_burst_quiet_hours = fields.Integer(
+        string="Burst Ends After (Hours)",
+        default=3,
+        help="A burst ends when no incident on its topic or location was detected for so "
+        "many hours; a later wave opens a new burst.",
+    )
+
+    @api.constrains(
+        "social_burst_threshold", "social_burst_window_hours", "social_burst_quiet_hours"
+    )
+    def _check_social_burst_settings(self):
+        for company in self:
+            if company.social_burst_threshold < 2:
+                raise ValidationError(
+                    self.env._("A burst of social activity takes at least two incidents.")
+                )
+            if company.social_burst_window_hours < 1 or company.social_burst_quiet_hours < 1:
+                raise ValidationError(
+                    self.env._(
+                        "The period of a burst and the quiet time that ends it are at least "
+                        "one hour."
+                    )
+                )
+
     def _get_social_heads(self):
         """The head of the municipality: the company's setting, or the users of
         the head group in the company."""

@@ -17,6 +17,15 @@ class ResConfigSettings(models.TransientModel):
     social_repeat_similarity = fields.Float(
         related="company_id.social_repeat_similarity", readonly=False
     )
+    social_burst_threshold = fields.Integer(
+        related="company_id.social_burst_threshold", readonly=False
+    )
+    social_burst_window_hours = fields.Integer(
+        related="company_id.social_burst_window_hours", readonly=False
+    )
+    social_burst_quiet_hours = fields.Integer(
+        related="company_id.social_burst_quiet_hours", readonly=False
+    )
 
     def action_open_social_sla_policies(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -11,6 +11,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents.tools.guard import system_write
 
 from .access_matrix_data import EXPECTED, OPERATIONS, ROLES
 
@@ -263,7 +264,46 @@ class AccessMatrixCase(TransactionCase):
                     "day_type": "day_off",
                 },
             ),
+            "social.abuse.term": (
+                self.env.ref("social_incidents.abuse_term_obscenity_khuy"),
+                "category",
+                "obscenity",
+                lambda: {"name": "тест" + "абвгд"[next(counter) % 5] * 3, "category": "insult"},
+            ),
+            "social.incident.burst": (
+                self._burst(),
+                "state",
+                "closed",
+                lambda: {
+                    "company_id": self.company.id,
+                    "kind": "location",
+                    "location_id": self.location.id,
+                },
+            ),
         }
+
+    def _burst(self):
+        if not getattr(type(self), "_burst_record", None):
+            # a place of its own: the sample location stays deletable
+            place = self.env["social.incident.location"].create(
+                {"name": "Square M", "kind": "object"}
+            )
+            with system_write():
+                type(self)._burst_record = (
+                    self.env["social.incident.burst"]
+                    .sudo()
+                    .create(
+                        {
+                            "company_id": self.company.id,
+                            "kind": "location",
+                            "location_id": place.id,
+                            "incident_ids": [(6, 0, self.incident.ids)],
+                            "first_incident_at": clock.now(),
+                            "last_incident_at": clock.now(),
+                        }
+                    )
+                )
+        return type(self)._burst_record
 
     def _substitute(self):
         if not getattr(type(self), "_substitute_record", None):
