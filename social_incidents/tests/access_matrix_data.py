@@ -210,6 +210,26 @@ EXPECTED = {
         "no_group": "-",
         "curator_b": "-",
     },
+    # administrators keep the routing suggestion rules of their company; curators read them
+    "social.triage.rule": {
+        "executor": "-",
+        "executor_other": "-",
+        "curator": "r",
+        "head": "-",
+        "admin": "rwcu",
+        "no_group": "-",
+        "curator_b": "-",
+    },
+    # proposed by the server; the curator decides through its buttons only
+    "social.incident.repeat.candidate": {
+        "executor": "-",
+        "executor_other": "-",
+        "curator": "r",
+        "head": "-",
+        "admin": "r",
+        "no_group": "-",
+        "curator_b": "-",
+    },
 }
 
 

@@ -280,7 +280,51 @@ class AccessMatrixCase(TransactionCase):
                     "location_id": self.location.id,
                 },
             ),
+            "social.triage.rule": (
+                self._triage_rule(),
+                "keywords",
+                "подъезд",
+                lambda: {
+                    "topic_id": self._triage_rule().topic_id.id,
+                    "keywords": f"слово{next(counter)}",
+                },
+            ),
+            "social.incident.repeat.candidate": (
+                self._repeat_candidate(),
+                "state",
+                "dismissed",
+                lambda: {
+                    "incident_id": self.incident2.id,
+                    "earlier_id": self.incident.id,
+                    "reason": "author",
+                },
+            ),
         }
+
+    def _triage_rule(self):
+        if not getattr(type(self), "_triage_rule_record", None):
+            topic = self.env["social.incident.topic"].create({"name": "Topic of the rule M"})
+            type(self)._triage_rule_record = self.env["social.triage.rule"].create(
+                {"topic_id": topic.id, "executor_id": self.housing.id, "keywords": "лифт"}
+            )
+        return type(self)._triage_rule_record
+
+    def _repeat_candidate(self):
+        if not getattr(type(self), "_repeat_candidate_record", None):
+            with system_write():
+                type(self)._repeat_candidate_record = (
+                    self.env["social.incident.repeat.candidate"]
+                    .sudo()
+                    .create(
+                        {
+                            "incident_id": self.incident2.id,
+                            "earlier_id": self.incident.id,
+                            "reason": "author",
+                            "score": 0.5,
+                        }
+                    )
+                )
+        return type(self)._repeat_candidate_record
 
     def _burst(self):
         if not getattr(type(self), "_burst_record", None):
