@@ -130,6 +130,8 @@ class SocialMonitoringImportWizard(models.TransientModel):
     def _file_data(self):
         self.ensure_one()
         if not self.file:
+            if self.filename:
+                raise UserError(self.env._("The file is empty: there is nothing to import."))
             raise UserError(self.env._("Choose the file to import."))
         try:
             return base64.b64decode(self.file, validate=False)
