@@ -322,15 +322,13 @@ def decode(data, encoding=None):
     if b"\x00" in data[:65536]:
         # UTF-16 or UTF-32 without a byte order mark, or not a text at all
         raise FileProblem("unknown_encoding")
-    try:
-        return _check_text(data.decode("utf-8"), None), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    text = _try_decode(data, "utf-8")
+    if text is not None:
+        return _check_text(text, None), "utf-8"
     best = None
     for candidate in ("cp1251", "koi8-r"):
-        try:
-            text = data.decode(candidate)
-        except UnicodeDecodeError:
+        text = _try_decode(data, candidate)
+        if text is None:
             continue
         score = _russian_score(text[:200000])
         if best is None or score > best[0]:
@@ -338,6 +336,14 @@ def decode(data, encoding=None):
     if best is None or best[0] <= 0:
         raise FileProblem("unknown_encoding")
     return _check_text(best[1], None), best[2]
+
+
+def _try_decode(data, encoding):
+    """``data`` decoded, or None when it is not in ``encoding``."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
 
 
 def _russian_score(text):
@@ -535,13 +541,19 @@ def _parse_text_datetime(text):
         return moment
     iso = text.replace("Z", "+00:00").replace("z", "+00:00")
     iso = re.sub(r"\s*(UTC|GMT)$", "+00:00", iso, flags=re.IGNORECASE)
-    try:
-        return datetime.fromisoformat(iso)
-    except ValueError:
-        pass
+    moment = _try_isoformat(iso)
+    if moment is not None:
+        return moment
     if re.fullmatch(r"\d{4,5}(\.\d+)?", text):
         return parse_excel_serial(float(text))
     return None
+
+
+def _try_isoformat(text):
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def parse_excel_serial(number):

@@ -36,10 +36,10 @@ class SocialMonitoringImportWizard(models.TransientModel):
         string="Monitoring System",
         required=True,
         ondelete="cascade",
-        domain="[('company_id', 'in', allowed_company_ids)]",
+        default=lambda self: self._default_source(),
     )
     state = fields.Selection([("upload", "File"), ("map", "Columns")], default="upload")
-    file = fields.Binary(string="File", attachment=False)
+    file = fields.Binary(attachment=False)
     filename = fields.Char()
     encoding = fields.Selection(
         [("auto", "Detect")] + ENCODINGS,
@@ -77,7 +77,6 @@ class SocialMonitoringImportWizard(models.TransientModel):
     )
     profile_id = fields.Many2one(
         "social.monitoring.profile",
-        string="Profile",
         domain="[('source_id', '=', source_id)]",
         help="A saved column mapping of this monitoring system.",
     )
@@ -86,6 +85,12 @@ class SocialMonitoringImportWizard(models.TransientModel):
         help="The mapping is saved under this name for the next files; empty: not saved.",
     )
     preview_html = fields.Html(string="Preview", sanitize=False, readonly=True)
+
+    @api.model
+    def _default_source(self):
+        return self.env["social.monitoring.source"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
 
     @api.model
     def _default_tz(self):
