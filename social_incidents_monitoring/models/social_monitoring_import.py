@@ -486,7 +486,13 @@ class SocialMonitoringImport(models.Model):
         """Register the rows to register, ``chunk_size`` at a time; a chunk that
         fails is undone and its rows registered one by one, each whole or not at all."""
         todo = [p for p in plans if not p["errors"] and not p["duplicate"] and not p["same_as"]]
-        Incident = self.env["social.incident"].with_company(source.company_id)
+        # like the VK intake: the importer does not follow every incident and author
+        # it brings (the curator of each follows it as the core decides)
+        Incident = (
+            self.env["social.incident"]
+            .with_company(source.company_id)
+            .with_context(mail_create_nosubscribe=True)
+        )
         curator = self.env["social.monitoring.source"]._curator_of(source) or self.env.user
         for start in range(0, len(todo), chunk_size):
             chunk = todo[start : start + chunk_size]
@@ -518,7 +524,7 @@ class SocialMonitoringImport(models.Model):
                 by_network.setdefault(network, {})[key] = {"name": name, "profile_url": profile_url}
         authors = {}
         for network, wanted in by_network.items():
-            found = self.env["social.author"]._find_or_create_many(
+            found = Incident.env["social.author"]._find_or_create_many(
                 network,
                 list(wanted),
                 lambda missing, w=wanted: {key: w[key] for key in missing},

@@ -440,3 +440,12 @@ class TestImportOverRpc(HttpCase, ImportCase):
         self.assertEqual(set(incidents.mapped("state")), {"new"})
         self.assertEqual(incidents.company_id, self.company)
         self.assertEqual(result["res_model"], "social.monitoring.import")
+        # the result file downloads through the web client's link, for the curator only
+        batch = self.env["social.monitoring.import"].browse(result["res_id"])
+        url = batch.with_user(self.curator).action_download_result()["url"]
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.startswith(b"\xef\xbb\xbf"))
+        self.assertIn("Статус", response.content.decode("utf-8-sig").splitlines()[0])
+        self.authenticate(self.executor.login, self.executor.login)
+        self.assertNotEqual(self.url_open(url).status_code, 200)
