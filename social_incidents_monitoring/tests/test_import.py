@@ -173,6 +173,21 @@ class TestImport(ImportCase):
         self.assertEqual(rows[1][-2], light.name)
         self.assertTrue(batch.result_filename.endswith(".xlsx"))
 
+    def test_koi8r_utf16_and_tab_files_are_read(self):
+        rows = [["Текст", "Ссылка"], ["Не горят фонари на ул. Щорса", "https://vk.com/wall-1_77"]]
+        cases = [
+            (csv_bytes(rows, "|", "koi8-r"), "CSV, KOI8-R, разделитель — вертикальная черта"),
+            (csv_bytes(rows, "\t", "utf-16"), "CSV, UTF-16 с BOM, разделитель — табуляция"),
+            (csv_bytes(rows, ",", "utf-8-sig"), "CSV, UTF-8 с BOM, разделитель — запятая"),
+        ]
+        for data, detected in cases:
+            with self.subTest(detected=detected):
+                wizard = self.wizard(data, "file.csv")
+                wizard.action_read_file()
+                self.assertEqual(wizard.detected, detected)
+                self.assertIn("Не горят фонари на ул. Щорса", wizard.preview_html)
+                self.assertIn("1 строк: 1 будут зарегистрированы", wizard.preview_html)
+
     def test_reimport_gives_duplicates_naming_the_incidents(self):
         first = self.run_import(self.sample(), "monitoring-sample.csv")
         incidents = self.imported()

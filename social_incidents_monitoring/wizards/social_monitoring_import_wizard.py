@@ -237,7 +237,7 @@ class SocialMonitoringImportWizard(models.TransientModel):
         _ = self.env._
         if parsed.kind == "xlsx":
             return _("XLSX, sheet “%(sheet)s”", sheet=parsed.sheet)
-        encodings = dict(ENCODINGS)
+        encodings = dict(self._fields["encoding"]._description_selection(self.env))
         names = {
             "comma": _("comma"),
             "semicolon": _("semicolon"),
