@@ -427,59 +427,39 @@ class SocialMonitoringImport(models.Model):
         return None
 
     @api.model
-    def _find_existing(self, vals_list):
-        """[the incident each of ``vals_list`` would duplicate (maybe empty)], in its
-        company only."""
-        Incident = self.env["social.incident"].with_context(active_test=False)
-        if hasattr(type(Incident), "_find_duplicates"):
-            return Incident._find_duplicates(vals_list)
-        # Before the core could tell: by message id, then by the same link.
-        # sudo: duplicates are looked for in the whole company, as create() itself
-        # does; only their numbers are shown, to the curators of that company
-        found = Incident.browse()
-        for company_id in {v["company_id"] for v in vals_list}:
-            mine = [v for v in vals_list if v["company_id"] == company_id]
-            ids = [v["external_id"] for v in mine if v.get("external_id")]
-            urls = [v["url"] for v in mine if v.get("url")]
-            if ids or urls:
-                found |= Incident.sudo().search(
-                    [
-                        ("company_id", "=", company_id),
-                        "|",
-                        ("external_id", "in", ids),
-                        ("url", "in", urls),
-                    ]
-                )
-        by_id = {(i.company_id.id, i.network, i.external_id): i for i in found if i.external_id}
-        by_url = {(i.company_id.id, normalize_link(i.url)): i for i in found if i.url}
-        result = []
-        for vals in vals_list:
-            existing = by_id.get((vals["company_id"], vals["network"], vals.get("external_id")))
-            if not existing and vals.get("url"):
-                existing = by_url.get((vals["company_id"], normalize_link(vals["url"])))
-            result.append(existing or Incident.browse())
-        return [r.with_env(self.env) for r in result]
-
-    @api.model
     def _mark_duplicates(self, plans, source):
+        """Each row that holds a message already registered in the company (by its
+        id or its link, as create() reads them), or the same message as an earlier
+        row of the file."""
         valid = [plan for plan in plans if not plan["errors"]]
         if not valid:
             return
-        for plan, existing in zip(
-            valid, self._find_existing([p["vals"] for p in valid]), strict=False
-        ):
+        Incident = self.env["social.incident"].with_context(active_test=False)
+        vals_list = [plan["vals"] for plan in valid]
+        found = Incident._find_duplicates(vals_list)
+        keys = Incident._dedupe_keys(vals_list)
+        by_id, by_link = {}, {}
+        for plan, existing, key in zip(valid, found, keys, strict=True):
             if existing:
                 plan["duplicate"] = existing[:1]
-        seen = {}
-        for plan in valid:
-            if plan["duplicate"]:
                 continue
-            keys = _message_keys(plan["vals"])
-            first = next((seen[key] for key in keys if key in seen), None)
+            first = by_id.get(key[:4]) if key[3] else None
+            if first is None and key[4]:
+                first = next(
+                    (
+                        earlier
+                        for earlier, earlier_key in by_link.get((key[0], key[4]), [])
+                        if Incident._same_message(key, earlier_key)
+                    ),
+                    None,
+                )
             if first is not None:
                 plan["same_as"] = first
-            else:
-                seen.update(dict.fromkeys(keys, plan))
+                continue
+            if key[3]:
+                by_id[key[:4]] = plan
+            if key[4]:
+                by_link.setdefault((key[0], key[4]), []).append((plan, key))
 
     @api.model
     def _create_incidents(self, plans, source, chunk_size=CHUNK_SIZE):
@@ -616,15 +596,6 @@ def _author_key(ref):
     if is_web_url(ref):
         return normalize_link(ref), ref
     return ref, None
-
-
-def _message_keys(vals):
-    keys = []
-    if vals.get("external_id"):
-        keys.append(("id", vals["network"], vals.get("account_id"), vals["external_id"]))
-    if vals.get("url"):
-        keys.append(("url", normalize_link(vals["url"])))
-    return keys
 
 
 def _error_text(error):

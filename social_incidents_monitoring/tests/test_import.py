@@ -208,12 +208,15 @@ class TestImport(ImportCase):
                 ["", "https://vk.com/wall-41837211_9301?reply=9304", ""],
                 ["Сломана скамейка в парке", "https://ok.ru/group/1/topic/2", "2026-12-01 09:30"],
                 ["Яма на ул. Щорса", "https://m.vk.com/wall-41837211_9301?reply=9302", ""],
+                ["Яма на Щорса!", "https://vk.com/club41837211?w=wall-41837211_9301_r9302", ""],
             ]
         )
         batch = self.run_import(data, "rows.csv")
         self.assertEqual(
-            batch.line_ids.mapped("status"), ["created", "error", "error", "created", "duplicate"]
+            batch.line_ids.mapped("status"),
+            ["created", "error", "error", "created", "duplicate", "duplicate"],
         )
+        self.assertEqual(batch.line_ids[5].incident_id, batch.line_ids[0].incident_id)
         self.assertEqual(
             sorted(self.imported().mapped("text")), ["Сломана скамейка в парке", "Яма на ул. Щорса"]
         )
