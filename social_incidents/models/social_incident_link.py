@@ -3,6 +3,11 @@ from odoo.exceptions import UserError
 
 from ..tools import links
 
+# Namespace of the dedupe locks (the two-key form of PostgreSQL's advisory locks, apart
+# from every one-key lock) and the number of buckets the messages share.
+LOCK_CLASS = 15015
+LOCK_BUCKETS = 256
+
 
 class SocialIncident(models.Model):
     """The message link read (network, official page, message id) and a
@@ -202,19 +207,34 @@ class SocialIncident(models.Model):
 
     def _lock_dedupe_keys(self, prepared):
         """Take a transaction lock on each (company, message); True when another
-        transaction held one (it may have registered the message meanwhile)."""
+        transaction held one (it may have registered the message meanwhile).
+
+        A message's lock is one of ``LOCK_BUCKETS`` bucket locks chosen by a hash of
+        its name: one message always maps to the same bucket, so two registrations of
+        it wait for each other, and a 10,000-row import holds at most 256 locks (one
+        lock per message overflowed PostgreSQL's lock table, ``max_locks_per_transaction``
+        64 x ``max_connections`` 100: "out of shared memory"). Two messages sharing a
+        bucket only wait needlessly."""
         names = set()
         for company_id, network, account_id, external_id, url_key in prepared:
             if external_id:
                 names.add(f"social.incident:{company_id}:{network}:{account_id}:{external_id}")
             if url_key:
                 names.add(f"social.incident:{company_id}:{url_key}")
+        if not names:
+            return False
+        self.env.cr.execute(
+            "SELECT DISTINCT abs(hashtextextended(name, 0) %% %s)::int AS bucket "
+            "FROM unnest(%s::text[]) AS name ORDER BY bucket",
+            [LOCK_BUCKETS, sorted(names)],
+        )
+        buckets = [row[0] for row in self.env.cr.fetchall()]
         waited = False
-        for name in sorted(names):  # one order everywhere: no deadlock
-            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", [name])
+        for bucket in buckets:  # one order everywhere: no deadlock
+            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_CLASS, bucket])
             if not self.env.cr.fetchone()[0]:
                 waited = True
-                self.env.cr.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [name])
+                self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, bucket])
         return waited
 
     def _check_external_id_unique(self, vals_list):

@@ -5,7 +5,7 @@ link, and the refusal names the incident that holds it."""
 import json
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 
 from .common import SocialIncidentsCase
 
@@ -325,3 +325,19 @@ class TestLinksOverRpc(HttpCase):
             with self.subTest(method=method):
                 _result, error = self.call_kw(curator.login, "social.incident", method, args)
                 self.assertIn("cannot be called remotely", error or "")
+
+
+class TestDedupeLocks(TransactionCase):
+    def test_a_big_file_holds_a_bounded_number_of_dedupe_locks(self):
+        """20,000 messages (a 10,000-row file: an id and a link each) take at most
+        256 transaction locks, not one each (which overflows PostgreSQL's lock
+        table: "out of shared memory")."""
+        company = self.env.company.id
+        prepared = [
+            (company, "vk", False, f"wall-1_{n}", f"vk.com/wall-1_{n}") for n in range(10000)
+        ]
+        self.env["social.incident"]._lock_dedupe_keys(prepared)
+        self.env.cr.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        )
+        self.assertLessEqual(self.env.cr.fetchone()[0], 256)

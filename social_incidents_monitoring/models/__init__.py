@@ -6,5 +6,4 @@ from . import (
     social_monitoring_import,
     social_monitoring_import_line,
     social_monitoring_source_import,
-    social_incident_dedupe_locks,
 )

@@ -467,19 +467,3 @@ class TestImportOverRpc(HttpCase, ImportCase):
         self.assertIn("Статус", response.content.decode("utf-8-sig").splitlines()[0])
         self.authenticate(self.executor.login, self.executor.login)
         self.assertNotEqual(self.url_open(url).status_code, 200)
-
-
-class TestDedupeLocks(TransactionCase):
-    def test_a_big_file_holds_a_bounded_number_of_dedupe_locks(self):
-        """20,000 messages (a 10,000-row file: an id and a link each) take at most
-        256 transaction locks, not one each (which overflows PostgreSQL's lock
-        table: "out of shared memory")."""
-        company = self.env.company.id
-        prepared = [
-            (company, "vk", False, f"wall-1_{n}", f"vk.com/wall-1_{n}") for n in range(10000)
-        ]
-        self.env["social.incident"]._lock_dedupe_keys(prepared)
-        self.env.cr.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
-        )
-        self.assertLessEqual(self.env.cr.fetchone()[0], 256)
