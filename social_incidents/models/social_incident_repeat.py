@@ -15,28 +15,52 @@ REPEAT_FIELDS = {"location_id", "topic_ids", "author_id", "text", "detected_at"}
 
 # Pairs (new incident, earlier incident) of one company within the company's period: the same
 # author, or a similar text with the same location or a shared topic. ``{side}`` restricts
-# the pairs to those where the checked incidents are the new or the earlier one.
+# the pairs to those where the checked incidents are the new or the earlier one. The pairs
+# come from equality joins (author, location, topic: indexed), so a batch of thousands of
+# incidents compares only the texts that share an author or a place, never every text with
+# every other one of the period.
 _PAIRS_SQL = """
-    SELECT n.id, o.id, similarity(n.text, o.text),
-           n.author_id IS NOT NULL AND n.author_id = o.author_id,
-           (n.location_id IS NOT NULL AND n.location_id = o.location_id)
-           OR EXISTS (
-                SELECT 1 FROM {rel} tn JOIN {rel} t_o ON t_o.{topic} = tn.{topic}
-                 WHERE tn.{incident} = n.id AND t_o.{incident} = o.id
-           ),
-           c.social_repeat_similarity
-      FROM social_incident n
-      JOIN res_company c ON c.id = n.company_id
-      JOIN social_incident o
-        ON o.company_id = n.company_id
-       AND o.id != n.id
-       AND (o.detected_at < n.detected_at OR (o.detected_at = n.detected_at AND o.id < n.id))
-       AND o.detected_at >= n.detected_at - make_interval(days => c.social_repeat_days)
-     WHERE {side} = ANY(%(ids)s)
-       AND n.state IN %(open)s
-       AND n.repeat_of_id IS NULL
-       AND o.state != 'merged'
-       AND o.id != COALESCE(n.merged_into_id, 0)
+    WITH pairs AS (
+        SELECT n.id AS new_id, o.id AS old_id
+          FROM social_incident n
+          JOIN social_incident o ON o.author_id = n.author_id AND o.company_id = n.company_id
+         WHERE {side} = ANY(%(ids)s) AND n.author_id IS NOT NULL
+        UNION
+        SELECT n.id, o.id
+          FROM social_incident n
+          JOIN social_incident o ON o.location_id = n.location_id AND o.company_id = n.company_id
+         WHERE {side} = ANY(%(ids)s) AND n.location_id IS NOT NULL
+        UNION
+        SELECT n.id, o.id
+          FROM social_incident n
+          JOIN {rel} tn ON tn.{incident} = n.id
+          JOIN {rel} t_o ON t_o.{topic} = tn.{topic}
+          JOIN social_incident o ON o.id = t_o.{incident} AND o.company_id = n.company_id
+         WHERE {side} = ANY(%(ids)s)
+    ), facts AS (
+        SELECT n.id AS new_id, o.id AS old_id, n.text AS new_text, o.text AS old_text,
+               n.author_id IS NOT NULL AND n.author_id = o.author_id AS same_author,
+               (n.location_id IS NOT NULL AND n.location_id = o.location_id)
+               OR EXISTS (
+                    SELECT 1 FROM {rel} tn JOIN {rel} t_o ON t_o.{topic} = tn.{topic}
+                     WHERE tn.{incident} = n.id AND t_o.{incident} = o.id
+               ) AS same_place,
+               c.social_repeat_similarity AS threshold
+          FROM pairs p
+          JOIN social_incident n ON n.id = p.new_id
+          JOIN social_incident o ON o.id = p.old_id
+          JOIN res_company c ON c.id = n.company_id
+         WHERE o.id != n.id
+           AND (o.detected_at < n.detected_at OR (o.detected_at = n.detected_at AND o.id < n.id))
+           AND o.detected_at >= n.detected_at - make_interval(days => c.social_repeat_days)
+           AND n.state IN %(open)s
+           AND n.repeat_of_id IS NULL
+           AND o.state != 'merged'
+           AND o.id != COALESCE(n.merged_into_id, 0)
+    )
+    SELECT new_id, old_id, similarity(new_text, old_text), same_author, same_place, threshold
+      FROM facts
+     WHERE same_author OR (same_place AND similarity(new_text, old_text) >= threshold)
 """
 
 
@@ -141,14 +165,9 @@ class SocialIncident(models.Model):
         self.flush_recordset()
         Candidate.flush_model()
         topics = self._fields["topic_ids"]
+        names = {"rel": topics.relation, "topic": topics.column2, "incident": topics.column1}
         sql = " UNION ".join(
-            _PAIRS_SQL.format(
-                side=side,
-                rel=topics.relation,
-                topic=topics.column2,
-                incident=topics.column1,
-            )
-            for side in ("n.id", "o.id")
+            f"({_PAIRS_SQL.format(side=side, **names)})" for side in ("n.id", "o.id")
         )
         self.env.cr.execute(sql, {"ids": self.ids, "open": tuple(OPEN_STATES)})
         best = {}
