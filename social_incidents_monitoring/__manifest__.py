@@ -14,6 +14,7 @@
         "views/social_monitoring_source_views.xml",
         "views/social_incident_views.xml",
         "views/social_incidents_monitoring_menus.xml",
+        "views/social_monitoring_source_push_views.xml",
     ],
     "demo": [
         "demo/social_monitoring_source_demo.xml",
