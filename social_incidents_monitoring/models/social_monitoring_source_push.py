@@ -1,8 +1,9 @@
 import json
-import logging
 import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -13,8 +14,6 @@ from odoo.addons.social_incidents.models.helpers import in_company_lang
 from odoo.addons.social_incidents.tools import clock, guard
 
 from ..tools.push_payload import DEFAULT_FIELD_PATHS, PayloadError, parse_field_paths, parse_time
-
-_logger = logging.getLogger(__name__)
 
 # A monitoring system's batch of a few hundred messages is well under a megabyte;
 # no source may accept more than this, whatever its setting.
@@ -476,9 +475,15 @@ class SocialMonitoringSource(models.Model):
                 # the monitoring system is the intake's to record, after the token was checked
                 with guard.system_write():
                     incident = Incident.create([vals])
-        except (UserError, ValidationError) as error:
+        except (UserError, ValidationError, psycopg2.IntegrityError) as error:
+            # a unique index met (a delivery the locks did not cover): the holder, if any
             existing = self._push_find_duplicate(Incident, vals)
             if existing:
                 return {"status": "duplicate", "incident": existing.name}
+            if isinstance(error, psycopg2.IntegrityError):
+                return {
+                    "status": "error",
+                    "error": Incident.env._("The message could not be stored."),
+                }
             return {"status": "error", "error": error.args[0] if error.args else str(error)}
         return {"status": "created", "incident": incident.name}

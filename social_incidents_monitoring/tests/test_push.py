@@ -5,12 +5,20 @@ token is never logged nor in the chatter, and only administrators read it."""
 
 import json
 import logging
+import secrets
+import threading
+import time
+from pathlib import Path
 
+import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, HttpCase, get_db_name, new_test_user, tagged
+from odoo.tools import config
 
 from odoo.addons.social_incidents.tools import guard
 
@@ -118,6 +126,21 @@ class TestPush(PushCase):
         incident = self.Incident.search([("external_id", "=", "r903")])
         self.assertEqual(response.json()["results"][0]["incident"], incident.name)
         self.assertEqual(incident.curator_id, self.source.company_id.social_curator_id)
+
+    def test_the_documented_sample_registers(self):
+        sample = Path(__file__).parents[2] / "docs" / "monitoring-push-sample.json"
+        Location = self.env["social.incident.location"]
+        if not Location.search([("name", "=", "мкр. Мостострой")]):
+            Location.create({"name": "мкр. Мостострой"})
+        response = self.post(raw=sample.read_bytes())
+        self.assertEqual(response.json()["created"], 2, response.text)
+        vk, telegram = self.incidents().sorted(lambda i: i.network != "vk")
+        self.assertEqual(vk.topic_ids.with_context(lang="ru_RU").name, "Вывоз мусора")
+        self.assertEqual(vk.location_id.name, "мкр. Мостострой")
+        self.assertEqual(telegram.network, "telegram")
+        self.assertEqual(telegram.topic_ids.with_context(lang="ru_RU").name, "Уличное освещение")
+        self.assertEqual(telegram.author_id.name, "Пётр К.")
+        self.assertEqual(self.post(raw=sample.read_bytes()).json()["duplicate"], 2)
 
     def test_redelivery_creates_nothing_and_names_the_incident(self):
         first = self.post({"messages": [MESSAGE]}).json()["results"][0]
@@ -395,3 +418,149 @@ class TestPushFuzz(PushCase):
                 self.assertTrue(result["error"])
             else:
                 self.assertTrue(result["incident"].startswith("ИНЦ-"))
+
+
+@tagged("post_install", "-at_install")
+class TestPushLive(BaseCase):
+    """Concurrent deliveries through Odoo's real HTTP server with real
+    (committed) transactions, each request in its own cursor, as with several
+    worker processes. The data is committed, so the test removes it after."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            source = env["social.monitoring.source"].create(
+                {"name": f"Live push test {secrets.token_hex(3)}", "push_enabled": True}
+            )
+            cls.source_id = source.id
+            cls.token = source.push_token
+        cls.url = f"http://127.0.0.1:{config['http_port']}/social_incidents_monitoring/push/{cls.source_id}"
+        cls.addClassCleanup(cls._remove)
+
+    @classmethod
+    def _remove(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            incidents = (
+                env["social.incident"]
+                .with_context(active_test=False)
+                .search([("monitoring_source_id", "=", cls.source_id)])
+            )
+            authors = incidents.author_id
+            incidents.unlink()
+            authors.unlink()
+            env["social.monitoring.source"].browse(cls.source_id).unlink()
+
+    def query(self, sql, params):
+        with self.registry.cursor() as cr:
+            cr.execute(sql, params)
+            return cr.fetchall()
+
+    def deliver_at_once(self, bodies):
+        """POST the bodies at the same moment, one thread each; the answers."""
+        # one request first: the server's first requests at once can fail in Python's
+        # parser (the addons' manifests read on first use, concurrently), before any route runs
+        requests.get(self.url, timeout=60)
+        barrier = threading.Barrier(len(bodies))
+        answers = []
+
+        def deliver(body):
+            barrier.wait(10)
+            response = requests.post(
+                self.url,
+                data=body,
+                headers={"Content-Type": "application/json", "X-Monitoring-Token": self.token},
+                timeout=60,
+            )
+            try:
+                answers.append((response.status_code, response.json()))
+            except ValueError:
+                answers.append((response.status_code, response.text[:500]))
+
+        threads = [threading.Thread(target=deliver, args=(body,)) for body in bodies]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        return answers
+
+    def test_concurrent_duplicate_deliveries_make_one_incident_each(self):
+        capture = _Capture()
+        root = logging.getLogger()
+        root.addHandler(capture)
+        previous = root.level
+        root.setLevel(logging.INFO)
+        answers = []
+        try:
+            for round_no in range(4):
+                messages = [
+                    dict(
+                        MESSAGE,
+                        id=f"live-{round_no}-{index}-{secrets.token_hex(4)}",
+                        url=f"https://vk.com/wall-170077_{round_no}?reply={index}",
+                        author={"id": f"live{index}", "name": f"Автор {index}"},
+                    )
+                    for index in range(3)
+                ]
+                # the same body from four workers, and the same messages in another order
+                body = json.dumps({"messages": messages}, ensure_ascii=False).encode()
+                reverse = json.dumps({"messages": messages[::-1]}, ensure_ascii=False).encode()
+                answers += self.deliver_at_once([body, body, body, reverse])
+        finally:
+            root.removeHandler(capture)
+            root.setLevel(previous)
+        self.assertEqual([status for status, _body in answers], [200] * 16)
+        numbers = {}
+        for _status, body in answers:
+            self.assertEqual(body["error"], 0, body)
+            for result in body["results"]:
+                numbers.setdefault(result["incident"], []).append(result["status"])
+        self.assertEqual(len(numbers), 12, "one incident per message")
+        for statuses in numbers.values():
+            self.assertEqual(sorted(statuses), ["created", "duplicate", "duplicate", "duplicate"])
+        rows = self.query(
+            "SELECT count(*), count(DISTINCT url) FROM social_incident "
+            "WHERE monitoring_source_id = %s",
+            (self.source_id,),
+        )
+        self.assertEqual(rows, [(12, 12)])
+        authors = self.query(
+            "SELECT count(*) FROM social_author WHERE external_id LIKE 'live%%' AND company_id = "
+            "(SELECT company_id FROM social_monitoring_source WHERE id = %s)",
+            (self.source_id,),
+        )
+        self.assertEqual(authors, [(3,)], "one author each, however many deliveries")
+        self.assertFalse([line for line in capture.lines if self.token in line])
+        self.assertFalse([line for line in capture.lines if "bad query" in line])
+
+    def test_the_rate_limit_holds_across_concurrent_requests(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "UPDATE social_monitoring_source SET push_rate_limit = 5 WHERE id = %s",
+                (self.source_id,),
+            )
+            # the other test's requests are not this one's
+            cr.execute(
+                "DELETE FROM social_monitoring_push_count WHERE source_id = %s", (self.source_id,)
+            )
+        # the window is a minute: start early in one, so that all fall in it
+        second = time.time() % 60
+        if second > 40:
+            time.sleep(60.5 - second)
+        bodies = [
+            json.dumps(
+                {"messages": [dict(MESSAGE, id=f"rate-{index}", url=f"https://vk.com/x?r={index}")]}
+            ).encode()
+            for index in range(8)
+        ]
+        statuses = sorted(status for status, _body in self.deliver_at_once(bodies))
+        self.assertEqual(statuses, [200] * 5 + [429] * 3)
+        rows = self.query(
+            "SELECT kind, sum(count) FROM social_monitoring_push_count WHERE source_id = %s "
+            "AND kind IN ('request', 'rate') GROUP BY kind ORDER BY kind",
+            (self.source_id,),
+        )
+        self.assertEqual(rows, [("rate", 3), ("request", 8)])
