@@ -71,7 +71,7 @@ class MonitoringPushController(http.Controller):
             given.encode("utf-8", "replace"), expected.encode("utf-8", "replace")
         )
         if not (token_ok and source and source["enabled"]):
-            if source:
+            if source and not token_ok:
                 Count._add(source["id"], {"token": 1})
             return self._answer(env, 401, UNAUTHORIZED)
         record = Source.browse(source["id"])

@@ -34,9 +34,25 @@ MESSAGE = {
 
 
 class _Capture(logging.Handler):
+    """Every log line, at every level, of Odoo and the HTTP server while in use."""
+
+    LOGGERS = ("", "odoo", "werkzeug", "odoo.sql_db", "odoo.http")
+
     def __init__(self):
         super().__init__(logging.DEBUG)
         self.lines = []
+
+    def __enter__(self):
+        self.levels = {name: logging.getLogger(name).level for name in self.LOGGERS}
+        for name in self.LOGGERS:
+            logging.getLogger(name).setLevel(logging.DEBUG)
+        logging.getLogger().addHandler(self)
+        return self
+
+    def __exit__(self, *_exc):
+        logging.getLogger().removeHandler(self)
+        for name, level in self.levels.items():
+            logging.getLogger(name).setLevel(level)
 
     def emit(self, record):
         try:
@@ -117,6 +133,10 @@ class TestPush(PushCase):
         self.assertEqual(str(first.detected_at), "2026-11-30 07:20:00")
         self.assertEqual(first.author_id.name, "Ирина Соколова")
         self.assertEqual(first.author_id.external_id, "3150001")
+        # no user in the request: the history is in the company's language
+        lang = self.source.company_id._social_lang()
+        created = self.env["ir.model"]._get("social.incident").with_context(lang=lang).name
+        self.assertIn(created, first.message_ids.sorted("id")[0].body)
         self.assertEqual(self.counts().get("created"), 2)
         self.assertEqual(self.counts().get("request"), 1)
         # no curator on the system: the company's default one
@@ -290,22 +310,15 @@ class TestPush(PushCase):
 
     def test_token_is_never_logged_nor_in_the_chatter(self):
         token = self.source.push_token
-        capture = _Capture()
-        root = logging.getLogger()
-        previous = root.level
-        root.addHandler(capture)
-        root.setLevel(logging.DEBUG)
-        try:
+        with _Capture() as capture:
             self.post({"messages": [MESSAGE]})
             self.post({"messages": [MESSAGE]}, header="x")
             self.post(raw=b"{bad")
             self.post({"messages": [MESSAGE]}, token=token + "x")
             self.source.with_context(lang="ru_RU").action_new_push_token()
             self.post({"messages": [MESSAGE]}, token=token)
-        finally:
-            root.removeHandler(capture)
-            root.setLevel(previous)
-        self.assertTrue(capture.lines, "the capture works")
+        # the capture works: the server's access log is in it
+        self.assertTrue([line for line in capture.lines if "POST /social_incidents" in line])
         self.assertFalse([line for line in capture.lines if token in line])
         self.assertFalse([line for line in capture.lines if self.source.push_token in line])
         everything = self.env["mail.message"].search(
@@ -347,6 +360,7 @@ class TestPush(PushCase):
             self.source.with_user(self.admin).write({"push_token": "x" * 43})
         self.source.with_user(self.admin).action_new_push_token()
         self.assertNotEqual(self.source.push_token, old)
+        self.assertRegex(self.source.push_token, r"^[0-9a-f]{64}$")
         self.assertEqual(self.post({"messages": [MESSAGE]}, token=old).status_code, 401)
         self.assertEqual(self.post({"messages": [MESSAGE]}).status_code, 200)
 
@@ -488,13 +502,8 @@ class TestPushLive(BaseCase):
         return answers
 
     def test_concurrent_duplicate_deliveries_make_one_incident_each(self):
-        capture = _Capture()
-        root = logging.getLogger()
-        root.addHandler(capture)
-        previous = root.level
-        root.setLevel(logging.INFO)
         answers = []
-        try:
+        with _Capture() as capture:
             for round_no in range(4):
                 messages = [
                     dict(
@@ -509,9 +518,6 @@ class TestPushLive(BaseCase):
                 body = json.dumps({"messages": messages}, ensure_ascii=False).encode()
                 reverse = json.dumps({"messages": messages[::-1]}, ensure_ascii=False).encode()
                 answers += self.deliver_at_once([body, body, body, reverse])
-        finally:
-            root.removeHandler(capture)
-            root.setLevel(previous)
         self.assertEqual([status for status, _body in answers], [200] * 16)
         numbers = {}
         for _status, body in answers:
