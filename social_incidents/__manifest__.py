@@ -48,6 +48,7 @@
         "demo/social_account_demo.xml",
         "demo/social_sla_demo.xml",
         "demo/social_incident_demo.xml",
+        "demo/social_incident_link_demo.xml",
         "demo/mail_demo.xml",
     ],
     "assets": {

@@ -30,3 +30,4 @@ from . import social_sla_policy_line
 from . import social_incident_deadline
 from . import social_incident_deadline_sync
 from . import social_sla_violation
+from . import social_incident_link
