@@ -1,6 +1,6 @@
 import json
 from datetime import timedelta
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg2
 
@@ -10,7 +10,7 @@ from odoo.sql_db import TestCursor
 
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP, NETWORKS
 from odoo.addons.social_incidents.models.helpers import in_company_lang
-from odoo.addons.social_incidents.tools import clock, guard
+from odoo.addons.social_incidents.tools import clock, guard, links
 
 from ..tools.push_payload import DEFAULT_FIELD_PATHS, PayloadError, parse_field_paths, parse_time
 
@@ -37,19 +37,6 @@ _NETWORK_HOSTS = {
 
 def _default_field_paths(_model=None):
     return json.dumps(DEFAULT_FIELD_PATHS, indent=2)
-
-
-def normalized_link(url):
-    """The link without what does not change the message it opens: scheme,
-    "www."/"m." and case of the host, a trailing slash, the fragment."""
-    try:
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        return url.strip()
-    for prefix in ("www.", "m."):
-        host = host.removeprefix(prefix)
-    return urlunsplit(("https", host, parts.path.rstrip("/"), parts.query, ""))
 
 
 class SocialMonitoringSource(models.Model):
@@ -280,7 +267,7 @@ class SocialMonitoringSource(models.Model):
         ).with_company(company)
         env = Incident.env
         prepared = [self._push_prepare(env, message) for message in messages]
-        self._push_lock(prepared)
+        self._push_lock(Incident, prepared)
         results = []
         for index, (vals, error) in enumerate(prepared):
             result = {"index": index}
@@ -305,6 +292,12 @@ class SocialMonitoringSource(models.Model):
             return None, env._(
                 "The message has neither a link nor an id: a re-delivery could not be recognised."
             )
+        if not external_id and not links.normalize_link(url):
+            return None, env._(
+                "The link “%(url)s” names no message and there is no id: a re-delivery could "
+                "not be recognised.",
+                url=url,
+            )
         network = self._push_network(message)
         if network not in dict(NETWORKS):
             return None, env._(
@@ -322,7 +315,10 @@ class SocialMonitoringSource(models.Model):
         }
         if url:
             vals["url"] = url
-        if external_id:
+        # a message link the core reads carries the network's own id (create() fills it):
+        # the system's id may be its own, and the same message from the network's
+        # connector must be found the same
+        if external_id and not links.parse_link(url):
             vals["external_id"] = external_id
         now = clock.now()
         for field in ("published_at", "detected_at"):
@@ -357,6 +353,9 @@ class SocialMonitoringSource(models.Model):
     def _push_network(self, message):
         """The message's network: given, else read from its link's host, else "other"."""
         network = (message.get("network") or "").lower()
+        read = links.parse_link(message.get("url"))
+        if not network and read:
+            network = read.network
         if not network and message.get("url"):
             try:
                 host = (urlsplit(message["url"]).hostname or "").lower()
@@ -398,46 +397,35 @@ class SocialMonitoringSource(models.Model):
                 vals["location_id"] = location.id
         return vals
 
-    def _push_lock(self, prepared):
-        """Take a transaction lock per message (its id and its link) and per
-        author, all at once and in one order, so concurrent deliveries never
-        deadlock: the second waits for the first to commit, then finds it."""
-        keys = set()
+    def _push_lock(self, Incident, prepared):
+        """Take the core's transaction lock per message (its id, its link) and
+        one per author, all at once and in one order, so concurrent deliveries
+        never deadlock: the second waits for the first to commit, then (READ
+        COMMITTED) finds its incident."""
+        vals_list = [self._push_clean(vals) for vals, _error in prepared if vals]
+        if not vals_list:
+            return
+        Incident._lock_dedupe_keys(Incident._dedupe_keys(vals_list))
         company = self.company_id.id
-        for vals, _error in prepared:
-            if not vals:
-                continue
-            if vals.get("external_id"):
-                keys.add(f"push:{company}:{vals['network']}:id:{vals['external_id']}")
-            if vals.get("url"):
-                keys.add(f"push:{company}:url:{normalized_link(vals['url'])}")
-            if vals.get("_author", {}).get("id"):
-                keys.add(f"push:{company}:{vals['network']}:author:{vals['_author']['id']}")
-        for key in sorted(keys):
-            self.env.cr.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+        for author_key in sorted(
+            {
+                f"social.author:{company}:{vals['network']}:{vals['_author']['id']}"
+                for vals, _error in prepared
+                if vals and vals.get("_author", {}).get("id")
+            }
+        ):
+            self.env.cr.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [author_key]
+            )
+
+    @staticmethod
+    def _push_clean(vals):
+        return {key: value for key, value in vals.items() if not key.startswith("_")}
 
     def _push_find_duplicate(self, Incident, vals):
         """The incident of the company that already holds this message, or an
         empty recordset."""
-        clean = {key: value for key, value in vals.items() if not key.startswith("_")}
-        if hasattr(Incident, "_find_duplicates"):
-            return Incident._find_duplicates([clean])[0]
-        # until the core reads links (issue #15, links and dedupe): the id, then the link
-        company = [("company_id", "=", vals["company_id"])]
-        if vals.get("external_id"):
-            found = Incident.search(
-                company
-                + [("network", "=", vals["network"]), ("external_id", "=", vals["external_id"])],
-                limit=1,
-            )
-            if found:
-                return found
-        if vals.get("url"):
-            link = normalized_link(vals["url"])
-            tail = link.split("/", 3)[-1]
-            candidates = Incident.search(company + [("url", "ilike", tail)], limit=50)
-            return candidates.filtered(lambda i: normalized_link(i.url) == link)[:1]
-        return Incident.browse()
+        return Incident._find_duplicates([self._push_clean(vals)])[0]
 
     def _push_author(self, Incident, vals):
         author = vals.pop("_author", None)

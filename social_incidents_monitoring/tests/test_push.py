@@ -118,7 +118,9 @@ class TestPush(PushCase):
         self.assertEqual((body["created"], body["duplicate"], body["error"]), (2, 0, 0))
         incidents = self.incidents()
         self.assertEqual(len(incidents), 2)
-        first = incidents.filtered(lambda i: i.external_id == MESSAGE["id"])
+        first = incidents.filtered(lambda i: i.url == MESSAGE["url"])
+        # the network's id, read from the link (the system's own id may differ)
+        self.assertEqual(first.external_id, "wall-170001_55_901")
         self.assertEqual(
             body["results"][0], {"index": 0, "status": "created", "incident": first.name}
         )
@@ -143,7 +145,7 @@ class TestPush(PushCase):
         self.source.curator_id = False
         third = dict(MESSAGE, url="https://vk.com/wall-170001_55?reply=903", id="r903")
         response = self.post({"messages": [third]}, header="x")
-        incident = self.Incident.search([("external_id", "=", "r903")])
+        incident = self.Incident.search([("url", "=", third["url"])])
         self.assertEqual(response.json()["results"][0]["incident"], incident.name)
         self.assertEqual(incident.curator_id, self.source.company_id.social_curator_id)
 
@@ -178,6 +180,18 @@ class TestPush(PushCase):
         self.assertEqual(linked["incident"], first["incident"])
         self.assertEqual(len(self.incidents()), 1)
         self.assertEqual(self.counts().get("duplicate"), 2)
+        # typed by a curator from the link first: the system's own id does not hide it
+        typed = self.Incident.with_user(self.curator).create(
+            {"text": "Набрано куратором", "url": "https://vk.com/wall-170001_77?reply=5"}
+        )
+        pushed = dict(MESSAGE, id="MLG-123456", url="https://m.vk.com/wall-170001_77?reply=5")
+        result = self.post({"messages": [pushed]}).json()["results"][0]
+        self.assertEqual((result["status"], result["incident"]), ("duplicate", typed.name))
+        # a link that names no message, without an id: a re-delivery could not be told
+        page = dict(MESSAGE, id=None, url="https://vk.com/club170001")
+        result = self.post({"messages": [page]}).json()["results"][0]
+        self.assertEqual(result["status"], "error")
+        self.assertIn("vk.com/club170001", result["error"])
 
     def test_each_message_whole_or_not_at_all(self):
         bad_date = dict(
@@ -203,15 +217,17 @@ class TestPush(PushCase):
         message = {
             "content": {"text": "Не горит фонарь у школы № 4"},
             "link": "https://ok.ru/group/5/topic/6",
-            "uid": 99,
+            "uid": 98,
             "date": "2026-11-29T08:00:00Z",
         }
-        response = self.post({"messages": [message]})
-        self.assertEqual(response.json()["created"], 1, response.text)
-        incident = self.incidents()
+        no_link = {"content": {"text": "Сломана скамейка в сквере"}, "uid": 99, "network": "ok"}
+        response = self.post({"messages": [message, no_link]})
+        self.assertEqual(response.json()["created"], 2, response.text)
+        incident, other = self.incidents().sorted("id")
         self.assertEqual(incident.text, "Не горит фонарь у школы № 4")
-        self.assertEqual(incident.network, "ok")
-        self.assertEqual(incident.external_id, "99")
+        self.assertEqual(str(incident.published_at), "2026-11-29 08:00:00")
+        self.assertEqual((incident.network, incident.external_id), ("ok", "6"))
+        self.assertEqual((other.network, other.external_id), ("ok", "99"))
         with self.assertRaises(Exception):  # noqa: B017 - a ValidationError from the constraint
             with self.env.cr.savepoint():
                 self.source.push_field_paths = json.dumps({"txt": "a"})
@@ -258,7 +274,7 @@ class TestPush(PushCase):
         )
         self.assertEqual(response.status_code, 401)
         self.assertEqual(response.text, answers.pop())
-        self.assertFalse(self.Incident.search([("external_id", "=", MESSAGE["id"])]))
+        self.assertFalse(self.Incident.search([("url", "=", MESSAGE["url"])]))
         self.assertEqual(self.counts(), {"token": 4})
         self.source.invalidate_recordset()
         self.assertEqual(self.source.push_refused_token_count, 4)
