@@ -268,14 +268,21 @@ class SocialMonitoringSource(models.Model):
         env = Incident.env
         prepared = [self._push_prepare(env, message) for message in messages]
         self._push_lock(Incident, prepared)
-        results = []
-        for index, (vals, error) in enumerate(prepared):
-            result = {"index": index}
+        results = [{"index": index} for index in range(len(prepared))]
+        fresh = []
+        for result, (vals, error) in zip(results, prepared, strict=True):
             if error:
                 result.update(status="error", error=error)
+                continue
+            existing = self._push_find_duplicate(Incident, vals)
+            if existing:
+                result.update(status="duplicate", incident=existing.name)
             else:
+                fresh.append((result, vals))
+        # the new ones in one creation (far faster); when one fails, each on its own
+        if fresh and not self._push_create_all(Incident, fresh):
+            for result, vals in fresh:
                 result.update(self._push_register_one(Incident, vals))
-            results.append(result)
         counts = {"created": 0, "duplicate": 0, "error": 0}
         for result in results:
             counts[result["status"]] += 1
@@ -458,6 +465,23 @@ class SocialMonitoringSource(models.Model):
                 }
             )
         vals["author_id"] = found.id
+
+    def _push_create_all(self, Incident, fresh):
+        """Create the incidents of ``fresh`` [(result, vals)] at once and fill
+        their results; False (nothing written) when one of them fails."""
+        try:
+            with self.env.cr.savepoint():
+                vals_list = [dict(vals) for _result, vals in fresh]
+                for vals in vals_list:
+                    self._push_author(Incident, vals)
+                # the monitoring system is the intake's to record, after the token was checked
+                with guard.system_write():
+                    incidents = Incident.create(vals_list)
+        except (UserError, ValidationError, psycopg2.IntegrityError):
+            return False
+        for (result, _vals), incident in zip(fresh, incidents, strict=True):
+            result.update(status="created", incident=incident.name)
+        return True
 
     def _push_register_one(self, Incident, vals):
         vals = dict(vals)

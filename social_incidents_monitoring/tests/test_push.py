@@ -180,6 +180,14 @@ class TestPush(PushCase):
         self.assertEqual(linked["incident"], first["incident"])
         self.assertEqual(len(self.incidents()), 1)
         self.assertEqual(self.counts().get("duplicate"), 2)
+        # the same message twice in one request: registered once
+        twice = dict(MESSAGE, id=None, url="https://vk.com/wall-170001_56?reply=1")
+        results = self.post({"messages": [twice, MESSAGE, twice]}).json()["results"]
+        self.assertEqual(
+            [r["status"] for r in results], ["created", "duplicate", "duplicate"], results
+        )
+        self.assertEqual(results[0]["incident"], results[2]["incident"])
+        self.assertEqual(len(self.incidents()), 2)
         # typed by a curator from the link first: the system's own id does not hide it
         typed = self.Incident.with_user(self.curator).create(
             {"text": "Набрано куратором", "url": "https://vk.com/wall-170001_77?reply=5"}
