@@ -2,7 +2,7 @@
     "name": "Social Network Incidents",
     "summary": "Citizens' messages from social networks handled as the municipal "
     "regulation demands: registration, routing to executors, reply approval",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "Social Incidents Team",

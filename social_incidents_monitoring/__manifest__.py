@@ -17,6 +17,7 @@
         "views/social_monitoring_source_import_views.xml",
         "wizards/social_monitoring_import_wizard_views.xml",
         "views/social_incidents_monitoring_menus.xml",
+        "views/social_monitoring_source_push_views.xml",
     ],
     "demo": [
         "demo/social_monitoring_source_demo.xml",

@@ -2,7 +2,7 @@
     "name": "Social Network Incidents: Analysis and Reports",
     "summary": "Analysis of the incidents, the monthly report to the head, the list of "
     "missed deadlines for disciplinary decisions, the incident card",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "Social Incidents Team",

@@ -6,4 +6,6 @@ from . import (
     social_monitoring_import,
     social_monitoring_import_line,
     social_monitoring_source_import,
+    social_monitoring_push_count,
+    social_monitoring_source_push,
 )
