@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .constants import NETWORKS
 
@@ -78,3 +78,22 @@ class SocialAccount(models.Model):
         action["domain"] = [("account_id", "=", self.id)]
         action["context"] = {"default_account_id": self.id, "default_network": self.network}
         return action
+
+    # The pages' keys are cached to read message links (social_incident_link.py): a change
+    # of the registry clears them.
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return accounts
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"url", "external_id", "network", "company_id", "active"} & set(vals):
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result

@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..tools import links
@@ -37,22 +37,32 @@ class SocialIncident(models.Model):
     def _link_account(self, company, link):
         """The official page of ``company`` the parsed ``link`` was found on, or
         an empty recordset."""
-        # sudo: only a page of the incident's own company is returned (its id),
-        # whoever registers (an import or a push endpoint may not read the registry)
+        account_id = self._link_page_index(company.id, link.network).get(link.page.lower())
+        return self.env["social.account"].browse(account_id)
+
+    @api.model
+    @tools.ormcache("company_id", "network")
+    def _link_page_index(self, company_id, network):
+        """{page key: official page id} of the company's pages of ``network``, the first
+        page in the registry's order winning; cached (an import reads thousands of links)
+        and cleared when the registry changes (social_account.py)."""
+        # sudo: only the ids of the company's own pages leave this method, whoever
+        # registers (an import or a push endpoint may not read the registry)
         accounts = (
             self.env["social.account"]
             .sudo()
-            .search([("company_id", "=", company.id), ("network", "=", link.network)])
+            .search([("company_id", "=", company_id), ("network", "=", network)])
         )
-        page = link.page.lower()
+        index = {}
         for account in accounts:
             keys = {links.page_key(account.url)}
             if account.external_id:
                 external_id = account.external_id.strip().lower()
                 keys |= {external_id, external_id.lstrip("-")}
-            if page in keys:
-                return account.with_env(self.env)
-        return self.env["social.account"]
+            for key in keys:
+                if key:
+                    index.setdefault(key, account.id)
+        return index
 
     @api.model
     def _vals_company(self, vals):

@@ -50,6 +50,28 @@ class TestLinksDedupe(SocialIncidentsCase):
         values.update(vals)
         return self.Incident.with_user(self.curator).create(values)
 
+    def test_a_page_added_or_changed_later_is_found(self):
+        """The pages' keys are cached: a page added, readdressed or archived after a
+        link was read is what the next link finds."""
+        first = self.paste(url="https://vk.com/wall-900000018_1?reply=2")
+        self.assertFalse(first.account_id)
+        page = self.env["social.account"].create(
+            {
+                "name": "Поселение (тест)",
+                "network": "vk",
+                "url": "https://vk.com/p18",
+                "external_id": "900000018",
+            }
+        )
+        second = self.paste(url="https://vk.com/wall-900000018_1?reply=3")
+        self.assertEqual(second.account_id, page)
+        page.external_id = "900000019"
+        third = self.paste(url="https://vk.com/wall-900000018_1?reply=4")
+        self.assertFalse(third.account_id)
+        page.write({"external_id": "900000018", "active": False})
+        fourth = self.paste(url="https://vk.com/wall-900000018_1?reply=5")
+        self.assertFalse(fourth.account_id)
+
     def as_connector(self, **vals):
         """Register as a connector does: every field given, as the system."""
         values = {
