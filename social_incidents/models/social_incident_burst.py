@@ -306,6 +306,7 @@ class SocialIncidentBurst(models.Model):
         """
         self.env.cr.execute(query + " LIMIT %s", (clock.now(), batch_size + 1))
         ids = [row[0] for row in self.env.cr.fetchall()]
+        # sudo: the scheduled job (private: not callable over RPC) closes the bursts that went quiet
         bursts = self.sudo().browse(ids[:batch_size])
         bursts._close()
         remaining = max(len(ids) - batch_size, 0)

@@ -101,6 +101,8 @@ class SocialMonitoringImport(models.Model):
         extra = [self.env._("Status"), self.env._("Incident"), self.env._("Comment")]
         rows = [list(parsed.headers) + extra]
         width = len(parsed.headers)
+        # (below) sudo: the numbers of the incidents this import registered or found in the
+        # importer's company, as the import's own lines show them
         for number, cells in parsed.rows:
             line = by_row.get(number)
             cells = (list(cells) + [""] * width)[:width]

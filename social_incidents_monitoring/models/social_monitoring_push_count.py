@@ -77,4 +77,5 @@ class SocialMonitoringPushCount(models.Model):
 
     @api.autovacuum
     def _gc_old_counts(self):
+        # sudo: the autovacuum job drops counters older than KEEP_DAYS
         self.sudo().search([("minute", "<", clock.now() - timedelta(days=KEEP_DAYS))]).unlink()

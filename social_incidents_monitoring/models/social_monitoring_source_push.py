@@ -101,6 +101,7 @@ class SocialMonitoringSource(models.Model):
 
     @api.depends("push_enabled")
     def _compute_push_url(self):
+        # sudo: the server's public address, which the form shows anyway
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for source in self:
             source.push_url = (
