@@ -285,6 +285,9 @@ def normalize_link(value):
             host = host[4:]
         with contextlib.suppress(UnicodeError):  # a host idna refuses stays as typed
             host = host.encode("idna").decode("ascii")
+        if not host.isprintable() or any(ch.isspace() for ch in host):
+            # "0.¸": idna's NFKC turns the cedilla into a space and a combining mark
+            return None
         kept = [(k, v) for k, v in query if not JUNK_PARAMS.match(k)]
         path = path.rstrip("/")
         if port and port not in (80, 443):
