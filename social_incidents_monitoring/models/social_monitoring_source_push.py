@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import TestCursor
 
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP, NETWORKS
-from odoo.addons.social_incidents.models.helpers import in_company_lang
+from odoo.addons.social_incidents.models.helpers import in_company_lang, read_committed
 from odoo.addons.social_incidents.tools import clock, guard, links
 
 from ..tools.push_payload import DEFAULT_FIELD_PATHS, PayloadError, parse_field_paths, parse_time
@@ -215,16 +215,9 @@ class SocialMonitoringSource(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _push_read_committed(self):
-        """Make the request's transaction READ COMMITTED before it writes: a
-        concurrent delivery's committed incident is then seen after its lock is
-        taken, and a counter is incremented in place, where REPEATABLE READ
-        would fail the statement and retry the request."""
-        cr = self.env.cr
-        if isinstance(cr, TestCursor):
-            return  # the tests' shared transaction: already begun
-        if cr._cnx.info.transaction_status != 0:  # TRANSACTION_STATUS_IDLE
-            cr.commit()  # pylint: disable=invalid-commit  # ends a read-only transaction
-        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        """READ COMMITTED before the push writes: a concurrent delivery's committed
+        incident is then seen after its lock is taken."""
+        read_committed(self.env.cr)
 
     @api.model
     def _push_commit_counter(self):

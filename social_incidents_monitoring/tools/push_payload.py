@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 
 from odoo.tools.translate import LazyTranslate
 
+from odoo.addons.social_incidents.tools.json_limits import json_depth_exceeds as nests_deeper
+
 _lt = LazyTranslate(__name__)
 
 # A message's fields, and where the documented shape keeps them.
@@ -66,20 +68,8 @@ def parse_field_paths(text):
 
 
 def json_depth_exceeds(value, limit=MAX_DEPTH):
-    """True when ``value`` (parsed JSON) nests deeper than ``limit``; iterative."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+    """True when ``value`` (parsed JSON) nests deeper than ``limit``."""
+    return nests_deeper(value, limit)
 
 
 def bad_text(value):

@@ -6,6 +6,8 @@ import re
 from odoo import http
 from odoo.http import request
 
+from odoo.addons.social_incidents.tools.json_limits import json_depth_exceeds
+
 _logger = logging.getLogger(__name__)
 
 TEXT = {"Content-Type": "text/plain; charset=utf-8"}
@@ -18,24 +20,6 @@ _NO_TOKEN = "-" * 43
 NOT_CONNECTED = "Страница не подключена."
 # a NUL character (JSON "\u0000"), which PostgreSQL cannot store in a text
 _NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
-
-
-def json_depth_exceeds(value, limit):
-    """True when ``value`` (parsed JSON) nests deeper than ``limit``; iterative,
-    so no depth can exhaust Python's stack."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
 
 
 class VkCallbackController(http.Controller):

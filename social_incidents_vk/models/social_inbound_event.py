@@ -10,12 +10,16 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.modules.registry import Registry
-from odoo.sql_db import TestCursor, connection_info_for
+from odoo.sql_db import connection_info_for
 from odoo.tools import SQL
 
 from odoo.addons.base.models.ir_cron import ODOO_NOTIFY_FUNCTION
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
-from odoo.addons.social_incidents.models.helpers import in_company_lang, scheduled_job
+from odoo.addons.social_incidents.models.helpers import (
+    in_company_lang,
+    read_committed,
+    scheduled_job,
+)
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents.tools.guard import system_write
 
@@ -159,17 +163,9 @@ class SocialInboundEvent(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _read_committed(self):
-        """Make the request's transaction READ COMMITTED before it writes: a
-        concurrent duplicate delivery then finds the committed event (ON
-        CONFLICT DO NOTHING) and a refusal counter is incremented in place,
-        where REPEATABLE READ would fail the statement and retry the request."""
-        cr = self.env.cr
-        if isinstance(cr, TestCursor):
-            return  # the tests' shared transaction: already begun
-        if cr._cnx.info.transaction_status != 0:  # TRANSACTION_STATUS_IDLE
-            # nothing was written yet: only reads of the routing
-            cr.commit()  # pylint: disable=invalid-commit  # ends a read-only transaction
-        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        """READ COMMITTED before the webhook writes: a concurrent duplicate delivery then
+        finds the committed event (ON CONFLICT DO NOTHING)."""
+        read_committed(self.env.cr)
 
     @api.model
     def _webhook_page(self, account_id):
