@@ -8,6 +8,7 @@
     "author": "Social Incidents Team",
     "website": "https://example.org/social-incidents",
     "depends": ["social_incidents"],
+    "external_dependencies": {"python": ["openpyxl"]},
     "data": [
         "security/ir.model.access.csv",
         "security/social_incidents_monitoring_rules.xml",
