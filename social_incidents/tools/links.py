@@ -38,6 +38,7 @@ Telegram (hosts ``t.me``, ``telegram.me``, ``telegram.dog``):
 """
 
 import contextlib
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -116,6 +117,12 @@ def _params(query, fragment=""):
 
 def parse_link(value):
     """The :class:`MessageLink` of a link, or None for an unknown shape. Never raises."""
+    # an import reads each link several times (dry run, dedupe, create): parsed once
+    return _parse_link(value) if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_link(value):
     try:
         split = _split(value)
         if not split:
