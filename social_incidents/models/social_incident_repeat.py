@@ -1,15 +1,19 @@
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.modules.db import has_trigram
 
 from ..tools import guard
+from ..tools.trigrams import RepeatRow, repeat_pairs
 from .constants import CURATOR_GROUP, OPEN_STATES
 
 _logger = logging.getLogger(__name__)
 
 # At most this many earlier incidents are proposed for one incident (the closest first).
 MAX_PROPOSALS = 5
+# Batches larger than this are compared in Python first (``_repeat_pairs_bulk``).
+BULK_SIZE = 50
 # A change of these fields may make (or unmake) a repeat: check again.
 REPEAT_FIELDS = {"location_id", "topic_ids", "author_id", "text", "detected_at"}
 
@@ -155,6 +159,86 @@ class SocialIncident(models.Model):
             self._detect_repeats()
         return result
 
+    def _repeat_pairs_bulk(self):
+        """The rows of ``_PAIRS_SQL`` for a large batch (an import of thousands of rows), found
+        without comparing in SQL every text with every text of the same place and period
+        (millions of ``similarity()`` calls): the texts' trigrams are compared in Python
+        (``tools/trigrams.py``, pg_trgm's own rule), and only the pairs that can be proposed,
+        the best few of each incident, are scored by PostgreSQL, which gives the score."""
+        cr = self.env.cr
+        topics = self._fields["topic_ids"]
+        cr.execute(
+            """
+            SELECT company_id, MIN(detected_at), MAX(detected_at)
+              FROM social_incident WHERE id = ANY(%s) GROUP BY company_id
+            """,
+            [self.ids],
+        )
+        spans = cr.fetchall()
+        if not spans:
+            return []
+        companies = self.env["res.company"].browse([c for c, _low, _high in spans])
+        days = {c.id: c.social_repeat_days for c in companies}
+        threshold = {c.id: c.social_repeat_similarity for c in companies}
+        # every incident the batch can pair with: the same companies, within the period
+        # before the earliest and after the latest
+        where = " OR ".join(["(company_id = %s AND detected_at BETWEEN %s AND %s)"] * len(spans))
+        params = []
+        for company_id, low, high in spans:
+            period = timedelta(days=days[company_id])
+            params += [company_id, low - period, high + period]
+        cr.execute(
+            f"""
+            SELECT id, company_id, author_id, location_id, detected_at, state, repeat_of_id,
+                   merged_into_id, text
+              FROM social_incident
+             WHERE {where}
+            """,  # noqa: S608 - only placeholders are joined in
+            params,
+        )
+        incidents = {row[0]: row for row in cr.fetchall()}
+        cr.execute(
+            f"SELECT {topics.column1}, {topics.column2} FROM {topics.relation} "  # noqa: S608
+            f"WHERE {topics.column1} = ANY(%s)",
+            [list(incidents)],
+        )
+        topics_of = {}
+        for incident_id, topic_id in cr.fetchall():
+            topics_of.setdefault(incident_id, set()).add(topic_id)
+        kept = repeat_pairs(
+            [RepeatRow(*row, topic_ids=topics_of.get(row[0], ())) for row in incidents.values()],
+            set(self.ids),
+            {company_id: timedelta(days=value) for company_id, value in days.items()},
+            threshold,
+            open_states=set(OPEN_STATES),
+            # the texts' trigrams, kept for the transaction: an import's chunks compare
+            # with the same earlier texts
+            grams=cr.cache.setdefault("social_incidents.trigrams", {}),
+        )
+        new_ids, old_ids, authors, places = [], [], [], []
+        for new_id, pairs in kept.items():
+            pairs.sort()
+            for *_key, old_id, author, place in pairs[: MAX_PROPOSALS * 2]:
+                new_ids.append(new_id)
+                old_ids.append(old_id)
+                authors.append(author)
+                places.append(place)
+        if not new_ids:
+            return []
+        cr.execute(
+            """
+            SELECT p.new_id, p.old_id, similarity(n.text, o.text), p.same_author,
+                   p.same_place, c.social_repeat_similarity
+              FROM unnest(%s::int[], %s::int[], %s::bool[], %s::bool[])
+                   AS p(new_id, old_id, same_author, same_place)
+              JOIN social_incident n ON n.id = p.new_id
+              JOIN social_incident o ON o.id = p.old_id
+              JOIN res_company c ON c.id = n.company_id
+            """,
+            [new_ids, old_ids, authors, places],
+        )
+        return [row for row in cr.fetchall() if row[3] or (row[4] and row[2] >= row[5])]
+
     def _detect_repeats(self):
         """Propose the earlier incidents that ``self`` (or that later incidents of ``self``)
         may repeat, for the whole batch at once: one query for the pairs, one for the
@@ -169,9 +253,13 @@ class SocialIncident(models.Model):
         sql = " UNION ".join(
             f"({_PAIRS_SQL.format(side=side, **names)})" for side in ("n.id", "o.id")
         )
-        self.env.cr.execute(sql, {"ids": self.ids, "open": tuple(OPEN_STATES)})
+        if len(self) > BULK_SIZE:
+            rows = self._repeat_pairs_bulk()
+        else:
+            self.env.cr.execute(sql, {"ids": self.ids, "open": tuple(OPEN_STATES)})
+            rows = self.env.cr.fetchall()
         best = {}
-        for new_id, earlier_id, score, same_author, same_place, threshold in self.env.cr.fetchall():
+        for new_id, earlier_id, score, same_author, same_place, threshold in rows:
             similar = bool(same_place) and score >= threshold
             if not (same_author or similar):
                 continue

@@ -9,7 +9,7 @@ from datetime import timedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..tools import clock
+from ..tools import clock, guard
 from .common import SocialIncidentsCase
 
 LEAK = "Во дворе дома 5 на улице Садовой прорвало трубу, вода течёт в подвал, воняет сыростью."
@@ -236,3 +236,73 @@ class TestRepeatsOverRpc(HttpCase, RepeatsCase):
         self.assertIsNone(self.call_kw("t_curator", model, "action_dismiss", [candidate.ids]))
         self.env.invalidate_all()
         self.assertEqual(candidate.state, "dismissed")
+
+
+@tagged("post_install", "-at_install")
+class TestRepeatsInBulk(RepeatsCase):
+    """A large batch (an import) compares its texts in Python first: it proposes exactly
+    what the SQL comparison of every pair proposes."""
+
+    def test_bulk_batch_proposes_what_the_sql_comparison_proposes(self):
+        from odoo.addons.social_incidents.models import social_incident_repeat
+
+        streets = ["ул. Жуковского", "ул. Волгоградская", "ул. Агурина"]
+        problems = [
+            "не вывозят мусор, контейнеры переполнены",
+            "нет горячей воды третий день",
+            "яма во всю полосу, пробили колесо",
+            "Продам гараж, недорого",
+        ]
+        authors = self.env["social.author"].create(
+            [{"name": f"Житель {i}", "network": "vk", "external_id": f"88{i}"} for i in range(7)]
+        )
+        topic = self.env["social.incident.topic"].create({"name": "Мусор (тест)"})
+        start = clock.now() - timedelta(days=10)
+        earlier = self.register(
+            text="ул. Жуковского: не вывозят мусор, контейнеры переполнены.",
+            location_id=self.sadovaya.id,
+            detected_at=start - timedelta(days=1),
+        )
+        # registered before the batch but detected after it: it may repeat the batch's
+        later = self.register(
+            text="ул. Агурина: нет горячей воды третий день. № 999",
+            location_id=self.sadovaya.id,
+            detected_at=start + timedelta(days=2),
+        )
+        vals_list = []
+        for index in range(social_incident_repeat.BULK_SIZE + 10):
+            vals_list.append(
+                {
+                    "network": "vk",
+                    "external_id": f"-5_{index}",
+                    "text": f"{streets[index % 3]}: {problems[index % 4]}. № {index}",
+                    "author_id": authors[index % 7].id,
+                    "location_id": self.sadovaya.id if index % 2 else False,
+                    "topic_ids": [(6, 0, topic.ids)] if index % 5 == 0 else [],
+                    "detected_at": start + timedelta(minutes=7 * index),
+                }
+            )
+        incidents = self.Incident.with_user(self.curator).create(vals_list)
+        Candidate = self.env["social.incident.repeat.candidate"]
+
+        def proposals():
+            return {
+                (c.incident_id.id, c.earlier_id.id, c.reason, round(c.score, 3))
+                for c in Candidate.search(
+                    [("incident_id", "in", (incidents | earlier | later).ids)]
+                )
+            }
+
+        bulk = proposals()
+        self.assertTrue(bulk)
+        self.assertIn(later.id, {p[0] for p in bulk}, "the later incident repeats the batch's")
+        with guard.system_write():  # the test starts over: no proposal made yet
+            Candidate.search([("incident_id", "in", (incidents | later).ids)]).unlink()
+        self.assertFalse(proposals())
+        limit = social_incident_repeat.BULK_SIZE
+        social_incident_repeat.BULK_SIZE = 10**6
+        try:
+            incidents._detect_repeats()
+        finally:
+            social_incident_repeat.BULK_SIZE = limit
+        self.assertEqual(proposals(), bulk)
