@@ -2,6 +2,7 @@
 
 import functools
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import TestCursor
 
@@ -45,6 +46,35 @@ def schedule_for_administrators(records, act_type_xmlid, summary, note):
                 summary=summary(target),
                 note=note(target),
             )
+
+
+def log_head_alerts(records, heads, act_type_xmlid, bodies, summaries, notes):
+    """Report ``records`` to ``heads`` in two batches, for a grouped alert
+    (``tools/head_alerts.py``): a note in each record's chatter (``bodies``: {id: html})
+    and an activity of type ``act_type_xmlid`` for each head on each record
+    (``summaries``, ``notes``: {id: text}); the inbox message is the caller's."""
+    env = records.env
+    records._message_log_batch(bodies=bodies, author_id=env.ref("base.partner_root").id)
+    type_id = env.ref(act_type_xmlid).id
+    model_id = env["ir.model"]._get_id(records._name)
+    today = fields.Date.context_today(records)
+    vals_list = [
+        {
+            "res_model_id": model_id,
+            "res_id": record.id,
+            "activity_type_id": type_id,
+            "user_id": head.id,
+            "summary": summaries[record.id],
+            "note": notes[record.id],
+            "date_deadline": today,
+            "automated": True,
+        }
+        for record in records
+        for head in heads
+    ]
+    # sudo: the heads' activities on records the server is reporting (the caller has the
+    # write permit); one create, and no assignment e-mail each: the inbox message is grouped
+    env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
 
 
 def act_window(

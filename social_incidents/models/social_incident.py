@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import clock, guard
+from ..tools import clock, guard, head_alerts
 from ..tools.web_url import is_web_url
 from .constants import (
     CURATOR_GROUP,
@@ -13,7 +13,7 @@ from .constants import (
     REPLY_STATES,
     STATES,
 )
-from .helpers import in_company_lang
+from .helpers import in_company_lang, log_head_alerts
 
 
 class SocialIncident(models.Model):
@@ -427,11 +427,7 @@ class SocialIncident(models.Model):
             if vals.get("external_id"):
                 vals["external_id"] = vals["external_id"].strip()
         self._check_external_id_unique(vals_list)
-        for vals in vals_list:
-            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            vals["name"] = (
-                self.env["ir.sequence"].with_company(company).next_by_code("social.incident") or "/"
-            )
+        self._assign_numbers(vals_list)
         # The number, the registration time and the first deadlines are the server's.
         with guard.system_write():
             incidents = super().create(vals_list)
@@ -441,6 +437,26 @@ class SocialIncident(models.Model):
             )
         incidents._notify_author_wrote_again()
         return incidents.with_env(caller)
+
+    @api.model
+    def _assign_numbers(self, vals_list):
+        """Number the new incidents: the sequence of each company is looked up once per
+        batch (an import numbers thousands), then drawn once per incident."""
+        sequences = {}
+        Sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            if company.id not in sequences:
+                # the sequence next_by_code would take: the company's own, else the shared one
+                Sequence.browse().check_access("read")
+                sequences[company.id] = Sequence.sudo().search(
+                    [("code", "=", "social.incident"), ("company_id", "in", [company.id, False])],
+                    order="company_id",
+                    limit=1,
+                )
+            sequence = sequences[company.id]
+            # sudo: drawing the next number, as next_by_code does after the read check above
+            vals["name"] = (sequence._next() if sequence else False) or "/"
 
     def write(self, vals):
         if {"detected_at", "importance"} & set(vals) and not guard.permitted():
@@ -499,7 +515,11 @@ class SocialIncident(models.Model):
 
     def _notify_head_high_importance(self, at_registration=False):
         """Report a high-importance incident to the head at once (LYA 13, BAT 13):
-        a message to the head's inbox and an activity."""
+        a message to the head's inbox and an activity. Inside a grouped block (an
+        import) the inbox message is one for all (``tools/head_alerts.py``)."""
+        grouped = head_alerts.current()
+        if grouped is not None:
+            return self._notify_head_high_importance_grouped(grouped, at_registration)
         root = self.env.ref("base.partner_root")
         for incident in self.sudo():
             heads = incident.company_id._get_social_heads()
@@ -526,3 +546,101 @@ class SocialIncident(models.Model):
             if at_registration and incident.registered_at:
                 now = min(now, incident.registered_at)
             incident._write_system({"head_notified_at": now})
+
+    @api.model
+    def _send_grouped_head_alerts(self, grouped, origin, limit=30):
+        """The one inbox message of a grouped block (``tools/head_alerts.py``) for the heads
+        of each company: what ``origin`` (e.g. “Import «file.csv»”) brought that was
+        reported to them, each record a link; the notes and activities are already there."""
+        root = self.env.ref("base.partner_root")
+        base = self.get_base_url()
+        bursts = self.env["social.incident.burst"].sudo()
+        bursts.browse([i for ids in grouped.burst_ids.values() for i in ids])._alert_head_batch()
+        for company_id in grouped.company_ids():
+            company = self.env["res.company"].browse(company_id)
+            heads = company._get_social_heads()
+            if not heads:
+                continue
+            local = in_company_lang(self, company)
+            _ = local.env._
+            # .exists(): a chunk of an import undone after its alerts (a row failed) left
+            # ids of records that are no more
+            incidents = local.sudo().browse(grouped.incident_ids.get(company_id, [])).exists()
+            bursts = (
+                local.env["social.incident.burst"]
+                .sudo()
+                .browse(grouped.burst_ids.get(company_id, []))
+                .exists()
+            )
+            if not incidents and not bursts:
+                continue
+            parts = [
+                Markup("<p>%s</p>")
+                % _(
+                    "%(origin)s: %(incidents)s high-importance incidents and %(bursts)s bursts "
+                    "of social activity reported to the head; each is among your activities.",
+                    origin=origin,
+                    incidents=len(incidents),
+                    bursts=len(bursts),
+                )
+            ]
+            for title, records, label in (
+                (_("High-importance incidents:"), incidents, lambda r: r.summary or ""),
+                (_("Bursts of social activity:"), bursts, lambda r: r.name),
+            ):
+                if not records:
+                    continue
+                items = Markup("").join(
+                    Markup('<li><a href="%s/odoo/%s/%s">%s</a>: %s</li>')
+                    % (base, record._name, record.id, record.display_name, label(record))
+                    for record in records[:limit]
+                )
+                more = (
+                    Markup("<p>%s</p>") % _("… and %s more.", len(records) - limit)
+                    if len(records) > limit
+                    else ""
+                )
+                parts.append(Markup("<p>%s</p><ul>%s</ul>%s") % (title, items, more))
+            # sudo: a notification from the server to the heads of records it reported
+            local.env["mail.thread"].sudo().with_context(
+                mail_notify_force_send=False
+            ).message_notify(
+                partner_ids=heads.partner_id.ids,
+                author_id=root.id,
+                subject=_("Reported to the head: %s", origin),
+                body=Markup("").join(parts),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _notify_head_high_importance_grouped(self, grouped, at_registration):
+        """``_notify_head_high_importance`` in batches: the same note and activities, the
+        inbox message left to the grouped block's summary."""
+        incidents = self.sudo().filtered(lambda i: i.state not in ("no_reply", "merged"))
+        for company in incidents.company_id:
+            heads = company._get_social_heads()
+            if not heads:
+                continue
+            mine = in_company_lang(incidents.filtered(lambda i, c=company: i.company_id == c))
+            _ = mine.env._
+            log_head_alerts(
+                mine,
+                heads,
+                "social_incidents.mail_act_social_high_importance",
+                bodies={
+                    i.id: Markup("<p>%s</p><p>%s</p>")
+                    % (_("High-importance incident %s: reported to the head.", i.name), i.text)
+                    for i in mine
+                },
+                summaries={i.id: _("High-importance incident %s", i.name) for i in mine},
+                notes={i.id: i.summary for i in mine},
+            )
+            now = clock.now()
+            by_time = {}
+            for incident in mine:
+                when = now
+                if at_registration and incident.registered_at:
+                    when = min(now, incident.registered_at)
+                by_time.setdefault(when, []).append(incident.id)
+            for when, ids in by_time.items():
+                mine.browse(ids)._write_system({"head_notified_at": when})
+            grouped.add_incidents(company.id, mine.ids)

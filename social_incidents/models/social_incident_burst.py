@@ -5,9 +5,9 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ..tools import clock
+from ..tools import clock, head_alerts
 from ..tools.guard import system_method
-from .helpers import in_company_lang, scheduled_job
+from .helpers import in_company_lang, log_head_alerts, scheduled_job
 
 BURST_KINDS = [("topic", "Topic"), ("location", "Location")]
 
@@ -206,10 +206,10 @@ class SocialIncidentBurst(models.Model):
             "last_incident_at": members[-1].detected_at,
         }
         try:
-            with self.env.cr.savepoint():
+            # without flushing the whole transaction: the INSERT itself meets the unique index
+            with self.env.cr.savepoint(flush=False):
                 # the alert below says what opened it: no "created" note besides
                 burst = self.with_context(mail_create_nolog=True).create(vals)
-                self.env.flush_all()
         except psycopg2.errors.UniqueViolation:
             # another transaction opened it after this one began: run the request again,
             # the burst is then seen and joined (Odoo retries serialization failures)
@@ -254,18 +254,14 @@ class SocialIncidentBurst(models.Model):
     def _alert_head(self):
         """Tell the head at once (LYA 13, BAT 13), as ``_notify_head_high_importance`` does:
         a message to the head's inbox and an activity, in the company's language; once."""
+        grouped = head_alerts.current()
+        if grouped is not None:
+            return self._alert_head_grouped(grouped)
         root = self.env.ref("base.partner_root")
         for burst in self.filtered(lambda b: not b.alerted_at):
             heads = burst.company_id._get_social_heads()
             local = in_company_lang(burst).with_context(mail_notify_force_send=False)
-            env = local.env
-            kind = dict(burst._fields["kind"]._description_selection(env))[burst.kind]
-            title = env._(
-                "Burst of social activity: %(count)s incidents on %(kind)s “%(subject)s”.",
-                count=burst.incident_count,
-                kind=kind.lower(),
-                subject=local.name,
-            )
+            title = local._alert_title()
             if heads:
                 local.message_post(
                     body=Markup("<p>%s</p>%s") % (title, burst._incident_links(burst.incident_ids)),
@@ -281,6 +277,48 @@ class SocialIncidentBurst(models.Model):
                         note=burst._incident_links(burst.incident_ids),
                     )
             burst.write({"alerted_at": clock.now()})
+
+    def _alert_title(self):
+        """“Burst of social activity: N incidents on topic “X”.” in the record's language."""
+        self.ensure_one()
+        kind = dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+        return self.env._(
+            "Burst of social activity: %(count)s incidents on %(kind)s “%(subject)s”.",
+            count=self.incident_count,
+            kind=kind.lower(),
+            subject=self.name,
+        )
+
+    def _alert_head_grouped(self, grouped):
+        """``_alert_head`` inside a grouped block: the bursts are marked alerted now (a twin
+        opened later sees it) and their notes and activities made in one batch at the
+        block's end (``_alert_head_batch``), with one inbox message."""
+        bursts = self.filtered(lambda b: not b.alerted_at)
+        bursts.write({"alerted_at": clock.now()})
+        for burst in bursts:
+            grouped.add_bursts(burst.company_id.id, burst.ids)
+
+    def _alert_head_batch(self):
+        """The notes and the heads' activities of ``self`` (alerted in a grouped block), in
+        one batch a company."""
+        bursts = self.exists()
+        for company in bursts.company_id:
+            mine = in_company_lang(bursts.filtered(lambda b, c=company: b.company_id == c))
+            heads = company._get_social_heads()
+            if heads:
+                titles = {burst.id: burst._alert_title() for burst in mine}
+                links = {burst.id: burst._incident_links(burst.incident_ids) for burst in mine}
+                log_head_alerts(
+                    mine,
+                    heads,
+                    "social_incidents.mail_act_social_burst",
+                    bodies={
+                        burst.id: Markup("<p>%s</p>%s") % (titles[burst.id], links[burst.id])
+                        for burst in mine
+                    },
+                    summaries=titles,
+                    notes=links,
+                )
 
     def _close(self):
         self.write({"state": "closed", "closed_at": clock.now()})

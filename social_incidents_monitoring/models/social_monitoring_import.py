@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.social_incidents.models.constants import CURATOR_GROUP
-from odoo.addons.social_incidents.tools import clock, guard
+from odoo.addons.social_incidents.tools import clock, guard, head_alerts
 from odoo.addons.social_incidents.tools.web_url import is_web_url
 
 from ..tools.monitoring_file import (
@@ -530,7 +530,10 @@ class SocialMonitoringImport(models.Model):
         record the batch with a line per row."""
         self._check_importer(source)
         plans = self._plan_rows(source, parsed, mapping, tz_name)
-        self._create_incidents(plans, source)
+        # days of messages at once: one inbox message to the head for the high-importance
+        # incidents and bursts the file brings, each with its note and activity as usual
+        with head_alerts.grouped() as alerts:
+            self._create_incidents(plans, source)
         _ = self.env._
         lines = []
         for plan in plans:
@@ -586,6 +589,9 @@ class SocialMonitoringImport(models.Model):
                     "line_ids": [fields.Command.create(line) for line in lines],
                 }
             )
+        self.env["social.incident"]._send_grouped_head_alerts(
+            alerts, origin=_("Import “%s”", batch.name)
+        )
         return batch.sudo(False)
 
 

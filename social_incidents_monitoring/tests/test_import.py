@@ -467,3 +467,63 @@ class TestImportOverRpc(HttpCase, ImportCase):
         self.assertIn("Статус", response.content.decode("utf-8-sig").splitlines()[0])
         self.authenticate(self.executor.login, self.executor.login)
         self.assertNotEqual(self.url_open(url).status_code, 200)
+
+
+class TestImportHeadAlerts(ImportCase):
+    """A file with high-importance rows and a burst of messages on one topic: each record
+    is reported as a single registration reports it (a note, an activity for the head, the
+    time it was reported), and the head's inbox gets ONE message for the whole file."""
+
+    def test_one_inbox_message_for_the_whole_file(self):
+        self.company.write({"social_head_user_id": self.head.id, "social_burst_threshold": 5})
+        topic = self.env["social.incident.topic"].create({"name": "Тестовая волна"})
+        rows = [["Текст", "Ссылка", "Дата выявления", "Рубрика", "Важность"]]
+        for index in range(12):
+            rows.append(
+                [
+                    f"Нет воды в доме № {index}",
+                    f"https://vk.com/wall-77_{index + 1}",
+                    f"01.12.2026 10:{index:02d}",
+                    "Тестовая волна",
+                    "высокая" if index in (2, 7) else "обычная",
+                ]
+            )
+        before = self.env["mail.notification"].search_count(
+            [("res_partner_id", "=", self.head.partner_id.id)]
+        )
+        batch = self.run_import(csv_bytes(rows), "wave.csv")
+        self.assertEqual(batch.created_count, 12)
+        incidents = self.imported()
+        high = incidents.filtered(lambda i: i.importance == "high")
+        self.assertEqual(len(high), 2)
+        self.assertTrue(all(high.mapped("head_notified_at")))
+        self.assertFalse(any((incidents - high).mapped("head_notified_at")))
+        high_type = self.env.ref("social_incidents.mail_act_social_high_importance")
+        for incident in high:
+            activity = incident.activity_ids.filtered(lambda a: a.activity_type_id == high_type)
+            self.assertEqual(activity.user_id, self.head)
+            self.assertEqual(activity.summary, f"Инцидент повышенной важности {incident.name}")
+            notes = " ".join(str(body) for body in incident.message_ids.mapped("body"))
+            self.assertIn(f"Инцидент повышенной важности {incident.name}: доложено Главе", notes)
+        burst = self.env["social.incident.burst"].search([("topic_id", "=", topic.id)])
+        self.assertEqual(len(burst), 1)
+        self.assertEqual(burst.incident_count, 12)
+        self.assertTrue(burst.alerted_at)
+        burst_type = self.env.ref("social_incidents.mail_act_social_burst")
+        self.assertEqual(
+            burst.activity_ids.filtered(lambda a: a.activity_type_id == burst_type).user_id,
+            self.head,
+        )
+        # the head's inbox: one message for the file, naming both high-importance incidents
+        # and the burst
+        notifications = self.env["mail.notification"].search(
+            [("res_partner_id", "=", self.head.partner_id.id)], order="id"
+        )
+        self.assertEqual(len(notifications) - before, 1)
+        body = str(notifications[-1].mail_message_id.body)
+        self.assertIn(
+            "Главе доложено инцидентов повышенной важности: 2, всплесков активности: 1", body
+        )
+        for incident in high:
+            self.assertIn(incident.name, body)
+        self.assertIn(burst.name, body)
