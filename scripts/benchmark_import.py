@@ -189,6 +189,16 @@ def main():
         imported = time.perf_counter() - started
         cpu_after = cpu_seconds(cr)
         batch = env["social.monitoring.import"].browse(action["res_id"])
+        # a large file's repeats and bursts: the background job right after the import
+        started = time.perf_counter()
+        checked = 0
+        while True:
+            done = env["social.incident"]._cron_triage_pending()
+            env.flush_all()
+            if not done:
+                break
+            checked += done
+        job = time.perf_counter() - started
         started = time.perf_counter()
         result = base64.b64decode(batch.result_file)
         download = time.perf_counter() - started
@@ -198,6 +208,7 @@ def main():
             f"{batch.duplicate_count} duplicates, {batch.error_count} errors"
         )
         print(f"  result file: {download:.1f} s, {len(result) / 1048576:.1f} MB")
+        print(f"  background job (repeats and bursts of {checked} incidents): {job:.1f} s")
         print(
             f"  total (read, preview, import): {total:.1f} s, {len(rows) / total:.0f} rows/s "
             f"({'under' if total < 60 else 'OVER'} 60 s)"

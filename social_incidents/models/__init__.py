@@ -39,3 +39,4 @@ from . import social_abuse_term
 from . import social_incident_abuse
 from . import social_incident_burst
 from . import social_incident_burst_detection
+from . import social_incident_triage_queue

@@ -550,8 +550,9 @@ class SocialIncident(models.Model):
     @api.model
     def _send_grouped_head_alerts(self, grouped, origin, limit=30):
         """The one inbox message of a grouped block (``tools/head_alerts.py``) for the heads
-        of each company: what ``origin`` (e.g. “Import «file.csv»”) brought that was
-        reported to them, each record a link; the notes and activities are already there."""
+        of each company: what ``origin`` (a function of the environment in the company's
+        language giving e.g. “Import «file.csv»”) brought that was reported to them, each
+        record a link; the notes and activities are already there."""
         root = self.env.ref("base.partner_root")
         base = self.get_base_url()
         bursts = self.env["social.incident.burst"].sudo()
@@ -563,6 +564,7 @@ class SocialIncident(models.Model):
                 continue
             local = in_company_lang(self, company)
             _ = local.env._
+            origin_text = origin(local.env)
             # .exists(): a chunk of an import undone after its alerts (a row failed) left
             # ids of records that are no more
             incidents = local.sudo().browse(grouped.incident_ids.get(company_id, [])).exists()
@@ -574,14 +576,17 @@ class SocialIncident(models.Model):
             )
             if not incidents and not bursts:
                 continue
+            counts = []
+            if incidents:
+                counts.append(_("high-importance incidents: %s", len(incidents)))
+            if bursts:
+                counts.append(_("bursts of social activity: %s", len(bursts)))
             parts = [
                 Markup("<p>%s</p>")
                 % _(
-                    "%(origin)s: %(incidents)s high-importance incidents and %(bursts)s bursts "
-                    "of social activity reported to the head; each is among your activities.",
-                    origin=origin,
-                    incidents=len(incidents),
-                    bursts=len(bursts),
+                    "%(origin)s: reported to the head: %(counts)s; each is among your activities.",
+                    origin=origin_text,
+                    counts=", ".join(counts),
                 )
             ]
             for title, records, label in (
@@ -607,7 +612,7 @@ class SocialIncident(models.Model):
             ).message_notify(
                 partner_ids=heads.partner_id.ids,
                 author_id=root.id,
-                subject=_("Reported to the head: %s", origin),
+                subject=_("Reported to the head: %s", origin_text),
                 body=Markup("").join(parts),
                 subtype_xmlid="mail.mt_note",
             )

@@ -145,14 +145,14 @@ class SocialIncidentBurst(models.Model):
                 }
             )
             burst = in_company_lang(self)
-            burst.message_post(
+            # a note nobody is notified of: logged, without message_post's notifying
+            burst._message_log(
                 body=Markup("<p>%s</p>%s")
                 % (
                     burst.env._("Joined the burst:"),
                     burst._incident_links(joined),
                 ),
                 author_id=self.env.ref("base.partner_root").id,
-                subtype_xmlid="mail.mt_note",
             )
         return rest
 
@@ -229,13 +229,12 @@ class SocialIncidentBurst(models.Model):
         ).filtered(lambda b: members <= b.incident_ids)[:1]
         if twin:
             local = in_company_lang(burst)
-            local.message_post(
+            local._message_log(
                 body=Markup("<p>%s</p>")
                 % local.env._(
                     "The same incidents make the burst “%s”: the head was told there.", twin.name
                 ),
                 author_id=self.env.ref("base.partner_root").id,
-                subtype_xmlid="mail.mt_note",
             )
             burst.write({"alerted_at": twin.alerted_at})
         burst._alert_head()

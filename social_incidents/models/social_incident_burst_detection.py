@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
-from ..tools import guard
+from ..tools import deferred_triage, guard
 
 # What puts an incident in a burst: its topics, its location, when it was detected.
 BURST_FIELDS = {"topic_ids", "location_id", "detected_at", "company_id"}
@@ -33,7 +33,8 @@ class SocialIncident(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         incidents = super().create(vals_list)
-        incidents._check_bursts()
+        if not deferred_triage.active():  # else queued by the intake (a large import)
+            incidents._check_bursts()
         return incidents
 
     def write(self, vals):

@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.modules.db import has_trigram
 
-from ..tools import guard
+from ..tools import deferred_triage, guard
 from ..tools.trigrams import RepeatRow, repeat_pairs
 from .constants import CURATOR_GROUP, OPEN_STATES
 
@@ -61,6 +61,7 @@ _PAIRS_SQL = """
            AND n.repeat_of_id IS NULL
            AND o.state != 'merged'
            AND o.id != COALESCE(n.merged_into_id, 0)
+           AND n.id != ALL(%(skip)s::int[])
     )
     SELECT new_id, old_id, similarity(new_text, old_text), same_author, same_place, threshold
       FROM facts
@@ -150,7 +151,8 @@ class SocialIncident(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         incidents = super().create(vals_list)
-        incidents._detect_repeats()
+        if not deferred_triage.active():  # else queued by the intake (a large import)
+            incidents._detect_repeats()
         return incidents
 
     def write(self, vals):
@@ -159,7 +161,7 @@ class SocialIncident(models.Model):
             self._detect_repeats()
         return result
 
-    def _repeat_pairs_bulk(self):
+    def _repeat_pairs_bulk(self, skip_ids=()):
         """The rows of ``_PAIRS_SQL`` for a large batch (an import of thousands of rows), found
         without comparing in SQL every text with every text of the same place and period
         (millions of ``similarity()`` calls): the texts' trigrams are compared in Python
@@ -211,6 +213,7 @@ class SocialIncident(models.Model):
             {company_id: timedelta(days=value) for company_id, value in days.items()},
             threshold,
             open_states=set(OPEN_STATES),
+            skip=set(skip_ids),
             # the texts' trigrams, kept for the transaction: an import's chunks compare
             # with the same earlier texts
             grams=cr.cache.setdefault("social_incidents.trigrams", {}),
@@ -239,10 +242,12 @@ class SocialIncident(models.Model):
         )
         return [row for row in cr.fetchall() if row[3] or (row[4] and row[2] >= row[5])]
 
-    def _detect_repeats(self):
+    def _detect_repeats(self, skip_ids=()):
         """Propose the earlier incidents that ``self`` (or that later incidents of ``self``)
         may repeat, for the whole batch at once: one query for the pairs, one for the
-        proposals already made (a dismissed one is never made again), one create."""
+        proposals already made (a dismissed one is never made again), one create. The
+        incidents ``skip_ids`` (queued, checked later themselves) are not paired now as the
+        later ones."""
         if not self.ids or not self.env.registry.has_trigram:
             return
         Candidate = self.env["social.incident.repeat.candidate"]
@@ -254,9 +259,11 @@ class SocialIncident(models.Model):
             f"({_PAIRS_SQL.format(side=side, **names)})" for side in ("n.id", "o.id")
         )
         if len(self) > BULK_SIZE:
-            rows = self._repeat_pairs_bulk()
+            rows = self._repeat_pairs_bulk(skip_ids)
         else:
-            self.env.cr.execute(sql, {"ids": self.ids, "open": tuple(OPEN_STATES)})
+            self.env.cr.execute(
+                sql, {"ids": self.ids, "open": tuple(OPEN_STATES), "skip": list(skip_ids)}
+            )
             rows = self.env.cr.fetchall()
         best = {}
         for new_id, earlier_id, score, same_author, same_place, threshold in rows:

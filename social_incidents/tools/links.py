@@ -121,7 +121,7 @@ def parse_link(value):
     return _parse_link(value) if isinstance(value, str) else None
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=32768)
 def _parse_link(value):
     try:
         split = _split(value)

@@ -51,7 +51,9 @@ class RepeatRow(NamedTuple):
     topic_ids: tuple | set = ()
 
 
-def repeat_pairs(rows, checked, periods, thresholds, open_states, margin=0.02, grams=None, keep=10):
+def repeat_pairs(
+    rows, checked, periods, thresholds, open_states, margin=0.02, grams=None, keep=10, skip=()
+):
     """The pairs (new incident, earlier incident) of ``rows`` that the repeat rule may
     propose, for the incidents ``checked`` (as the new or as the earlier one):
     {new id: [(sort key..., earlier id, same author, similar text)]}.
@@ -94,6 +96,7 @@ def repeat_pairs(rows, checked, periods, thresholds, open_states, margin=0.02, g
             keep,
             can_be_new,
             merged,
+            skip,
         ):
             if by_place:
                 same_place[(new_id, old_id)] = score
@@ -109,7 +112,7 @@ def repeat_pairs(rows, checked, periods, thresholds, open_states, margin=0.02, g
     return kept
 
 
-def _group_pairs(members, checked, period, limit, grams, keep, can_be_new, merged):
+def _group_pairs(members, checked, period, limit, grams, keep, can_be_new, merged, skip):
     """(new id, earlier id, trigram score or None) of the members of one group (sorted by
     detection time) within ``period`` of each other, one of them checked, the new one open
     (``can_be_new``: {id: the incident it was merged into}), the earlier one not merged nor
@@ -120,7 +123,9 @@ def _group_pairs(members, checked, period, limit, grams, keep, can_be_new, merge
         return
     ids = [row.id for row in members]
     times = [(row.detected_at, row.id) for row in members]
-    unchecked = [p for p, row in enumerate(members) if row.id not in checked]
+    # the later incidents the checked ones may be the earlier one of: not those checked here,
+    # nor those (``skip``) that will be checked themselves
+    unchecked = [p for p, row in enumerate(members) if row.id not in checked and row.id not in skip]
     if limit is not None:
         sets, bits = [], []
         for row in members:

@@ -1,4 +1,5 @@
 import base64
+import contextlib
 import csv
 import io
 import re
@@ -9,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.social_incidents.models.constants import CURATOR_GROUP
-from odoo.addons.social_incidents.tools import clock, guard, head_alerts
+from odoo.addons.social_incidents.tools import clock, deferred_triage, guard, head_alerts
 from odoo.addons.social_incidents.tools.web_url import is_web_url
 
 from ..tools.monitoring_file import (
@@ -28,6 +29,8 @@ from ..tools.monitoring_file import (
 
 # rows created in one call; a chunk that fails is retried row by row
 CHUNK_SIZE = 500
+# a file of more rows has its repeats and bursts checked by a job right after the import
+DEFER_TRIAGE_ROWS = 500
 # errors a row can cause: the row is not registered, the others are
 ROW_ERRORS = (UserError, ValidationError, psycopg2.IntegrityError, psycopg2.DataError, ValueError)
 _VK_PROFILE = re.compile(r"^(?:https?://)?(?:m\.|www\.)?vk\.(?:com|ru)/id(\d+)/?$", re.IGNORECASE)
@@ -532,8 +535,16 @@ class SocialMonitoringImport(models.Model):
         plans = self._plan_rows(source, parsed, mapping, tz_name)
         # days of messages at once: one inbox message to the head for the high-importance
         # incidents and bursts the file brings, each with its note and activity as usual
+        # a large file: its repeats and bursts are checked by a job right after, so the
+        # curator does not wait for them (tools/deferred_triage.py)
+        defer = len(plans) > DEFER_TRIAGE_ROWS
         with head_alerts.grouped() as alerts:
-            self._create_incidents(plans, source)
+            with deferred_triage.deferred() if defer else contextlib.nullcontext():
+                self._create_incidents(plans, source)
+        if defer:
+            self.env["social.incident"].browse(
+                [plan["incident"].id for plan in plans if plan["incident"]]
+            )._queue_triage()
         _ = self.env._
         lines = []
         for plan in plans:
@@ -590,7 +601,7 @@ class SocialMonitoringImport(models.Model):
                 }
             )
         self.env["social.incident"]._send_grouped_head_alerts(
-            alerts, origin=_("Import “%s”", batch.name)
+            alerts, origin=lambda env: env._("Import “%s”", batch.name)
         )
         return batch.sudo(False)
 

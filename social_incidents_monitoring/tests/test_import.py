@@ -522,8 +522,71 @@ class TestImportHeadAlerts(ImportCase):
         self.assertEqual(len(notifications) - before, 1)
         body = str(notifications[-1].mail_message_id.body)
         self.assertIn(
-            "Главе доложено инцидентов повышенной важности: 2, всплесков активности: 1", body
+            "доложено Главе — инцидентов повышенной важности: 2, всплесков активности: 1", body
         )
         for incident in high:
             self.assertIn(incident.name, body)
         self.assertIn(burst.name, body)
+
+    def test_a_large_file_is_checked_for_repeats_and_bursts_by_the_job(self):
+        """Over DEFER_TRIAGE_ROWS rows, the import registers the rows and queues them; the
+        job then makes the checks a registration makes: the burst, the repeats, the head's
+        one inbox message."""
+        from odoo.addons.social_incidents_monitoring.models import social_monitoring_import
+
+        self.company.write({"social_head_user_id": self.head.id, "social_burst_threshold": 5})
+        topic = self.env["social.incident.topic"].create({"name": "Тестовая волна 2"})
+        rows = [["Текст", "Ссылка", "Дата выявления", "Рубрика", "Автор", "Ссылка на автора"]]
+        for index in range(8):
+            rows.append(
+                [
+                    f"Нет воды в доме № {index}",
+                    f"https://vk.com/wall-78_{index + 1}",
+                    f"01.12.2026 11:{index:02d}",
+                    "Тестовая волна 2",
+                    "Пётр Водин",
+                    "https://vk.com/id77001",
+                ]
+            )
+        limit = social_monitoring_import.DEFER_TRIAGE_ROWS
+        social_monitoring_import.DEFER_TRIAGE_ROWS = 3
+        try:
+            batch = self.run_import(csv_bytes(rows), "wave2.csv")
+        finally:
+            social_monitoring_import.DEFER_TRIAGE_ROWS = limit
+        self.assertEqual(batch.created_count, 8)
+        incidents = self.imported()
+        self.assertEqual(set(incidents.mapped("triage_pending")), {True})
+        Burst = self.env["social.incident.burst"]
+        self.assertFalse(Burst.search([("topic_id", "=", topic.id)]), "not yet: the job does it")
+        Candidate = self.env["social.incident.repeat.candidate"]
+        self.assertFalse(Candidate.search([("incident_id", "in", incidents.ids)]))
+        before = self.env["mail.notification"].search_count(
+            [("res_partner_id", "=", self.head.partner_id.id)]
+        )
+        # in batches of three, the earliest first: the later queued incidents get their
+        # proposals in their own batch, the best of all (not the best of each batch)
+        job = self.env["social.incident"].sudo()
+        self.assertEqual([job._cron_triage_pending(batch_size=3) for _i in range(3)], [3, 3, 2])
+        self.assertEqual(set(incidents.mapped("triage_pending")), {False})
+        for incident in incidents:
+            self.assertLessEqual(len(Candidate.search([("incident_id", "=", incident.id)])), 5)
+        burst = Burst.search([("topic_id", "=", topic.id)])
+        self.assertEqual(burst.incident_count, 8)
+        self.assertTrue(burst.alerted_at)
+        # the same author wrote all eight: each later one proposes the earlier ones
+        last = incidents.sorted("detected_at")[-1]
+        self.assertEqual(
+            len(Candidate.search([("incident_id", "=", last.id)])), 5, "the five closest"
+        )
+        notifications = self.env["mail.notification"].search(
+            [("res_partner_id", "=", self.head.partner_id.id)], order="id"
+        )
+        self.assertEqual(len(notifications) - before, 1)
+        self.assertIn(
+            "Импортированные сообщения: доложено Главе — всплесков активности: 1",
+            str(notifications[-1].mail_message_id.body),
+        )
+        # again: nothing is queued, nothing changes
+        self.assertEqual(self.env["social.incident"].sudo()._cron_triage_pending(), 0)
+        self.assertEqual(burst.incident_count, 8)
