@@ -75,8 +75,27 @@ class SocialMonitoringImport(models.Model):
     line_ids = fields.One2many(
         "social.monitoring.import.line", "import_id", string="Results", readonly=True
     )
+    pending_check_count = fields.Integer(
+        string="Checks Pending",
+        compute="_compute_pending_check_count",
+        help="Registered incidents of this file whose repeats and bursts the background job "
+        "has not checked yet (a large file).",
+    )
     result_file = fields.Binary(compute="_compute_result_file", attachment=False)
     result_filename = fields.Char(compute="_compute_result_file")
+
+    def _compute_pending_check_count(self):
+        # sudo: a count of this import's own incidents (the importer's company), one query
+        Incident = self.env["social.incident"].sudo().with_context(active_test=False)
+        for batch in self:
+            incidents = batch.line_ids.incident_id
+            batch.pending_check_count = (
+                Incident.search_count(
+                    [("id", "in", incidents.ids), ("triage_pending", "=", True)]
+                )
+                if incidents
+                else 0
+            )
 
     # ------------------------------------------------------------------
     # Result file

@@ -557,6 +557,8 @@ class TestImportHeadAlerts(ImportCase):
         self.assertEqual(batch.created_count, 8)
         incidents = self.imported()
         self.assertEqual(set(incidents.mapped("triage_pending")), {True})
+        # the import's form says so
+        self.assertEqual(batch.with_user(self.curator).pending_check_count, 8)
         Burst = self.env["social.incident.burst"]
         self.assertFalse(Burst.search([("topic_id", "=", topic.id)]), "not yet: the job does it")
         Candidate = self.env["social.incident.repeat.candidate"]
@@ -569,6 +571,8 @@ class TestImportHeadAlerts(ImportCase):
         job = self.env["social.incident"].sudo()
         self.assertEqual([job._cron_triage_pending(batch_size=3) for _i in range(3)], [3, 3, 2])
         self.assertEqual(set(incidents.mapped("triage_pending")), {False})
+        batch.invalidate_recordset()
+        self.assertEqual(batch.with_user(self.curator).pending_check_count, 0)
         for incident in incidents:
             self.assertLessEqual(len(Candidate.search([("incident_id", "=", incident.id)])), 5)
         burst = Burst.search([("topic_id", "=", topic.id)])
