@@ -1,5 +1,6 @@
 from . import social_account
 from . import social_account_polling
+from . import social_account_telegram
 from . import social_connector_log
 from . import social_inbound_event
 from . import social_webhook_refusal

@@ -34,6 +34,8 @@ SECRET_FIELDS = (
     "vk_secret",
     "ok_application_secret_key",
     "ok_access_token",
+    "tg_bot_token",
+    "tg_webhook_secret",
 )
 # VK's ban reasons (groups.ban): 0 other, 1 spam, 2 verbal abuse, 3 strong language.
 VK_BAN_REASONS = {"law": 0, "spam": 1, "insult": 2, "obscene": 3}
