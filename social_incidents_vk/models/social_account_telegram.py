@@ -3,6 +3,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
 
@@ -12,9 +13,8 @@ from ..clients.telegram import (
     TelegramNotFound,
     TelegramUnauthorized,
 )
-from .social_inbound_event_telegram import TG_ALLOWED_UPDATES
-
 from .social_account import error_message, new_webhook_token
+from .social_inbound_event_telegram import TG_ALLOWED_UPDATES
 
 # Telegram's rule for setWebhook's secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
 TG_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -182,7 +182,6 @@ class SocialAccount(models.Model):
         self._connector_success()
         return _notification(self.env, self.env._("Webhook"), message, "success")
 
-
     # ------------------------------------------------------------------
     # Connection test
     # ------------------------------------------------------------------
@@ -204,7 +203,11 @@ class SocialAccount(models.Model):
             problems.append(self.env._("the discussion group id is not set"))
         rights = (
             (channel_id, self.env._("the channel"), ("can_delete_messages",)),
-            (group_id, self.env._("the discussion group"), ("can_delete_messages", "can_restrict_members")),
+            (
+                group_id,
+                self.env._("the discussion group"),
+                ("can_delete_messages", "can_restrict_members"),
+            ),
         )
         labels = {
             "can_delete_messages": self.env._("cannot delete messages in %s"),
@@ -301,15 +304,16 @@ class SocialAccount(models.Model):
     def _poll_domain(self):
         # a page in webhook mode is never polled: getUpdates would fail (409) while
         # the webhook is set, and the two would read the same updates
-        domain = super()._poll_domain()
-        return [
-            ("connector_enabled", "=", True),
-            "|",
-            "&",
-            ("network", "=", "telegram"),
-            ("tg_intake_mode", "=", "polling"),
-            *domain,
-        ]
+        return expression.OR(
+            [
+                super()._poll_domain(),
+                [
+                    ("connector_enabled", "=", True),
+                    ("network", "=", "telegram"),
+                    ("tg_intake_mode", "=", "polling"),
+                ],
+            ]
+        )
 
     def _poll_network(self):
         if self.network == "telegram":
@@ -353,9 +357,7 @@ class SocialAccount(models.Model):
             return self.env["social.incident"]
         before = Event.search([], order="id desc", limit=1).id or 0
         Event._tg_updates_to_events(account, updates)
-        self._write_system(
-            {"tg_update_offset": max(update["update_id"] for update in updates) + 1}
-        )
+        self._write_system({"tg_update_offset": max(update["update_id"] for update in updates) + 1})
         events = Event.search(
             [("account_id", "=", account.id), ("id", ">", before), ("state", "=", "pending")],
             order="id",

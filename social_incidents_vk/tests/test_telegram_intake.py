@@ -9,6 +9,7 @@ import requests
 
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.social_incidents.models.helpers import in_company_lang
 from odoo.addons.social_incidents.tools import links
 
 from .common import ConnectorMixin
@@ -28,6 +29,8 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
     def setUp(self):
         super().setUp()
         self.clear_telegram()
+        # what "Connect the Webhook" asks Telegram for
+        self.fake_tg.allowed_updates = ["message", "edited_message"]
         self.url = f"{self.base_url()}/social_incidents_vk/telegram/{self.tg.id}"
         self.secret = self.tg.sudo().tg_webhook_secret
 
@@ -68,11 +71,14 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
         self.assertTrue(self.tg.webhook_refused_last_at)
         # another page's secret does not open this one
         other = self.env["social.account"].create(
-            {"name": "Other channel", "network": "telegram", "connector_enabled": True}
+            {
+                "name": "Other channel",
+                "network": "telegram",
+                "url": "https://t.me/other_channel",
+                "connector_enabled": True,
+            }
         )
-        self.assertEqual(
-            self.post(update, secret=other.sudo().tg_webhook_secret).status_code, 403
-        )
+        self.assertEqual(self.post(update, secret=other.sudo().tg_webhook_secret).status_code, 403)
         self.assertFalse(self.tg_events())
 
     def test_unknown_or_disconnected_page_is_not_found(self):
@@ -157,7 +163,9 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
         self.assertEqual(incident.tg_message_id, comment["message_id"])
         self.assertEqual(incident.tg_thread_id, self.fake_tg.forwards[post])
         forward, registered = events
-        self.assertEqual((forward.state, forward.note), ("ignored", "Automatic forward of a channel post"))
+        self.assertEqual(
+            (forward.state, forward.note), ("ignored", "Automatic forward of a channel post")
+        )
         self.assertEqual((registered.state, registered.incident_id), ("done", incident))
 
     def test_a_photo_comment_keeps_its_caption_and_an_author_without_user_name(self):
@@ -205,9 +213,7 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
         self.process()
         incident = self.tg_incidents()
         self.assertEqual(incident.text, "Света нет третий день")
-        self.assertEqual(
-            incident.external_id, f"dm{self.citizen['id']}/{message['message_id']}"
-        )
+        self.assertEqual(incident.external_id, f"dm{self.citizen['id']}/{message['message_id']}")
         self.assertFalse(incident.url)
         self.assertEqual(incident.author_id.name, "Мария Иванова")
         self.assertEqual(incident.tg_chat_id, str(self.citizen["id"]))
@@ -287,7 +293,11 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
                 ("ignored", "Service message"),
                 ("ignored", "A message of another chat"),
                 ("ignored", "Not a comment on a channel post"),
-                ("ignored", "Unknown event type"),
+                # noted by the webhook, in the company's language
+                (
+                    "ignored",
+                    in_company_lang(self.tg.with_context(lang=None)).env._("Unknown event type"),
+                ),
             ],
         )
 
@@ -310,7 +320,7 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
         self.assertEqual(
             self.env["social.incident"]
             .with_context(active_test=False)
-            .search_count([("network", "=", "telegram")]),
+            .search_count([("url", "=", self.fake_tg.comment_link(post, comment))]),
             1,
         )
         event = self.tg_events()[-1]
