@@ -159,15 +159,6 @@ class SocialAccount(models.Model):
                 )
             else:
                 url = account.webhook_url
-                if not (url or "").startswith("https://"):
-                    raise UserError(
-                        self.env._(
-                            "Telegram sends updates only to a public HTTPS address, and the "
-                            "page's is %s: set the system parameter web.base.url to the "
-                            "server's public https:// address, or use polling.",
-                            url,
-                        )
-                    )
                 client.set_webhook(
                     url,
                     secret_token=self._tg_secret(),
@@ -176,9 +167,17 @@ class SocialAccount(models.Model):
                 message = self.env._("Telegram now sends the page's updates to %s.", url)
         except TelegramError as error:
             self._connector_error("webhook", error, alert=_is_tg_auth(error))
-            return _notification(
-                self.env, self.env._("Webhook"), error_message(self.env, error), "danger"
-            )
+            message = error_message(self.env, error)
+            if account.tg_intake_mode != "polling" and not (account.webhook_url or "").startswith(
+                "https://"
+            ):
+                message += " " + self.env._(
+                    "Telegram sends updates only to a public HTTPS address, and the page's is "
+                    "%s: set the system parameter web.base.url to the server's public https:// "
+                    "address, or use polling.",
+                    account.webhook_url,
+                )
+            return _notification(self.env, self.env._("Webhook"), message, "danger")
         self._connector_success()
         return _notification(self.env, self.env._("Webhook"), message, "success")
 
