@@ -201,7 +201,8 @@ class SocialAccount(models.Model):
         if not group_id:
             problems.append(self.env._("the discussion group id is not set"))
         rights = (
-            (channel_id, self.env._("the channel"), ("can_delete_messages",)),
+            # the channel: an administrator (its posts' comments are in the group)
+            (channel_id, self.env._("the channel"), ()),
             (
                 group_id,
                 self.env._("the discussion group"),
