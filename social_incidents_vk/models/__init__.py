@@ -7,3 +7,4 @@ from . import social_webhook_refusal
 from . import social_moderation_log
 from . import social_incident
 from . import social_incident_reply
+from . import social_incident_reply_telegram
