@@ -3,8 +3,10 @@ from . import social_account_polling
 from . import social_account_telegram
 from . import social_connector_log
 from . import social_inbound_event
+from . import social_inbound_event_telegram
 from . import social_webhook_refusal
 from . import social_moderation_log
 from . import social_incident
+from . import social_incident_telegram
 from . import social_incident_reply
 from . import social_incident_reply_telegram

@@ -1,3 +1,4 @@
+import hashlib
 import re
 
 from odoo import api, fields, models
@@ -5,11 +6,21 @@ from odoo.exceptions import UserError
 
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
 
+from ..clients.telegram import (
+    TelegramClient,
+    TelegramError,
+    TelegramNotFound,
+    TelegramUnauthorized,
+)
+from .social_inbound_event_telegram import TG_ALLOWED_UPDATES
+
 from .social_account import error_message, new_webhook_token
 
 # Telegram's rule for setWebhook's secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
 TG_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 TG_DEFAULT_API_URL = "https://api.telegram.org"
+# Namespace of the polling locks (two-key advisory locks): one bot, one poller.
+TG_POLL_LOCK_CLASS = 15016
 
 
 class SocialAccount(models.Model):
@@ -107,8 +118,6 @@ class SocialAccount(models.Model):
         """A Telegram Bot API client with this page's bot token and the
         connector's timeouts and retries."""
         self.ensure_one()
-        from ..clients.telegram import TelegramClient  # noqa: PLC0415 - until the client lands
-
         account = self.sudo()
         if not account.tg_bot_token:
             raise UserError(
@@ -130,7 +139,7 @@ class SocialAccount(models.Model):
     def _tg_allowed_updates(self):
         """The update kinds the connector reads: comments and direct messages,
         and their edits."""
-        return ["message", "edited_message"]
+        return list(TG_ALLOWED_UPDATES)
 
     def action_tg_set_webhook(self):
         """Webhook mode: tell Telegram the page's public address and secret
@@ -165,11 +174,7 @@ class SocialAccount(models.Model):
                     allowed_updates=self._tg_allowed_updates(),
                 )
                 message = self.env._("Telegram now sends the page's updates to %s.", url)
-        except UserError:
-            raise
-        except Exception as error:
-            if not _is_telegram_error(error):
-                raise
+        except TelegramError as error:
             self._connector_error("webhook", error, alert=_is_tg_auth(error))
             return _notification(
                 self.env, self.env._("Webhook"), error_message(self.env, error), "danger"
@@ -178,15 +183,205 @@ class SocialAccount(models.Model):
         return _notification(self.env, self.env._("Webhook"), message, "success")
 
 
-def _is_telegram_error(error):
-    from ..clients.telegram import TelegramError  # noqa: PLC0415 - until the client lands
+    # ------------------------------------------------------------------
+    # Connection test
+    # ------------------------------------------------------------------
+    def _tg_check(self):
+        """Check the bot, the channel and the group: (problems, facts), both
+        lists of sentences in the user's language; raises TelegramError when
+        Telegram cannot be asked at all (token, network)."""
+        self.ensure_one()
+        account = self.sudo()
+        client = self._telegram_client()
+        bot = client.get_me()
+        facts = [self.env._("The bot @%s answers.", bot.get("username") or bot.get("id"))]
+        problems = []
+        channel_id = (account.tg_channel_id or "").strip()
+        group_id = (account.tg_group_id or "").strip()
+        if not channel_id:
+            problems.append(self.env._("the channel id is not set"))
+        if not group_id:
+            problems.append(self.env._("the discussion group id is not set"))
+        rights = (
+            (channel_id, self.env._("the channel"), ("can_delete_messages",)),
+            (group_id, self.env._("the discussion group"), ("can_delete_messages", "can_restrict_members")),
+        )
+        labels = {
+            "can_delete_messages": self.env._("cannot delete messages in %s"),
+            "can_restrict_members": self.env._("cannot ban users in %s"),
+        }
+        chats = {}
+        for chat_id, label, needed in rights:
+            if not chat_id:
+                continue
+            try:
+                chats[chat_id] = client.get_chat(chat_id)
+                member = client.get_chat_member(chat_id, bot["id"])
+            except (TelegramUnauthorized, TelegramNotFound):
+                raise
+            except TelegramError as error:
+                problems.append(
+                    self.env._(
+                        "%(chat)s cannot be read (%(error)s)",
+                        chat=label,
+                        error=error.message,
+                    )
+                )
+                continue
+            status = member.get("status")
+            if status == "creator":
+                continue
+            if status != "administrator":
+                problems.append(self.env._("the bot is not an administrator of %s", label))
+                continue
+            for right in needed:
+                if not member.get(right):
+                    problems.append(labels[right] % label)
+        channel = chats.get(channel_id)
+        if channel and group_id in chats:
+            linked = str(channel.get("linked_chat_id") or "")
+            if linked != group_id:
+                problems.append(
+                    self.env._(
+                        "the group %(group)s is not the channel's linked discussion group "
+                        "(Telegram names %(linked)s)",
+                        group=group_id,
+                        linked=linked or self.env._("none"),
+                    )
+                )
+        username = (account.tg_channel_username or "").strip().lstrip("@")
+        if channel and channel.get("username") and channel["username"].lower() != username.lower():
+            problems.append(
+                self.env._(
+                    "the channel's user name is %(actual)s, the page says %(given)s",
+                    actual=channel["username"],
+                    given=username or self.env._("none"),
+                )
+            )
+        return problems, facts
 
-    return isinstance(error, TelegramError)
+    def _tg_test_connection(self):
+        """The connection test of a Telegram page: one message saying what works
+        and what is missing; the health records the outcome."""
+        try:
+            problems, facts = self._tg_check()
+        except TelegramError as error:
+            self._connector_error("test", error, alert=_is_tg_auth(error))
+            return [error_message(self.env, error)], True
+        if problems:
+            message = self.env._("What is missing: %s.", "; ".join(problems))
+            self._connector_error("test", ValueError(message))
+            return [*facts, message], True
+        self._connector_success()
+        return [
+            *facts,
+            self.env._(
+                "The bot is an administrator of the channel and of its discussion group, "
+                "deletes messages and bans users: the connection works."
+            ),
+        ], False
+
+    def action_test_connection(self):
+        if self.network != "telegram":
+            return super().action_test_connection()
+        self.ensure_one()
+        self._check_connector_admin()
+        results, failed = self._tg_test_connection()
+        return _notification(
+            self.env,
+            self.env._("Connection test"),
+            "\n".join(results),
+            "warning" if failed else "success",
+        )
+
+    # ------------------------------------------------------------------
+    # Polling (getUpdates), when no webhook is set
+    # ------------------------------------------------------------------
+    @api.model
+    def _poll_domain(self):
+        # a page in webhook mode is never polled: getUpdates would fail (409) while
+        # the webhook is set, and the two would read the same updates
+        domain = super()._poll_domain()
+        return [
+            ("connector_enabled", "=", True),
+            "|",
+            "&",
+            ("network", "=", "telegram"),
+            ("tg_intake_mode", "=", "polling"),
+            *domain,
+        ]
+
+    def _poll_network(self):
+        if self.network == "telegram":
+            return self._poll_telegram()
+        return super()._poll_network()
+
+    def _tg_lock_bot(self):
+        """Take this transaction's lock of the page's bot; False when another
+        worker holds it (it is polling the same bot now)."""
+        self.env.cr.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))",
+            (TG_POLL_LOCK_CLASS, tg_bot_key(self.sudo().tg_bot_token)),
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _poll_telegram(self, limit=100):
+        """Read the bot's pending updates from the saved offset, store them in
+        the event store and save the next offset with them (one transaction:
+        an update is never lost nor stored twice), then turn them into
+        incidents; return the incidents registered."""
+        self.ensure_one()
+        account = self.sudo()
+        if account.tg_intake_mode != "polling":
+            raise UserError(
+                self.env._(
+                    "The page receives its updates by webhook: it is not polled (set the mode "
+                    "to polling and press Connect the Webhook to remove the webhook)."
+                )
+            )
+        client = self._telegram_client()
+        Event = self.env["social.inbound.event"].sudo()
+        if not self._tg_lock_bot():
+            return self.env["social.incident"]
+        updates = client.get_updates(
+            offset=account.tg_update_offset or None,
+            limit=limit,
+            timeout=0,
+            allowed_updates=self._tg_allowed_updates(),
+        )
+        if not updates:
+            return self.env["social.incident"]
+        before = Event.search([], order="id desc", limit=1).id or 0
+        Event._tg_updates_to_events(account, updates)
+        self._write_system(
+            {"tg_update_offset": max(update["update_id"] for update in updates) + 1}
+        )
+        events = Event.search(
+            [("account_id", "=", account.id), ("id", ">", before), ("state", "=", "pending")],
+            order="id",
+        )
+        events._process()
+        return events.incident_id
+
+    def action_poll_now(self):
+        if self.network == "telegram" and self.sudo().tg_intake_mode != "polling":
+            self._check_connector_admin()
+            raise UserError(
+                self.env._(
+                    "The page receives its updates by webhook: Telegram sends them at once, "
+                    "nothing is polled."
+                )
+            )
+        return super().action_poll_now()
+
+
+def tg_bot_key(token):
+    """A key naming the bot of ``token`` that reveals nothing of it."""
+    return hashlib.sha256((token or "").strip().encode()).hexdigest()
 
 
 def _is_tg_auth(error):
-    from ..clients.telegram import TelegramNotFound, TelegramUnauthorized  # noqa: PLC0415
-
+    """A failure only an administrator fixes: the token is wrong or revoked."""
     return isinstance(error, TelegramUnauthorized | TelegramNotFound)
 
 
