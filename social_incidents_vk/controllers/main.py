@@ -120,7 +120,6 @@ class VkCallbackController(http.Controller):
         return request.make_response("ok", TEXT)
 
 
-
 class TelegramWebhookController(http.Controller):
     """Bot API webhook of one Telegram page (setWebhook with the page's secret).
 
@@ -170,6 +169,7 @@ class TelegramWebhookController(http.Controller):
             )
         Event._tg_store(page["id"], page["company_id"], update)
         return request.make_response("ok", TEXT)
+
 
 def _read_json_object():
     """(payload, None) for a body that is a JSON object within the limits, or

@@ -12,9 +12,8 @@ from ..clients.telegram import (
     TelegramNotFound,
     TelegramUnauthorized,
 )
-from .social_inbound_event_telegram import TG_ALLOWED_UPDATES
-
 from .social_account import error_message, new_webhook_token
+from .social_inbound_event_telegram import TG_ALLOWED_UPDATES
 
 # Telegram's rule for setWebhook's secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
 TG_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -182,7 +181,6 @@ class SocialAccount(models.Model):
         self._connector_success()
         return _notification(self.env, self.env._("Webhook"), message, "success")
 
-
     # ------------------------------------------------------------------
     # Connection test
     # ------------------------------------------------------------------
@@ -204,7 +202,11 @@ class SocialAccount(models.Model):
             problems.append(self.env._("the discussion group id is not set"))
         rights = (
             (channel_id, self.env._("the channel"), ("can_delete_messages",)),
-            (group_id, self.env._("the discussion group"), ("can_delete_messages", "can_restrict_members")),
+            (
+                group_id,
+                self.env._("the discussion group"),
+                ("can_delete_messages", "can_restrict_members"),
+            ),
         )
         labels = {
             "can_delete_messages": self.env._("cannot delete messages in %s"),
@@ -353,9 +355,7 @@ class SocialAccount(models.Model):
             return self.env["social.incident"]
         before = Event.search([], order="id desc", limit=1).id or 0
         Event._tg_updates_to_events(account, updates)
-        self._write_system(
-            {"tg_update_offset": max(update["update_id"] for update in updates) + 1}
-        )
+        self._write_system({"tg_update_offset": max(update["update_id"] for update in updates) + 1})
         events = Event.search(
             [("account_id", "=", account.id), ("id", ">", before), ("state", "=", "pending")],
             order="id",

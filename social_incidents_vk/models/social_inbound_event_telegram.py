@@ -9,7 +9,7 @@ from odoo.addons.social_incidents.models.helpers import in_company_lang
 from odoo.addons.social_incidents.tools import clock, links
 from odoo.addons.social_incidents.tools.guard import system_write
 
-from .social_inbound_event import EMPTY_TEXT, _from_unix
+from .social_inbound_event import _from_unix
 
 _logger = logging.getLogger(__name__)
 
@@ -100,7 +100,9 @@ class SocialInboundEvent(models.Model):
 
     _inherit = "social.inbound.event"  # pylint: disable=consider-merging-classes-inherited  # split by concern
 
-    network = fields.Selection(selection_add=[("telegram", "Telegram")], ondelete={"telegram": "cascade"})
+    network = fields.Selection(
+        selection_add=[("telegram", "Telegram")], ondelete={"telegram": "cascade"}
+    )
     tg_message_key = fields.Char(
         string="Telegram Message Key",
         readonly=True,

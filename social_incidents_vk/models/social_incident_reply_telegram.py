@@ -1,4 +1,3 @@
-import json
 import logging
 import re
 from datetime import timedelta
@@ -31,14 +30,35 @@ TG_ALBUM_LIMIT = 10
 TG_PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
-def telegram_comment_ids(incident):
-    """``(chat, post id, comment id)`` of the Telegram comment of
-    ``incident``, the comment id being its message id in the discussion
-    group; None when the incident is no such comment."""
-    match = TG_COMMENT_ID.match(incident.external_id or "")
-    if incident.network != "telegram" or not match:
+def telegram_target(incident):
+    """``(chat id, message id, thread id)`` of the citizen's comment of
+    ``incident`` in the discussion group of its connected Telegram page, for
+    the connector to answer or moderate it; None when there is none (a
+    direct message, another chat, a page not connected).
+
+    The intake records where the message is (``tg_chat_id``,
+    ``tg_message_id``, ``tg_thread_id``); an incident registered from a
+    pasted ``t.me/<channel>/<post>?comment=<id>`` link of the page's channel
+    has the comment's id in its external id."""
+    account = incident.account_id.sudo()
+    if incident.network != "telegram" or not telegram_connected(account):
         return None
-    return match[1], int(match[2]), int(match[3])
+    try:
+        group_id = int(account.tg_group_id.strip())
+    except ValueError:
+        return None
+    if incident.tg_chat_id and incident.tg_message_id:
+        if incident.tg_chat_id.strip() != str(group_id):
+            return None
+        return group_id, incident.tg_message_id, incident.tg_thread_id or None
+    match = TG_COMMENT_ID.match(incident.external_id or "")
+    channel_keys = {
+        (account.tg_channel_username or "").strip().lstrip("@").lower(),
+        (account.tg_channel_id or "").strip(),
+    } - {""}
+    if not match or match[1] not in channel_keys:
+        return None
+    return group_id, int(match[3]), None
 
 
 def telegram_connected(account):
@@ -53,11 +73,19 @@ def telegram_connected(account):
     )
 
 
-def telegram_comment_url(chat, post_id, message_id):
-    """``https://t.me/<channel>/<post>?comment=<id>`` (``t.me/c/<id>/…`` for
-    a private channel), as links.py normalizes it."""
-    channel = f"c/{chat[4:]}" if chat.startswith("-100") else chat
-    return f"https://t.me/{channel}/{post_id}?comment={message_id}"
+def telegram_reply_url(incident, group_id, thread_id, message_id):
+    """The link of our message ``message_id`` answering ``incident``:
+    ``https://t.me/<channel>/<post>?comment=<id>`` (``t.me/c/<id>/…`` for a
+    private channel) as links.py normalizes it, or, when the channel post is
+    unknown, the message's link in the group (``t.me/c/<group>/<thread>/<id>``)."""
+    match = TG_COMMENT_ID.match(incident.external_id or "")
+    if match:
+        chat, post_id = match[1], match[2]
+        channel = f"c/{chat[4:]}" if chat.startswith("-100") else chat
+        return f"https://t.me/{channel}/{post_id}?comment={message_id}"
+    group = str(group_id).removeprefix("-100")
+    thread = f"{thread_id}/" if thread_id else ""
+    return f"https://t.me/c/{group}/{thread}{message_id}"
 
 
 class SocialIncidentReply(models.Model):
@@ -65,10 +93,7 @@ class SocialIncidentReply(models.Model):
 
     def _tg_publishable(self):
         self.ensure_one()
-        incident = self.incident_id
-        return bool(
-            telegram_comment_ids(incident) and telegram_connected(incident.account_id.sudo())
-        )
+        return bool(telegram_target(self.incident_id))
 
     def _api_publisher(self):
         publisher = super()._api_publisher()
@@ -80,31 +105,6 @@ class SocialIncidentReply(models.Model):
         if self.incident_id.network == "telegram":
             return self.env._("The reply is posted in Telegram.")
         return super()._published_message()
-
-    def _tg_thread_id(self):
-        """The discussion thread of the citizen's comment (the message id of
-        the post's automatic forward in the group), as the update that brought
-        the comment gave it; None when unknown (the reply then joins the thread
-        of the message it answers)."""
-        self.ensure_one()
-        # sudo: the event store is the connector's; only the thread id is read
-        events = (
-            self.env["social.inbound.event"]
-            .sudo()
-            .search([("incident_id", "=", self.incident_id.id)], order="id desc", limit=5)
-        )
-        for event in events:
-            try:
-                payload = json.loads(event.payload or "{}")
-            except ValueError:
-                continue
-            if not isinstance(payload, dict):
-                continue
-            for key in ("message", "edited_message"):
-                message = payload.get(key)
-                if isinstance(message, dict) and message.get("message_thread_id"):
-                    return int(message["message_thread_id"])
-        return None
 
     def _tg_photos(self):
         """(photos to upload as ``(name, bytes, mimetype)``, the other files)."""
@@ -128,9 +128,7 @@ class SocialIncidentReply(models.Model):
         the group first."""
         self.ensure_one()
         account = self.incident_id.account_id.sudo()
-        chat, post_id, comment_id = telegram_comment_ids(self.incident_id)
-        group_id = int(account.tg_group_id.strip())
-        thread_id = self._tg_thread_id()
+        group_id, comment_id, thread_id = telegram_target(self.incident_id)
         photos, others = self._tg_photos()
         skipped = photos[TG_ALBUM_LIMIT:]
         photos = photos[:TG_ALBUM_LIMIT]
@@ -163,7 +161,7 @@ class SocialIncidentReply(models.Model):
         self.env.flush_all()
         try:
             with self.env.cr.savepoint():
-                self._record_telegram_post(posted, chat, post_id)
+                self._record_telegram_post(posted, group_id, thread_id)
         except Exception as error:  # noqa: BLE001 - recorded on the reply, the others go on
             if not isinstance(error, PublishAnswerError):
                 _logger.exception(
@@ -194,7 +192,7 @@ class SocialIncidentReply(models.Model):
             message_thread_id=thread_id,
         )
 
-    def _record_telegram_post(self, posted, chat, post_id):
+    def _record_telegram_post(self, posted, group_id, thread_id):
         first = posted[0] if isinstance(posted, list) and posted else None
         new_id = first.get("message_id") if isinstance(first, dict) else None
         if not new_id:
@@ -208,9 +206,8 @@ class SocialIncidentReply(models.Model):
         self._write_system(
             {"publish_attempts": self.publish_attempts + 1, "publish_next_at": False}
         )
-        self.action_mark_published(
-            telegram_comment_url(chat, post_id, new_id), clock.now(), str(new_id)
-        )
+        url = telegram_reply_url(self.incident_id, group_id, thread_id, new_id)
+        self.action_mark_published(url, clock.now(), str(new_id))
 
     def _tg_notes(self, photo_error, skipped, others):
         if photo_error is not None:

@@ -42,6 +42,8 @@ class TelegramMixin:
         )
 
     def tg_incidents(self, account=None):
-        return self.env["social.incident"].with_context(active_test=False).search(
-            [("account_id", "=", (account or self.tg).id)], order="id"
+        return (
+            self.env["social.incident"]
+            .with_context(active_test=False)
+            .search([("account_id", "=", (account or self.tg).id)], order="id")
         )

@@ -70,9 +70,7 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
         other = self.env["social.account"].create(
             {"name": "Other channel", "network": "telegram", "connector_enabled": True}
         )
-        self.assertEqual(
-            self.post(update, secret=other.sudo().tg_webhook_secret).status_code, 403
-        )
+        self.assertEqual(self.post(update, secret=other.sudo().tg_webhook_secret).status_code, 403)
         self.assertFalse(self.tg_events())
 
     def test_unknown_or_disconnected_page_is_not_found(self):
@@ -157,7 +155,9 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
         self.assertEqual(incident.tg_message_id, comment["message_id"])
         self.assertEqual(incident.tg_thread_id, self.fake_tg.forwards[post])
         forward, registered = events
-        self.assertEqual((forward.state, forward.note), ("ignored", "Automatic forward of a channel post"))
+        self.assertEqual(
+            (forward.state, forward.note), ("ignored", "Automatic forward of a channel post")
+        )
         self.assertEqual((registered.state, registered.incident_id), ("done", incident))
 
     def test_a_photo_comment_keeps_its_caption_and_an_author_without_user_name(self):
@@ -205,9 +205,7 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
         self.process()
         incident = self.tg_incidents()
         self.assertEqual(incident.text, "Света нет третий день")
-        self.assertEqual(
-            incident.external_id, f"dm{self.citizen['id']}/{message['message_id']}"
-        )
+        self.assertEqual(incident.external_id, f"dm{self.citizen['id']}/{message['message_id']}")
         self.assertFalse(incident.url)
         self.assertEqual(incident.author_id.name, "Мария Иванова")
         self.assertEqual(incident.tg_chat_id, str(self.citizen["id"]))

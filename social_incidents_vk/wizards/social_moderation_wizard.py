@@ -8,7 +8,7 @@ from odoo.addons.social_incidents.tools import clock
 from ..clients.telegram import TelegramError, TelegramForbidden
 from ..clients.vk import VkAuthError, VkError
 from ..models.social_account import VK_BAN_REASONS, _is_auth, error_message
-from ..models.social_incident_reply_telegram import telegram_comment_ids, telegram_connected
+from ..models.social_incident_reply_telegram import telegram_target
 from ..models.social_moderation_log import MODERATION_REASONS
 
 NETWORK_ERRORS = (VkError, TelegramError)
@@ -41,9 +41,7 @@ class SocialModerationWizard(models.TransientModel):
                 wizard.incident_id.network == "vk"
                 and account.connector_enabled
                 and account.vk_user_token
-            ) or bool(
-                telegram_comment_ids(wizard.incident_id) and telegram_connected(account)
-            )
+            ) or bool(telegram_target(wizard.incident_id))
 
     def _api_client(self):
         """The client that moderates the page, None when done by hand."""
@@ -57,9 +55,8 @@ class SocialModerationWizard(models.TransientModel):
     def _api_delete(self, client):
         incident = self.incident_id
         if incident.network == "telegram":
-            _chat, _post_id, comment_id = telegram_comment_ids(incident)
-            group_id = int(incident.account_id.sudo().tg_group_id.strip())
-            return client.delete_message(group_id, comment_id)
+            group_id, message_id, _thread_id = telegram_target(incident)
+            return client.delete_message(group_id, message_id)
         owner_id, _post_id, comment_id = incident._vk_ids()
         return client.wall_delete_comment(owner_id, comment_id)
 
@@ -67,7 +64,8 @@ class SocialModerationWizard(models.TransientModel):
         account = self.incident_id.account_id.sudo()
         user_id = int(self.author_id.external_id)
         if self.incident_id.network == "telegram":
-            return client.ban_chat_member(int(account.tg_group_id.strip()), user_id)
+            group_id, _message_id, _thread_id = telegram_target(self.incident_id)
+            return client.ban_chat_member(group_id, user_id)
         return client.groups_ban(
             int(account.vk_group_id),
             user_id,
