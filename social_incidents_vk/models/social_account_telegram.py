@@ -3,6 +3,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from odoo.addons.social_incidents.models.constants import ADMIN_GROUP
 
@@ -303,15 +304,16 @@ class SocialAccount(models.Model):
     def _poll_domain(self):
         # a page in webhook mode is never polled: getUpdates would fail (409) while
         # the webhook is set, and the two would read the same updates
-        domain = super()._poll_domain()
-        return [
-            ("connector_enabled", "=", True),
-            "|",
-            "&",
-            ("network", "=", "telegram"),
-            ("tg_intake_mode", "=", "polling"),
-            *domain,
-        ]
+        return expression.OR(
+            [
+                super()._poll_domain(),
+                [
+                    ("connector_enabled", "=", True),
+                    ("network", "=", "telegram"),
+                    ("tg_intake_mode", "=", "polling"),
+                ],
+            ]
+        )
 
     def _poll_network(self):
         if self.network == "telegram":

@@ -9,6 +9,7 @@ import requests
 
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.social_incidents.models.helpers import in_company_lang
 from odoo.addons.social_incidents.tools import links
 
 from .common import ConnectorMixin
@@ -28,6 +29,8 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
     def setUp(self):
         super().setUp()
         self.clear_telegram()
+        # what "Connect the Webhook" asks Telegram for
+        self.fake_tg.allowed_updates = ["message", "edited_message"]
         self.url = f"{self.base_url()}/social_incidents_vk/telegram/{self.tg.id}"
         self.secret = self.tg.sudo().tg_webhook_secret
 
@@ -68,7 +71,12 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
         self.assertTrue(self.tg.webhook_refused_last_at)
         # another page's secret does not open this one
         other = self.env["social.account"].create(
-            {"name": "Other channel", "network": "telegram", "connector_enabled": True}
+            {
+                "name": "Other channel",
+                "network": "telegram",
+                "url": "https://t.me/other_channel",
+                "connector_enabled": True,
+            }
         )
         self.assertEqual(self.post(update, secret=other.sudo().tg_webhook_secret).status_code, 403)
         self.assertFalse(self.tg_events())
@@ -285,7 +293,11 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
                 ("ignored", "Service message"),
                 ("ignored", "A message of another chat"),
                 ("ignored", "Not a comment on a channel post"),
-                ("ignored", "Unknown event type"),
+                # noted by the webhook, in the company's language
+                (
+                    "ignored",
+                    in_company_lang(self.tg.with_context(lang=None)).env._("Unknown event type"),
+                ),
             ],
         )
 
@@ -308,7 +320,7 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
         self.assertEqual(
             self.env["social.incident"]
             .with_context(active_test=False)
-            .search_count([("network", "=", "telegram")]),
+            .search_count([("url", "=", self.fake_tg.comment_link(post, comment))]),
             1,
         )
         event = self.tg_events()[-1]

@@ -37,7 +37,9 @@ class TestTelegramSettings(ConnectorMixin, TelegramMixin, TransactionCase):
     def test_the_webhook_secret_is_generated_and_for_administrators_only(self):
         secret = self.tg.sudo().tg_webhook_secret
         self.assertRegex(secret, r"^[A-Za-z0-9_-]{32,256}$")
-        other = self.env["social.account"].create({"name": "Other", "network": "telegram"})
+        other = self.env["social.account"].create(
+            {"name": "Other", "network": "telegram", "url": "https://t.me/other_channel"}
+        )
         self.assertNotEqual(other.sudo().tg_webhook_secret, secret)
         for field in ("tg_bot_token", "tg_webhook_secret", "tg_api_url", "tg_update_offset"):
             self.assertEqual(
@@ -102,8 +104,9 @@ class TestTelegramSettings(ConnectorMixin, TelegramMixin, TransactionCase):
         self.assertIn("Telegram rejected the bot token (error 401)", params["message"])
         self.assertNotIn("123:wrong", params["message"])
         self.assertNotIn("123:wrong", self.tg.last_error)
-        self.assertTrue(
-            self.tg.activity_ids.filtered(lambda a: "Connector of" in (a.summary or ""))
+        self.assertEqual(
+            self.tg.activity_ids.activity_type_id,
+            self.env.ref("social_incidents_vk.mail_act_social_connector"),
         )
 
     def test_a_curator_cannot_test_connect_or_poll(self):
