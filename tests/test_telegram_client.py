@@ -440,7 +440,7 @@ def test_server_errors_are_retried_then_raised(fake, clock):
     fake.fail_next("getMe", http_status=502, times=3)
     with pytest.raises(telegram.TelegramServerError) as info:
         make_client(fake, clock, max_retries=2).get_me()
-    assert info.value.message == "HTTP 502"
+    assert info.value.message == "HTTP 502" and info.value.may_have_arrived is True
     assert len(fake.requests_of("getMe")) == 3
     assert clock.sleeps == [0.5, 1.0]
     fake.fail_next("getMe", error_code=500, description="Internal Server Error")
@@ -489,7 +489,7 @@ def test_a_timed_out_send_is_not_retried(fake, clock):
     client = make_client(fake, clock, timeout=0.2, backoff=0, max_retries=3)
     with pytest.raises(telegram.TelegramNetworkError) as info:
         client.send_message(fake.group["id"], "Answer", reply_to_message_id=comment["message_id"])
-    assert info.value.code is None
+    assert info.value.code is None and info.value.may_have_arrived is True
     assert "no answer within 0.2 s" in str(info.value)
     assert fake.wait_idle()
     # the slow server did post it: a retry would have posted it twice
@@ -520,6 +520,7 @@ def test_a_refused_connection_is_retried_even_for_a_send(clock):
     with pytest.raises(telegram.TelegramNetworkError) as info:
         client.send_message(-1009876543210, "Answer")
     assert "connection failed" in info.value.message
+    assert info.value.may_have_arrived is False
     assert clock.sleeps == [0.1, 0.2]
 
 

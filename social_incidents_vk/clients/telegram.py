@@ -123,9 +123,13 @@ class TelegramError(ApiError):
     :ivar retry_after: seconds to wait, from ``parameters.retry_after`` (429)
     :ivar parameters: Telegram's ``parameters`` (``retry_after``,
         ``migrate_to_chat_id``)
+    :ivar may_have_arrived: the request may have been carried out although it
+        failed (a timeout, a dropped connection, a 5xx): a send is then not
+        to be repeated without checking
     """
 
     network = "Telegram"
+    may_have_arrived = False
 
     def __init__(self, message, code=None, method="", retry_after=None, parameters=None):
         super().__init__(message, code=code, method=method)
@@ -411,13 +415,16 @@ class TelegramClient:
             raise Transient(error, refused=True) from None
         except requests.Timeout:
             error = TelegramNetworkError(f"no answer within {timeout} s", method=method)
+            error.may_have_arrived = True
             raise Transient(error) from None
         except requests.ConnectionError as exc:
             error = TelegramNetworkError(
                 f"connection failed: {self._redact(str(exc))}", method=method
             )
             # the request may have reached Telegram unless no connection was made
-            raise Transient(error, refused=_not_connected(exc)) from None
+            refused = _not_connected(exc)
+            error.may_have_arrived = not refused
+            raise Transient(error, refused=refused) from None
         except requests.RequestException as exc:
             raise TelegramNetworkError(
                 f"request failed: {self._redact(str(exc))}", method=method
@@ -433,7 +440,9 @@ class TelegramClient:
         if not isinstance(body, dict) or "ok" not in body:
             if status == 200 or status >= 500:
                 what = "the answer is not JSON" if status == 200 else f"HTTP {status}"
-                raise Transient(TelegramServerError(what, code=None, method=method))
+                error = TelegramServerError(what, code=None, method=method)
+                error.may_have_arrived = True
+                raise Transient(error)
             if status == 429:
                 error = TelegramRateLimited("HTTP 429 Too Many Requests", code=429, method=method)
                 raise Transient(error, refused=True)
@@ -463,6 +472,7 @@ class TelegramClient:
                 raise Transient(error, refused=True, delay=max(0, retry_after))
             raise error
         if code >= 500:
+            error.may_have_arrived = True
             raise Transient(error)
         raise error
 

@@ -9,3 +9,4 @@ from . import social_moderation_log
 from . import social_incident
 from . import social_incident_telegram
 from . import social_incident_reply
+from . import social_incident_reply_telegram
