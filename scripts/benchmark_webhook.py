@@ -87,7 +87,12 @@ def telegram_update(index, rng):
         "update_id": 700000000 + index,
         "message": {
             "message_id": 100000 + index,
-            "from": {"id": user_id, "is_bot": False, "first_name": "Житель", "last_name": str(user_id)},
+            "from": {
+                "id": user_id,
+                "is_bot": False,
+                "first_name": "Житель",
+                "last_name": str(user_id),
+            },
             "chat": group,
             "date": now - rng.randrange(3600),
             "message_thread_id": forward,
