@@ -181,6 +181,45 @@ class SocialAccount(models.Model):
         self._connector_success()
         return _notification(self.env, self.env._("Webhook"), message, "success")
 
+    def action_tg_new_secret(self):
+        """A new webhook secret (the old one leaked), given to Telegram at once
+        when the page receives by webhook: updates carrying the old one are
+        refused from now on. If Telegram does not take it, nothing changes."""
+        self.ensure_one()
+        self._check_connector_admin()
+        if self.network != "telegram":
+            raise UserError(self.env._("This is not a Telegram page."))
+        account = self.sudo()
+        self._write_system({"tg_webhook_secret": new_webhook_token()})
+        if account.connector_enabled and account.tg_intake_mode == "webhook":
+            try:
+                self._telegram_client().set_webhook(
+                    account.webhook_url,
+                    secret_token=account.tg_webhook_secret,
+                    allowed_updates=self._tg_allowed_updates(),
+                )
+            except TelegramError as error:
+                # the new secret is rolled back with this error: the webhook keeps working
+                raise UserError(
+                    self.env._(
+                        "Telegram did not take the new secret, so none was issued: %s",
+                        error_message(self.env, error),
+                    )
+                ) from error
+            self._connector_success()
+        account.message_post(
+            body=self.env._(
+                "A new webhook secret was issued: updates carrying the previous one are refused."
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return _notification(
+            self.env,
+            self.env._("Webhook"),
+            self.env._("A new webhook secret was issued."),
+            "success",
+        )
+
     # ------------------------------------------------------------------
     # Connection test
     # ------------------------------------------------------------------
