@@ -51,9 +51,7 @@ class TestTelegramEndToEnd(ConnectorMixin, TelegramMixin, HttpCase):
         self.assertEqual(incident.text, COMMENT)
         self.assertEqual(incident.author_id.name, "Мария Иванова")
         self.assertEqual(incident.url, fake.comment_link(post_id, comment))
-        self.assertEqual(
-            incident.external_id, f"korenovsk_news/{post_id}/{comment['message_id']}"
-        )
+        self.assertEqual(incident.external_id, f"korenovsk_news/{post_id}/{comment['message_id']}")
 
         reply = self.answer(incident, body=ANSWER)
         self.assertEqual(reply.publish_channel, "api")
@@ -106,7 +104,12 @@ class TestTelegramEndToEnd(ConnectorMixin, TelegramMixin, HttpCase):
 
         # the curator deletes the comment and bans its author
         self.env["social.moderation.wizard"].with_user(self.curator).create(
-            {"incident_id": incident.id, "delete_comment": True, "ban_author": True, "reason": "spam"}
+            {
+                "incident_id": incident.id,
+                "delete_comment": True,
+                "ban_author": True,
+                "reason": "spam",
+            }
         ).action_confirm()
         self.assertIn((fake.group["id"], comment["message_id"]), fake.deleted)
         self.assertIn((fake.group["id"], self.citizen["id"]), fake.banned)
