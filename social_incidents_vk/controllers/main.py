@@ -162,7 +162,7 @@ class TelegramWebhookController(http.Controller):
         if (
             not isinstance(update_id, int)
             or isinstance(update_id, bool)
-            or not 0 < update_id < 2**31
+            or not 0 < update_id < 2**53
         ):
             return request.make_response(
                 "Неверный запрос: update_id должен быть положительным числом.", TEXT, status=400

@@ -159,15 +159,6 @@ class SocialAccount(models.Model):
                 )
             else:
                 url = account.webhook_url
-                if not (url or "").startswith("https://"):
-                    raise UserError(
-                        self.env._(
-                            "Telegram sends updates only to a public HTTPS address, and the "
-                            "page's is %s: set the system parameter web.base.url to the "
-                            "server's public https:// address, or use polling.",
-                            url,
-                        )
-                    )
                 client.set_webhook(
                     url,
                     secret_token=self._tg_secret(),
@@ -176,11 +167,58 @@ class SocialAccount(models.Model):
                 message = self.env._("Telegram now sends the page's updates to %s.", url)
         except TelegramError as error:
             self._connector_error("webhook", error, alert=_is_tg_auth(error))
-            return _notification(
-                self.env, self.env._("Webhook"), error_message(self.env, error), "danger"
-            )
+            message = error_message(self.env, error)
+            if account.tg_intake_mode != "polling" and not (account.webhook_url or "").startswith(
+                "https://"
+            ):
+                message += " " + self.env._(
+                    "Telegram sends updates only to a public HTTPS address, and the page's is "
+                    "%s: set the system parameter web.base.url to the server's public https:// "
+                    "address, or use polling.",
+                    account.webhook_url,
+                )
+            return _notification(self.env, self.env._("Webhook"), message, "danger")
         self._connector_success()
         return _notification(self.env, self.env._("Webhook"), message, "success")
+
+    def action_tg_new_secret(self):
+        """A new webhook secret (the old one leaked), given to Telegram at once
+        when the page receives by webhook: updates carrying the old one are
+        refused from now on. If Telegram does not take it, nothing changes."""
+        self.ensure_one()
+        self._check_connector_admin()
+        if self.network != "telegram":
+            raise UserError(self.env._("This is not a Telegram page."))
+        account = self.sudo()
+        self._write_system({"tg_webhook_secret": new_webhook_token()})
+        if account.connector_enabled and account.tg_intake_mode == "webhook":
+            try:
+                self._telegram_client().set_webhook(
+                    account.webhook_url,
+                    secret_token=account.tg_webhook_secret,
+                    allowed_updates=self._tg_allowed_updates(),
+                )
+            except TelegramError as error:
+                # the new secret is rolled back with this error: the webhook keeps working
+                raise UserError(
+                    self.env._(
+                        "Telegram did not take the new secret, so none was issued: %s",
+                        error_message(self.env, error),
+                    )
+                ) from error
+            self._connector_success()
+        account.message_post(
+            body=self.env._(
+                "A new webhook secret was issued: updates carrying the previous one are refused."
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return _notification(
+            self.env,
+            self.env._("Webhook"),
+            self.env._("A new webhook secret was issued."),
+            "success",
+        )
 
     # ------------------------------------------------------------------
     # Connection test
@@ -202,7 +240,8 @@ class SocialAccount(models.Model):
         if not group_id:
             problems.append(self.env._("the discussion group id is not set"))
         rights = (
-            (channel_id, self.env._("the channel"), ("can_delete_messages",)),
+            # the channel: an administrator (its posts' comments are in the group)
+            (channel_id, self.env._("the channel"), ()),
             (
                 group_id,
                 self.env._("the discussion group"),

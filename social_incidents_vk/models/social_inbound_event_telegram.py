@@ -413,7 +413,8 @@ class SocialInboundEvent(models.Model):
         """Store the updates the polling read; returns how many were new."""
         stored = 0
         for update in updates:
-            if not isinstance(update, dict) or not _int(update.get("update_id")):
+            update_id = update.get("update_id") if isinstance(update, dict) else None
+            if not isinstance(update_id, int) or isinstance(update_id, bool) or update_id <= 0:
                 raise UserError(self.env._("Telegram returned an update without an update_id."))
             if self._tg_store(account.id, account.company_id.id, update):
                 stored += 1

@@ -198,6 +198,44 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
         self.assertEqual(second.tg_reply_to_message_id, first["message_id"])
         self.assertEqual(second.author_id.name, "Пётр")
 
+    def test_without_the_posts_forward_a_reply_finds_its_post_by_the_comment_it_answers(self):
+        """The bot came after the post: its automatic forward never reached
+        Odoo. A comment still names it (it replies to the forward); a reply to
+        that comment finds the post through the comment's incident."""
+        post = self.fake_tg.channel_post("Старый пост")
+        self.fake_tg.updates.clear()  # the forward was sent before the bot was there
+        first = self.fake_tg.comment(post, self.citizen, "Первый комментарий")
+        self.deliver()
+        self.process()
+        reply = self.fake_tg.comment(post, self.citizen2, "Ответ на первый", reply_to=first)
+        self.deliver()
+        self.process()
+        incidents = self.tg_incidents()
+        self.assertEqual(
+            incidents.mapped("external_id"),
+            [
+                f"korenovsk_news/{post}/{first['message_id']}",
+                f"korenovsk_news/{post}/{reply['message_id']}",
+            ],
+        )
+
+    def test_a_comment_whose_post_is_unknown_gets_its_link_in_the_group(self):
+        post = self.fake_tg.channel_post("Пост")
+        # the forward and the first comment came before the bot was there
+        first = self.fake_tg.comment(post, self.citizen2, "Комментарий до подключения")
+        reply = self.fake_tg.comment(post, self.citizen, "Ответ на него", reply_to=first)
+        self.fake_tg.updates[:] = [
+            u for u in self.fake_tg.updates if u["message"]["message_id"] == reply["message_id"]
+        ]
+        self.deliver()
+        self.process()
+        incident = self.tg_incidents()
+        group = str(self.fake_tg.group["id"]).removeprefix("-100")
+        # the message's own link in the group (t.me/c/<group>/<thread>/<id>, normalized)
+        self.assertEqual(incident.url, f"https://t.me/c/{group}/{reply['message_id']}")
+        self.assertEqual(incident.external_id, f"-100{group}/{reply['message_id']}")
+        self.assertEqual(incident.text, "Ответ на него")
+
     def test_direct_messages_become_incidents_only_when_enabled(self):
         self.fake_tg.direct_message(self.citizen, "Добрый день, у нас нет света")
         self.deliver()

@@ -140,6 +140,45 @@ class TestTelegramSettings(ConnectorMixin, TelegramMixin, TransactionCase):
         self.assertEqual([r["method"] for r in self.fake_tg.requests], ["deleteWebhook"])
         self.assertIsNone(self.fake_tg.webhook)
 
+    def test_an_http_address_is_refused_by_telegram_with_a_hint(self):
+        self.env["ir.config_parameter"].set_param("web.base.url", "http://192.168.0.10:8069")
+        self.fake_tg.allow_http = False
+        try:
+            params = self.tg.action_tg_set_webhook()["params"]
+        finally:
+            self.fake_tg.allow_http = True
+        self.assertEqual(params["type"], "danger")
+        self.assertIn("Telegram error 400", params["message"])
+        self.assertIn("only to a public HTTPS address", params["message"])
+        self.assertIn("http://192.168.0.10:8069/social_incidents_vk/telegram/", params["message"])
+        self.assertIsNone(self.fake_tg.webhook)
+        self.assertEqual(self.tg.connector_state, "error")
+
+    def test_a_new_secret_is_given_to_telegram_at_once(self):
+        self.env["ir.config_parameter"].set_param("web.base.url", "https://city.example.org")
+        old = self.tg.sudo().tg_webhook_secret
+        self.tg.action_tg_new_secret()
+        new = self.tg.sudo().tg_webhook_secret
+        self.assertNotEqual(new, old)
+        (request,) = self.fake_tg.requests_of("setWebhook")
+        self.assertEqual(request["params"]["secret_token"], new)
+        self.assertTrue(
+            self.tg.message_ids.filtered(lambda m: "new webhook secret" in (m.body or ""))
+        )
+        self.assertNotIn(new, " ".join(self.tg.message_ids.mapped("body")))
+        # Telegram refusing it: nothing changes
+        self.fake_tg.fail_next(
+            "setWebhook",
+            error_code=400,
+            description="Bad Request: bad webhook: Failed to resolve host",
+        )
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            self.tg.action_tg_new_secret()
+        self.tg.invalidate_recordset()
+        self.assertEqual(self.tg.sudo().tg_webhook_secret, new)
+        with self.assertRaises(AccessError):
+            self.tg.with_user(self.curator).action_tg_new_secret()
+
     # ------------------------------------------------------------------
     # Polling
     # ------------------------------------------------------------------
