@@ -2,20 +2,25 @@
 moderating its comments, against the fake Bot API server on 127.0.0.1."""
 
 import io
+import threading
 from datetime import timedelta
 
 from freezegun import freeze_time
 from PIL import Image
 
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase
+from odoo.modules import module as odoo_module
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, TransactionCase, get_db_name, tagged
 
-from odoo.addons.social_incidents.tools import clock
+from odoo.addons.social_incidents.tools import clock, guard
 from odoo.addons.social_incidents.tools.guard import system_write
 
 from ..clients import telegram
 from .common import ConnectorMixin
 from .common_telegram import TelegramMixin
+from .fake_networks import FakeTelegram
 
 REPLY = "Здравствуйте! Яму на Ленина, 5 заделают до пятницы."
 
@@ -435,3 +440,141 @@ class TestTelegramModeration(TelegramPublishCase):
             wizard.with_user(self.executor_user).action_confirm()
         self.assertFalse(self.fake_tg.requests_of("deleteMessage"))
         self.assertFalse(incident.moderation_log_ids)
+
+
+class TestTelegramAnswerWithoutId(TelegramPublishCase):
+    def test_an_answer_without_message_id_is_not_sent_again_by_the_job(self):
+        incident, _post_id, _comment = self.tg_incident()
+        reply = self.answer(incident)
+        # Telegram takes the message and answers without it
+        self.fake_tg.fail_next("sendMessage", body={"ok": True, "result": {}})
+        action = self.publish(reply)
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertEqual(reply.state, "publish_failed")
+        self.assertIn("did not say which message it is", reply.publish_error)
+        self.assertFalse(reply.publish_next_at, "a person checks the group first")
+        with freeze_time(clock.now() + timedelta(hours=1)):
+            self.assertEqual(self.env["social.incident.reply"]._cron_retry_publish(), 0)
+        self.assertEqual(len(self.sends()), 1)
+
+
+GROUP_ID = -1009876500001
+CHANNEL_ID = -1001234500001
+
+
+@tagged("post_install", "-at_install")
+class TestTelegramPublishingWithTwoWorkers(BaseCase):
+    """The retry job run by two workers at once, each with its own cursor, as
+    Odoo's multi-process server runs it (test_publishing_once.py does it for
+    VK). The data is committed, so the test removes it after."""
+
+    def setUp(self):
+        super().setUp()
+        telegram.reset_rate_limiters()
+        self.addCleanup(telegram.reset_rate_limiters)
+        self.fake = FakeTelegram(
+            channel_id=CHANNEL_ID, channel_username="two_workers_test", group_id=GROUP_ID
+        ).start()
+        self.addCleanup(self.fake.stop)
+        self.registry = Registry(get_db_name())
+        self.addCleanup(self.remove_data)
+        self.account_id = None
+        post_id = self.fake.channel_post("Новости района")
+        comments = [self.fake.comment(post_id, 773000001 + n, f"Вопрос {n}") for n in range(3)]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"lang": "en_US"})
+            env["ir.config_parameter"].set_param("social_incidents_vk.max_retries", "0")
+            account = env["social.account"].create(
+                {
+                    "name": "Two workers channel",
+                    "network": "telegram",
+                    "url": "https://t.me/two_workers_test",
+                    "tg_bot_token": self.fake.token,
+                    "tg_api_url": self.fake.url.rstrip("/"),
+                    "tg_channel_id": str(CHANNEL_ID),
+                    "tg_channel_username": "two_workers_test",
+                    "tg_group_id": str(GROUP_ID),
+                    "connector_enabled": True,
+                }
+            )
+            self.account_id = account.id
+            with guard.system_write():
+                incidents = env["social.incident"].create(
+                    [
+                        {
+                            "network": "telegram",
+                            "account_id": account.id,
+                            "source": "own_page",
+                            "text": comment["text"],
+                            "url": self.fake.comment_link(post_id, comment),
+                            "tg_chat_id": str(GROUP_ID),
+                            "tg_message_id": comment["message_id"],
+                            "tg_thread_id": comment["message_thread_id"],
+                            "state": "in_progress",
+                        }
+                        for comment in comments
+                    ]
+                )
+                # fabricated history: a reply approved, its first publication failed
+                replies = env["social.incident.reply"].create(
+                    [
+                        {
+                            "incident_id": incident.id,
+                            "kind": "final",
+                            "body": f"Ответ на {incident.text}",
+                            "state": "publish_failed",
+                            "publish_attempts": 1,
+                            "publish_next_at": clock.now() - timedelta(minutes=10 - n),
+                        }
+                        for n, incident in enumerate(incidents.sorted("id"))
+                    ]
+                )
+            self.reply_ids = replies.ids
+        self.comment_ids = {c["message_id"] for c in comments}
+
+    def remove_data(self):
+        if not self.account_id:
+            return
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ir.config_parameter"].set_param("social_incidents_vk.max_retries", False)
+            cr.execute("DELETE FROM social_incident WHERE account_id = %s", (self.account_id,))
+            cr.execute("DELETE FROM social_account WHERE id = %s", (self.account_id,))
+
+    def run_job(self, barrier, errors):
+        try:
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                barrier.wait(timeout=10)
+                env["social.incident.reply"]._cron_retry_publish()
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+
+    def test_two_workers_never_post_the_same_reply(self):
+        # outside a test the job commits each reply: let it (the data here is committed)
+        current = odoo_module.current_test
+        odoo_module.current_test = False
+        self.addCleanup(setattr, odoo_module, "current_test", current)
+        # each post takes a moment: the two jobs overlap
+        self.fake.fail_next("sendMessage", delay=0.5, times=10)
+        barrier, errors = threading.Barrier(2), []
+        workers = [threading.Thread(target=self.run_job, args=(barrier, errors)) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+        answered = [
+            r["params"]["reply_parameters"]["message_id"]
+            for r in self.fake.requests_of("sendMessage")
+        ]
+        self.assertEqual(sorted(answered), sorted(self.comment_ids), "each reply posted once")
+        self.assertEqual(len(self.fake.sent), 3)
+        self.assertFalse(errors)
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT state, published_url FROM social_incident_reply WHERE id IN %s",
+                (tuple(self.reply_ids),),
+            )
+            rows = cr.fetchall()
+        self.assertEqual({state for state, _url in rows}, {"published"})
+        self.assertTrue(all(url.startswith("https://t.me/two_workers_test/") for _s, url in rows))
