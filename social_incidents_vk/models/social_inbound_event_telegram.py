@@ -157,66 +157,116 @@ class SocialInboundEvent(models.Model):
     # ------------------------------------------------------------------
     def _process(self):
         telegram = self.filtered(lambda e: e.network == "telegram")
-        for event in telegram:
+        # new messages of a page in one batch (one create of their incidents); an
+        # event of a failing batch is then processed on its own, to isolate it
+        messages = telegram.filtered(lambda e: e.event_type == "message")
+        for account in messages.account_id:
+            batch = in_company_lang(
+                messages.filtered(lambda e, a=account: e.account_id == a), account.company_id
+            )
+            try:
+                with self.env.cr.savepoint():
+                    batch._tg_process_messages()
+            except Exception:  # noqa: BLE001 - isolate the event that fails
+                for event in batch:
+                    event._process_guarded(lambda e: e._tg_process_messages())
+        # edits after the messages they edit
+        for event in telegram - messages:
             in_company_lang(event)._process_guarded(lambda e: e._tg_process())
         return super(SocialInboundEvent, self - telegram)._process()
 
+    def _tg_message(self):
+        self.ensure_one()
+        message = json.loads(self.payload or "{}").get(self.event_type)
+        return message if isinstance(message, dict) else None
+
     def _tg_process(self):
         self.ensure_one()
-        update = json.loads(self.payload or "{}")
-        message = update.get(self.event_type)
-        if not isinstance(message, dict):
+        message = self._tg_message()
+        if message is None:
             self._done(note=self.env._("Not a message"), state="ignored")
-            return
-        if self.event_type == "edited_message":
+        elif self.event_type == "edited_message":
             self._tg_process_edit(message)
         else:
-            self._tg_process_message(message)
+            self._tg_process_messages()
 
-    def _tg_process_message(self, message, from_edit=False):
+    def _tg_process_messages(self, from_edit=False):
+        """Turn these message events (of one page, in order) into incidents:
+        the citizens' messages not registered yet are created in one batch;
+        the others are noted as already registered or ignored."""
         account = self.account_id.sudo()
-        kind, post, reason = self._tg_classify(account, message)
-        chat_id = (message.get("chat") or {}).get("id")
-        self.write(
-            {
-                "tg_message_key": f"{chat_id}:{message.get('message_id')}",
-                "tg_post_id": post or 0,
-            }
-        )
-        if reason:
-            self._done(note=reason, state="ignored")
-            return
-        vals = self._tg_incident_values(account, message, kind, post)
+        account.ensure_one()
         Incident = (
             self.env["social.incident"]
             .sudo()
             .with_context(active_test=False, mail_create_nosubscribe=True)
         )
-        known = Incident.search(
-            [
-                ("network", "=", "telegram"),
-                ("account_id", "=", account.id),
-                ("tg_chat_id", "=", vals["tg_chat_id"]),
-                ("tg_message_id", "=", vals["tg_message_id"]),
-            ],
-            limit=1,
-        )
-        if known:
-            self._done(known, self.env._("Already registered as incident %s", known.name))
+        wanted = {}  # (chat id, message id) → (events, vals)
+        for event in self:
+            message = event._tg_message()
+            if message is None:
+                event._done(note=self.env._("Not a message"), state="ignored")
+                continue
+            kind, post, reason = event._tg_classify(account, message)
+            chat_id = (message.get("chat") or {}).get("id")
+            # remembered before the next message is classified: a reply finds its post by it
+            event.write(
+                {
+                    "tg_message_key": f"{chat_id}:{message.get('message_id')}",
+                    "tg_post_id": post or 0,
+                }
+            )
+            if reason:
+                event._done(note=reason, state="ignored")
+                continue
+            vals = event._tg_incident_values(account, message, kind, post)
+            key = (vals["tg_chat_id"], vals["tg_message_id"])
+            if key in wanted:
+                wanted[key][0].append(event)
+            else:
+                wanted[key] = ([event], vals)
+        if not wanted:
             return
-        duplicate = Incident._find_duplicates([vals])[0]
-        if duplicate:
-            # the same comment, registered from a pasted link (or by another page)
-            self._done(duplicate, self.env._("Already registered as incident %s", duplicate.name))
-            return
-        with system_write():
-            incident = Incident.with_company(account.company_id).create(vals)
-        self._done(
-            incident,
+        known = {
+            (incident.tg_chat_id, incident.tg_message_id): incident
+            for incident in Incident.search(
+                [
+                    ("network", "=", "telegram"),
+                    ("account_id", "=", account.id),
+                    ("tg_chat_id", "in", list({chat for chat, _id in wanted})),
+                    ("tg_message_id", "in", list({message for _chat, message in wanted})),
+                ]
+            )
+        }
+        missing = {key: value for key, value in wanted.items() if key not in known}
+        # the same message registered from a pasted link (or by another page)
+        duplicates = Incident._find_duplicates([vals for _events, vals in missing.values()])
+        for key, duplicate in zip(list(missing), duplicates, strict=True):
+            if duplicate:
+                known[key] = duplicate
+                del missing[key]
+        created = {}
+        if missing:
+            with system_write():
+                incidents = Incident.with_company(account.company_id).create(
+                    [vals for _events, vals in missing.values()]
+                )
+            created = dict(zip(missing, incidents, strict=True))
+        registered = (
             self.env._("Incident registered from an edit")
             if from_edit
-            else self.env._("Incident registered"),
+            else self.env._("Incident registered")
         )
+        for key, (events, _vals) in wanted.items():
+            if key in created:
+                events[0]._done(created[key], registered)
+                # a second update of the same message: the incident is its first's
+                events = events[1:]
+            incident = created.get(key) or known[key]
+            for event in events:
+                event._done(
+                    incident, self.env._("Already registered as incident %s", incident.name)
+                )
 
     def _tg_classify(self, account, message):
         """(kind, channel post id, reason to ignore) of a message: kind is
@@ -379,7 +429,7 @@ class SocialInboundEvent(models.Model):
             )
         )
         if not incident:
-            self._tg_process_message(message, from_edit=True)
+            self._tg_process_messages(from_edit=True)
             return
         old = incident.text
         new = message.get("text") or message.get("caption") or TG_EMPTY_TEXT

@@ -236,6 +236,32 @@ class TestTelegramWebhook(ConnectorMixin, TelegramMixin, HttpCase):
         self.assertEqual(incident.external_id, f"-100{group}/{reply['message_id']}")
         self.assertEqual(incident.text, "Ответ на него")
 
+    def test_a_failing_update_does_not_hold_back_the_others(self):
+        post = self.fake_tg.channel_post("Пост")
+        good = self.fake_tg.comment(post, self.citizen, "Хороший комментарий")
+        bad_update = json.loads(json.dumps(self.fake_tg.pending_updates[-1]))
+        bad_update["update_id"] += 1000
+        bad_update["message"]["message_id"] += 1000
+        bad_update["message"]["date"] = "вчера"  # not what Telegram sends
+        self.deliver()
+        self.assertEqual(self.post(bad_update).status_code, 200)
+        # the same message delivered under a second update id (in one batch)
+        again = json.loads(json.dumps(self.fake_tg.deliveries[-1]))
+        twice = {"update_id": again["update_id"] + 2000, "message": good}
+        self.assertEqual(self.post(twice).status_code, 200)
+        self.process()
+        events = self.tg_events()
+        self.assertEqual(
+            events.mapped("state"), ["ignored", "done", "error", "done"], events.mapped("note")
+        )
+        incident = self.tg_incidents()
+        self.assertEqual(incident.text, "Хороший комментарий")
+        self.assertEqual(events[1].incident_id, incident)
+        self.assertEqual(events[3].incident_id, incident)
+        self.assertEqual(events[3].note, f"Already registered as incident {incident.name}")
+        self.assertTrue(events[2].error)
+        self.assertEqual(events[2].attempts, 1)
+
     def test_direct_messages_become_incidents_only_when_enabled(self):
         self.fake_tg.direct_message(self.citizen, "Добрый день, у нас нет света")
         self.deliver()
