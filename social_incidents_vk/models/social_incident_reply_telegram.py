@@ -1,5 +1,7 @@
 import logging
 import re
+import threading
+import time
 from datetime import timedelta
 
 from odoo import models
@@ -28,6 +30,39 @@ TG_CAPTION_LIMIT = 1024
 #: Photos in one album (sendMediaGroup).
 TG_ALBUM_LIMIT = 10
 TG_PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
+
+#: What Telegram accepted for a reply whose recording is not committed yet:
+#: (database, reply id) -> (monotonic time, messages). Odoo runs a request
+#: again, in the same process, when its transaction fails (a serialization
+#: failure at commit): that run records these messages instead of sending the
+#: reply a second time. Forgotten after the commit, or after an hour.
+_UNCOMMITTED_POSTS = {}
+_UNCOMMITTED_LOCK = threading.Lock()
+UNCOMMITTED_TTL = 3600
+
+
+def _remember_post(cr, reply_id, posted):
+    key = (cr.dbname, reply_id)
+    with _UNCOMMITTED_LOCK:
+        _UNCOMMITTED_POSTS[key] = (time.monotonic(), posted)
+
+    def forget():
+        with _UNCOMMITTED_LOCK:
+            _UNCOMMITTED_POSTS.pop(key, None)
+
+    cr.postcommit.add(forget)
+
+
+def _recall_post(cr, reply_id):
+    """The messages Telegram already accepted for this reply in a run whose
+    transaction was rolled back, or None."""
+    now = time.monotonic()
+    with _UNCOMMITTED_LOCK:
+        for key, (at, _posted) in list(_UNCOMMITTED_POSTS.items()):
+            if now - at > UNCOMMITTED_TTL:
+                del _UNCOMMITTED_POSTS[key]
+        entry = _UNCOMMITTED_POSTS.get((cr.dbname, reply_id))
+    return entry[1] if entry else None
 
 
 def telegram_target(incident):
@@ -133,6 +168,10 @@ class SocialIncidentReply(models.Model):
         skipped = photos[TG_ALBUM_LIMIT:]
         photos = photos[:TG_ALBUM_LIMIT]
         body = (self.body or "").strip()
+        posted = _recall_post(self.env.cr, self.id)
+        if posted is not None:
+            _logger.info("Reply %s: recording the post of a run rolled back", self.id)
+            return self._tg_record(account, posted, group_id, thread_id, None, skipped, others)
         try:
             client = account._telegram_client()
             with_caption = bool(photos) and len(body) <= TG_CAPTION_LIMIT
@@ -157,6 +196,10 @@ class SocialIncidentReply(models.Model):
                 self._tg_send_photos(client, group_id, photos, None, comment_id, thread_id)
             except TelegramError as error:
                 photo_error = error
+        _remember_post(self.env.cr, self.id, posted)
+        return self._tg_record(account, posted, group_id, thread_id, photo_error, skipped, others)
+
+    def _tg_record(self, account, posted, group_id, thread_id, photo_error, skipped, others):
         # Telegram accepted the post: what fails from here is recorded on this reply only
         self.env.flush_all()
         try:

@@ -327,6 +327,31 @@ class TestTelegramPublishing(TelegramPublishCase):
         self.assertEqual(len(self.fake_tg.sent), 1)
         self.assertEqual(len(self.sends()), 1)
 
+    def test_a_run_rolled_back_after_the_send_is_recorded_not_sent_again(self):
+        """Odoo runs a request again when its transaction fails at commit (a
+        serialization failure): that run records what Telegram accepted."""
+        incident, post_id, _comment = self.tg_incident()
+        reply = self.answer(incident)
+
+        class RolledBack(Exception):
+            pass
+
+        with self.assertRaises(RolledBack), self.env.cr.savepoint():
+            self.publish(reply)
+            self.assertEqual(reply.state, "published")
+            raise RolledBack
+        self.env.invalidate_all()
+        self.assertEqual(reply.state, "approved")
+        [sent] = self.fake_tg.sent
+        self.publish(reply)
+        self.assertEqual(len(self.sends()), 1, "not sent a second time")
+        self.assertEqual(reply.state, "published")
+        self.assertEqual(reply.external_id, str(sent["message_id"]))
+        self.assertEqual(
+            reply.published_url,
+            f"https://t.me/korenovsk_news/{post_id}?comment={sent['message_id']}",
+        )
+
     def test_a_timed_out_send_is_not_sent_again_without_a_person(self):
         incident, _post_id, _comment = self.tg_incident()
         reply = self.answer(incident)
