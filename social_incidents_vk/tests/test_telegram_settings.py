@@ -5,6 +5,7 @@ import json
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.neutralize import neutralize_database
 from odoo.tests import HttpCase, TransactionCase, tagged
 
 from ..models.social_account_telegram import TG_POLL_LOCK_CLASS, tg_bot_key
@@ -56,6 +57,16 @@ class TestTelegramSettings(ConnectorMixin, TelegramMixin, TransactionCase):
             f"{self.env['ir.config_parameter'].get_param('web.base.url')}"
             f"/social_incidents_vk/telegram/{self.tg.id}",
         )
+
+    def test_a_neutralized_copy_forgets_the_bot(self):
+        self.assertTrue(self.tg.sudo().tg_bot_token and self.tg.sudo().tg_webhook_secret)
+        neutralize_database(self.env.cr)
+        self.env.invalidate_all()
+        page = self.tg.sudo()
+        self.assertFalse(page.connector_enabled)
+        self.assertFalse(page.tg_bot_token)
+        self.assertFalse(page.tg_webhook_secret)
+        self.assertEqual(self.tg.connector_state, "off")
 
     # ------------------------------------------------------------------
     # Connection test
