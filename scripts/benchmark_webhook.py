@@ -1,17 +1,23 @@
 #!/usr/bin/env python3
-"""Benchmark of the VK Callback API endpoint against a running Odoo server.
+"""Benchmark of the VK Callback API and Telegram webhook endpoints against a running Odoo server.
 
     scripts/serve --workers 2 &           # or any running server with social_incidents_vk
     python3 scripts/benchmark_webhook.py -c .local/odoo-serve.conf -d DATABASE --url http://127.0.0.1:8069
+    python3 scripts/benchmark_webhook.py ... --network telegram
 
-Sends EVENTS Callback API deliveries (wall_reply_new), REDELIVER of them being
-re-deliveries of events already sent (same event_id), from SENDERS concurrent
-senders; reports events per second, the median and 95th-percentile response
-time, then waits for the server's background job to turn them into incidents
-and checks that exactly one incident exists per distinct event: none lost,
-none doubled. A page "Benchmark VK" is created for the run and removed after
-(with its incidents) unless --keep. The machine's load averages are printed before and
-after: the senders share the machine with the server. Run by hand; no test asserts a time.
+Sends EVENTS deliveries: VK Callback API events (wall_reply_new), or with
+``--network telegram`` Bot API updates (a citizen's comment in the channel's
+discussion group, replying to a post's automatic forward, with the secret
+header), REDELIVER of them being re-deliveries of events already sent (same
+event_id / update_id), from SENDERS concurrent senders; reports events per
+second, the median and 95th-percentile response time, then waits for the
+server's background job to turn them into incidents, reports the processing
+time per event (from the first event received to the last processed, divided
+by the events) and checks that exactly one incident exists per distinct event:
+none lost, none doubled. A page "Benchmark VK" (or "Benchmark Telegram") is
+created for the run and removed after (with its incidents) unless --keep. The
+machine's load averages are printed before and after: the senders share the
+machine with the server. Run by hand; no test asserts a time.
 """
 
 import argparse
@@ -32,6 +38,9 @@ from odoo import SUPERUSER_ID, api
 from odoo.tools import config
 
 GROUP_ID = 990001234
+TG_CHANNEL_ID = -1009900012345
+TG_GROUP_ID = -1009900054321
+TG_CHANNEL = "benchmark_channel"
 
 
 def parse_args():
@@ -44,7 +53,67 @@ def parse_args():
     parser.add_argument("--senders", type=int, default=8)
     parser.add_argument("--wait", type=int, default=900, help="seconds to wait for the processing")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--network", choices=("vk", "telegram"), default="vk")
     return parser.parse_args()
+
+
+def setup_telegram(registry):
+    """A connected Telegram page; returns (its id, the webhook secret)."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        account = env["social.account"].create(
+            {
+                "name": "Benchmark Telegram",
+                "network": "telegram",
+                "url": f"https://t.me/{TG_CHANNEL}{secrets.token_hex(3)}",
+                "tg_channel_id": str(TG_CHANNEL_ID),
+                "tg_channel_username": TG_CHANNEL,
+                "tg_group_id": str(TG_GROUP_ID),
+                "connector_enabled": True,
+            }
+        )
+        return account.id, account.sudo().tg_webhook_secret
+
+
+def telegram_update(index, rng):
+    """A Bot API update: a citizen's comment on one of 40 channel posts."""
+    post = 500 + index % 40
+    forward = 90000 + post
+    channel = {"id": TG_CHANNEL_ID, "title": "Benchmark", "username": TG_CHANNEL, "type": "channel"}
+    group = {"id": TG_GROUP_ID, "title": "Benchmark chat", "type": "supergroup"}
+    now = int(time.time())
+    user_id = 5000000000 + rng.randrange(300)
+    return {
+        "update_id": 700000000 + index,
+        "message": {
+            "message_id": 100000 + index,
+            "from": {
+                "id": user_id,
+                "is_bot": False,
+                "first_name": "Житель",
+                "last_name": str(user_id),
+            },
+            "chat": group,
+            "date": now - rng.randrange(3600),
+            "message_thread_id": forward,
+            "reply_to_message": {
+                "message_id": forward,
+                "from": {"id": 777000, "is_bot": False, "first_name": "Telegram"},
+                "sender_chat": channel,
+                "chat": group,
+                "date": now - 7200,
+                "is_automatic_forward": True,
+                "forward_origin": {
+                    "type": "channel",
+                    "chat": channel,
+                    "message_id": post,
+                    "date": now - 7200,
+                },
+                "text": f"Пост № {post}",
+            },
+            "text": f"Комментарий жителя № {index}: на улице Ленина не горят фонари.",
+        },
+    }
 
 
 def setup(registry, secret):
@@ -75,12 +144,18 @@ def count(registry, account_id):
         )
         pending, done, failed, total = cr.fetchone()
         cr.execute(
+            "SELECT extract(epoch FROM max(processed_at) - min(received_at)) FROM "
+            "social_inbound_event WHERE account_id = %s",
+            (account_id,),
+        )
+        span = cr.fetchone()[0]
+        cr.execute(
             "SELECT count(*), count(DISTINCT external_id) FROM social_incident WHERE account_id = "
             "%s",
             (account_id,),
         )
         incidents, distinct = cr.fetchone()
-    return pending, done, failed, total, incidents, distinct
+    return pending, done, failed, total, incidents, distinct, float(span or 0)
 
 
 def cleanup(registry, account_id):
@@ -97,31 +172,40 @@ def main():
     args = parse_args()
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(args.database)
-    secret = secrets.token_hex(16)
-    account_id, token = setup(registry, secret)
-    url = f"{args.url.rstrip('/')}/social_incidents_vk/vk/{account_id}/{token}"
     rng = random.Random(11)
     unique = int(args.events * (1 - args.redeliver))
-    payloads = []
-    for index in range(unique):
-        payloads.append(
-            {
-                "type": "wall_reply_new",
-                "event_id": secrets.token_hex(20),
-                "v": "5.199",
-                "group_id": GROUP_ID,
-                "secret": secret,
-                "object": {
-                    "id": 100000 + index,
-                    "from_id": 1000 + rng.randrange(300),
-                    "post_id": 500 + index % 40,
-                    "owner_id": -GROUP_ID,
-                    "date": int(time.time()) - rng.randrange(3600),
-                    "text": f"Комментарий жителя № {index}: на улице Ленина не горят фонари.",
-                    "parents_stack": [],
-                },
-            }
-        )
+    headers = {"Content-Type": "application/json"}
+    if args.network == "telegram":
+        account_id, secret = setup_telegram(registry)
+        url = f"{args.url.rstrip('/')}/social_incidents_vk/telegram/{account_id}"
+        shown_url = url
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        payloads = [telegram_update(index, rng) for index in range(unique)]
+    else:
+        secret = secrets.token_hex(16)
+        account_id, token = setup(registry, secret)
+        url = f"{args.url.rstrip('/')}/social_incidents_vk/vk/{account_id}/{token}"
+        shown_url = f"{url.rsplit('/', 1)[0]}/<token>"
+        payloads = []
+        for index in range(unique):
+            payloads.append(
+                {
+                    "type": "wall_reply_new",
+                    "event_id": secrets.token_hex(20),
+                    "v": "5.199",
+                    "group_id": GROUP_ID,
+                    "secret": secret,
+                    "object": {
+                        "id": 100000 + index,
+                        "from_id": 1000 + rng.randrange(300),
+                        "post_id": 500 + index % 40,
+                        "owner_id": -GROUP_ID,
+                        "date": int(time.time()) - rng.randrange(3600),
+                        "text": f"Комментарий жителя № {index}: на улице Ленина не горят фонари.",
+                        "parents_stack": [],
+                    },
+                }
+            )
     deliveries = payloads + [rng.choice(payloads) for _ in range(args.events - unique)]
     rng.shuffle(deliveries)
     local = threading.local()
@@ -134,9 +218,7 @@ def main():
             session = local.session = requests.Session()
         body = json.dumps(payload, ensure_ascii=False).encode()
         started = time.perf_counter()
-        response = session.post(
-            url, data=body, headers={"Content-Type": "application/json"}, timeout=30
-        )
+        response = session.post(url, data=body, headers=headers, timeout=30)
         elapsed = time.perf_counter() - started
         with lock:
             latencies.append(elapsed)
@@ -146,7 +228,7 @@ def main():
     print(
         f"sending {len(deliveries)} deliveries ({unique} distinct events, "
         f"{len(deliveries) - unique} re-deliveries) from {args.senders} senders to "
-        f"{url.rsplit('/', 1)[0]}/<token>"
+        f"{shown_url}"
     )
     started = time.perf_counter()
     with ThreadPoolExecutor(args.senders) as pool:
@@ -163,13 +245,14 @@ def main():
     )
     waited = time.perf_counter()
     while True:
-        pending, done, failed, total, incidents, distinct = count(registry, account_id)
+        pending, done, failed, total, incidents, distinct, span = count(registry, account_id)
         if not pending or time.perf_counter() - waited > args.wait:
             break
         time.sleep(1)
     print(
         f"  processed by the background job in {time.perf_counter() - waited:.0f} s after the last "
-        "delivery"
+        f"delivery; {span:.1f} s from the first event received to the last processed: "
+        f"{span / max(total, 1) * 1e3:.1f} ms per event"
     )
     print(
         f"  raw events stored: {total} (expected {unique}); processed {done}, failed {failed}, "

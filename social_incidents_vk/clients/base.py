@@ -2,6 +2,9 @@
 worth retrying, the HTTP transport and the retry loop with exponential
 backoff. No Odoo import."""
 
+import threading
+import time
+
 import requests
 
 
@@ -46,12 +49,15 @@ def error_class(code, table, default):
 class Transient(Exception):
     """Internal: a failure worth retrying; carries the error to raise at the end.
 
-    ``refused`` is true when the network surely did not carry the request out."""
+    ``refused`` is true when the network surely did not carry the request out;
+    ``delay`` is the pause the network asked for before the next try (seconds,
+    e.g. Telegram's ``retry_after``), instead of the exponential backoff."""
 
-    def __init__(self, error, refused=False):
+    def __init__(self, error, refused=False, delay=None):
         super().__init__(str(error))
         self.error = error
         self.refused = refused
+        self.delay = delay
 
 
 def call_with_retries(
@@ -60,7 +66,8 @@ def call_with_retries(
     """Run ``request()`` until it succeeds, retrying a :class:`Transient`
     failure up to ``max_retries`` times after ``backoff * 2 ** attempt``
     seconds; a request that is not idempotent is retried only when the
-    network surely refused it. Raises the last error."""
+    network surely refused it; a failure that says how long to wait
+    (``Transient.delay``) waits that long instead. Raises the last error."""
     attempt = 0
     while True:
         try:
@@ -69,7 +76,7 @@ def call_with_retries(
             error = transient.error
             if attempt >= max_retries or not (idempotent or transient.refused):
                 raise error from transient.__cause__
-            delay = backoff * (2**attempt)
+            delay = transient.delay if transient.delay is not None else backoff * (2**attempt)
             attempt += 1
             logger.warning(
                 "%s API %s: %s; retry %d of %d in %.2f s",
@@ -116,3 +123,41 @@ def post_json(session, url, payload, *, method, timeout, redact, errors, rate_li
         return response.json()
     except ValueError:
         raise Transient(server_error("the answer is not JSON", method=method)) from None
+
+
+class RateLimiter:
+    """Spaces calls at least ``1 / rate`` seconds apart; thread-safe.
+
+    Each caller reserves the next free slot under a lock, then sleeps until
+    it outside the lock, so concurrent callers queue up fairly. The clock and
+    the sleep are the caller's (``time.monotonic`` and ``time.sleep`` in
+    production, fakes in tests).
+    """
+
+    def __init__(self, rate):
+        if rate <= 0:
+            raise ValueError("A rate limit must be a positive number of requests per second.")
+        self.rate = float(rate)
+        self._lock = threading.Lock()
+        self._next_slot = None
+
+    @property
+    def interval(self):
+        return 1.0 / self.rate
+
+    def tighten(self, rate):
+        """Lower the rate to ``rate`` if that is stricter."""
+        with self._lock:
+            self.rate = min(self.rate, float(rate))
+
+    def acquire(self, clock=time.monotonic, sleep=time.sleep):
+        """Wait for the next slot; return the time waited (in seconds)."""
+        with self._lock:
+            now = clock()
+            slot = now if self._next_slot is None else max(now, self._next_slot)
+            self._next_slot = slot + self.interval
+        wait = slot - now
+        if wait > 0:
+            sleep(wait)
+            return wait
+        return 0.0

@@ -56,7 +56,14 @@ from datetime import datetime
 
 import requests
 
-from .base import ApiError, Transient, call_with_retries, error_class, post_json
+from .base import (
+    ApiError,
+    RateLimiter,
+    Transient,
+    call_with_retries,
+    error_class,
+    post_json,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -158,44 +165,6 @@ def vk_error_class(code):
 # ----------------------------------------------------------------------
 # Rate limiting
 # ----------------------------------------------------------------------
-class RateLimiter:
-    """Spaces calls at least ``1 / rate`` seconds apart; thread-safe.
-
-    Each caller reserves the next free slot under a lock, then sleeps until
-    it outside the lock, so concurrent callers queue up fairly. The clock and
-    the sleep are the caller's (``time.monotonic`` and ``time.sleep`` in
-    production, fakes in tests).
-    """
-
-    def __init__(self, rate):
-        if rate <= 0:
-            raise ValueError("A rate limit must be a positive number of requests per second.")
-        self.rate = float(rate)
-        self._lock = threading.Lock()
-        self._next_slot = None
-
-    @property
-    def interval(self):
-        return 1.0 / self.rate
-
-    def tighten(self, rate):
-        """Lower the rate to ``rate`` if that is stricter."""
-        with self._lock:
-            self.rate = min(self.rate, float(rate))
-
-    def acquire(self, clock=time.monotonic, sleep=time.sleep):
-        """Wait for the next slot; return the time waited (in seconds)."""
-        with self._lock:
-            now = clock()
-            slot = now if self._next_slot is None else max(now, self._next_slot)
-            self._next_slot = slot + self.interval
-        wait = slot - now
-        if wait > 0:
-            sleep(wait)
-            return wait
-        return 0.0
-
-
 _limiters = {}
 _limiters_lock = threading.Lock()
 

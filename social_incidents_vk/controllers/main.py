@@ -18,6 +18,7 @@ MAX_DEPTH = 32
 # compared with a wrong token when the page is unknown, so both take the same time
 _NO_TOKEN = "-" * 43
 NOT_CONNECTED = "Страница не подключена."
+TG_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # a NUL character (JSON "\u0000"), which PostgreSQL cannot store in a text
 _NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 
@@ -52,36 +53,12 @@ class VkCallbackController(http.Controller):
         # so concurrent deliveries never fail on each other (no retried
         # statement, no "bad query" logged with the payload)
         Event._read_committed()
-        httprequest = request.httprequest
-        if (httprequest.content_length or 0) > MAX_BODY:
-            return request.make_response("Слишком большой запрос.", TEXT, status=413)
-        # werkzeug reads at most the declared length, itself limited by the
-        # route's max_content_length (a longer body is a 413 before this)
-        body = httprequest.get_data()
-        if len(body) > MAX_BODY:
-            return request.make_response("Слишком большой запрос.", TEXT, status=413)
-        try:
-            payload = json.loads(body or b"")
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            return request.make_response(
-                "Неверный запрос: тело не является JSON.", TEXT, status=400
-            )
-        if json_depth_exceeds(payload, MAX_DEPTH):
-            return request.make_response(
-                "Неверный запрос: слишком глубокая вложенность.", TEXT, status=400
-            )
-        if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+        payload, refused = _read_json_object()
+        if refused:
+            return refused
+        if not isinstance(payload.get("type"), str):
             return request.make_response(
                 "Неверный запрос: ожидается объект JSON с полем type.", TEXT, status=400
-            )
-        try:
-            # half a surrogate pair or a NUL could never be stored nor become an incident
-            valid_text = not _NUL.search(json.dumps(payload, ensure_ascii=False).encode().decode())
-        except UnicodeEncodeError:
-            valid_text = False
-        if not valid_text:
-            return request.make_response(
-                "Неверный запрос: недопустимые символы в тексте.", TEXT, status=400
             )
         page = Event._webhook_page(account_id)
         expected = (page or {}).get("webhook_token") or _NO_TOKEN
@@ -141,3 +118,92 @@ class VkCallbackController(http.Controller):
         # the secret was taken out above: it is never stored
         Event._store_webhook(page, event_id, event_type, payload)
         return request.make_response("ok", TEXT)
+
+
+class TelegramWebhookController(http.Controller):
+    """Bot API webhook of one Telegram page (setWebhook with the page's secret).
+
+    Every update must carry the page's secret in the header
+    X-Telegram-Bot-Api-Secret-Token (compared in constant time): a wrong or
+    missing one → 403, nothing stored, counted per page and minute. Unknown or
+    disconnected page → 404. Then the VK endpoint's limits: over 64 KiB → 413,
+    not a JSON object, too deep, bad text, no integer update_id → 400. The
+    update is stored raw once per (page, update_id) and answered 200 at once;
+    the processing job turns it into an incident."""
+
+    @http.route(
+        "/social_incidents_vk/telegram/<int:account_id>",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        max_content_length=MAX_BODY,
+    )
+    def telegram_webhook(self, account_id, **_kwargs):
+        # sudo: a public endpoint; nothing is stored before the page's secret is checked below
+        Event = request.env["social.inbound.event"].sudo()
+        Event._read_committed()
+        page = Event._tg_webhook_page(account_id)
+        given = request.httprequest.headers.get(TG_SECRET_HEADER) or ""
+        expected = (page or {}).get("tg_webhook_secret") or _NO_TOKEN
+        valid = hmac.compare_digest(given.encode(), expected.encode())
+        if not page:
+            return request.make_response(NOT_CONNECTED, TEXT, status=404)
+        if not valid or not page["tg_webhook_secret"]:
+            Event._count_refusal(page["id"], "secret")
+            return request.make_response(
+                "Доступ запрещён: неверный секретный токен.", TEXT, status=403
+            )
+        update, refused = _read_json_object()
+        if refused:
+            return refused
+        update_id = update.get("update_id")
+        if (
+            not isinstance(update_id, int)
+            or isinstance(update_id, bool)
+            or not 0 < update_id < 2**53
+        ):
+            return request.make_response(
+                "Неверный запрос: update_id должен быть положительным числом.", TEXT, status=400
+            )
+        Event._tg_store(page["id"], page["company_id"], update)
+        return request.make_response("ok", TEXT)
+
+
+def _read_json_object():
+    """(payload, None) for a body that is a JSON object within the limits, or
+    (None, the refusal): a body over 64 KiB → 413 (not read); not JSON, too
+    deep, not an object, a NUL or half a surrogate pair in a text → 400."""
+    httprequest = request.httprequest
+    if (httprequest.content_length or 0) > MAX_BODY:
+        return None, request.make_response("Слишком большой запрос.", TEXT, status=413)
+    # werkzeug reads at most the declared length, itself limited by the
+    # route's max_content_length (a longer body is a 413 before this)
+    body = httprequest.get_data()
+    if len(body) > MAX_BODY:
+        return None, request.make_response("Слишком большой запрос.", TEXT, status=413)
+    try:
+        payload = json.loads(body or b"")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None, request.make_response(
+            "Неверный запрос: тело не является JSON.", TEXT, status=400
+        )
+    if json_depth_exceeds(payload, MAX_DEPTH):
+        return None, request.make_response(
+            "Неверный запрос: слишком глубокая вложенность.", TEXT, status=400
+        )
+    if not isinstance(payload, dict):
+        return None, request.make_response(
+            "Неверный запрос: ожидается объект JSON.", TEXT, status=400
+        )
+    try:
+        # half a surrogate pair or a NUL could never be stored nor become an incident
+        valid_text = not _NUL.search(json.dumps(payload, ensure_ascii=False).encode().decode())
+    except UnicodeEncodeError:
+        valid_text = False
+    if not valid_text:
+        return None, request.make_response(
+            "Неверный запрос: недопустимые символы в тексте.", TEXT, status=400
+        )
+    return payload, None

@@ -13,6 +13,9 @@ UPDATE social_account
        vk_service_token = NULL,
        vk_secret = NULL,
        ok_application_secret_key = NULL,
-       ok_access_token = NULL
+       ok_access_token = NULL,
+       tg_bot_token = NULL,
+       tg_webhook_secret = NULL
  WHERE vk_community_token IS NOT NULL OR vk_user_token IS NOT NULL OR vk_service_token IS NOT NULL
-    OR vk_secret IS NOT NULL OR ok_application_secret_key IS NOT NULL OR ok_access_token IS NOT NULL;
+    OR vk_secret IS NOT NULL OR ok_application_secret_key IS NOT NULL OR ok_access_token IS NOT NULL
+    OR tg_bot_token IS NOT NULL OR tg_webhook_secret IS NOT NULL;

@@ -14,6 +14,16 @@ from odoo.addons.social_incidents.models.helpers import schedule_for_administrat
 from odoo.addons.social_incidents.tools import clock, guard
 
 from ..clients.ok import OkAuthError, OkClient, OkError
+from ..clients.telegram import (
+    TelegramConflict,
+    TelegramError,
+    TelegramForbidden,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRateLimited,
+    TelegramServerError,
+    TelegramUnauthorized,
+)
 from ..clients.vk import (
     VkAccessError,
     VkAuthError,
@@ -34,6 +44,8 @@ SECRET_FIELDS = (
     "vk_secret",
     "ok_application_secret_key",
     "ok_access_token",
+    "tg_bot_token",
+    "tg_webhook_secret",
 )
 # VK's ban reasons (groups.ban): 0 other, 1 spam, 2 verbal abuse, 3 strong language.
 VK_BAN_REASONS = {"law": 0, "spam": 1, "insult": 2, "obscene": 3}
@@ -465,7 +477,7 @@ def new_webhook_token():
 
 
 def _is_auth(error):
-    return isinstance(error, VkAuthError | OkAuthError)
+    return isinstance(error, VkAuthError | OkAuthError | TelegramUnauthorized | TelegramNotFound)
 
 
 def error_message(env, error):
@@ -490,4 +502,39 @@ def error_message(env, error):
         return env._("VK error %(code)s: %(message)s", code=error.code, message=error.message)
     if isinstance(error, OkError):
         return env._("OK error %(code)s: %(message)s", code=error.code, message=error.message)
+    if isinstance(error, TelegramError):
+        return _telegram_error_message(env, error)
     return re.sub(r"\s+", " ", str(error))[:500]
+
+
+def _telegram_error_message(env, error):
+    """A clear message (through the translation) for a Bot API error; the
+    client never puts the bot token in it."""
+    if isinstance(error, TelegramUnauthorized | TelegramNotFound):
+        return env._(
+            "Telegram rejected the bot token (error %s): an administrator must set the token "
+            "@BotFather gave.",
+            error.code,
+        )
+    if isinstance(error, TelegramConflict):
+        return env._(
+            "Telegram refuses polling (error 409): a webhook is set for this bot. Either keep "
+            "the webhook mode, or set the page to polling and press Connect the Webhook, which "
+            "removes the webhook."
+        )
+    if isinstance(error, TelegramForbidden):
+        return env._(
+            "Telegram denies access (error 403): %s. Check that the bot is an administrator of "
+            "the channel and of its discussion group.",
+            error.message,
+        )
+    if isinstance(error, TelegramRateLimited):
+        return env._(
+            "Telegram limits the rate of requests (error 429): retry after %s s.",
+            error.retry_after or "?",
+        )
+    if isinstance(error, TelegramServerError):
+        return env._("Telegram is failing (%s): it will be retried.", error.code or "HTTP 5xx")
+    if isinstance(error, TelegramNetworkError):
+        return env._("Telegram does not answer (timeout or connection error): it will be retried.")
+    return env._("Telegram error %(code)s: %(message)s", code=error.code, message=error.message)

@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 from odoo.addons.social_incidents.models.helpers import in_company_lang, scheduled_job
 from odoo.addons.social_incidents.tools import clock
 
-from ..clients.ok import OkError
+from ..clients.base import ApiError
 from ..clients.vk import VkError
 from .social_account import _is_auth, error_message
 
@@ -29,9 +29,7 @@ class SocialAccount(models.Model):
         Each page on its own: its failure (no token, VK refusing, anything)
         is recorded on that page and the job goes on with the next one, and
         does not fail itself; outside tests each page is committed at once."""
-        accounts = self.sudo().search(
-            [("connector_enabled", "=", True), ("network", "in", ("vk", "ok"))]
-        )
+        accounts = self.sudo().search(self._poll_domain())
         auto_commit = not modules.module.current_test
         for account in accounts:
             # the job has no user's language: what it writes is in the company's
@@ -41,13 +39,22 @@ class SocialAccount(models.Model):
                 self.env.cr.commit()
         return True
 
+    @api.model
+    def _poll_domain(self):
+        """The pages the polling job reads."""
+        return [("connector_enabled", "=", True), ("network", "in", ("vk", "ok"))]
+
+    def _poll_network(self):
+        """Poll this page's network; return the incidents registered."""
+        return self._poll_vk() if self.network == "vk" else self._poll_ok()
+
     def _poll_once(self):
         """Poll this page in a savepoint; return (new incidents, error message
         or None). Any failure is rolled back and recorded on the page."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
-                created = self._poll_vk() if self.network == "vk" else self._poll_ok()
+                created = self._poll_network()
         except Exception as error:  # noqa: BLE001 - one page never stops the others
             return self.env["social.incident"], self._poll_failed(error)
         now = clock.now()
@@ -58,7 +65,7 @@ class SocialAccount(models.Model):
 
     def _poll_failed(self, error):
         """Record a failed polling on the page; return the message shown."""
-        if not isinstance(error, VkError | OkError | UserError):
+        if not isinstance(error, ApiError | UserError):
             # not the network's answer nor a setting: a fault, with its traceback for the developers
             _logger.exception("Polling of page %s failed unexpectedly", self.id)
             error = ValueError(

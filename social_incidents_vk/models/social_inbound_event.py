@@ -23,6 +23,7 @@ from odoo.addons.social_incidents.models.helpers import (
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents.tools.guard import system_write
 
+from ..clients.base import ApiError
 from ..clients.ok import parse_ok_date
 from ..clients.vk import VkError
 
@@ -107,8 +108,15 @@ class SocialInboundEvent(models.Model):
         )
 
     @api.model
+    def _handled_types(self, network):
+        """The event types of ``network`` turned into something (others are
+        stored as ignored), or None when every type is."""
+        return VK_HANDLED if network == "vk" else None
+
+    @api.model
     def _insert_event(self, account_id, company_id, network, event_id, event_type, payload):
-        handled = event_type in VK_HANDLED if network == "vk" else True
+        handled_types = self._handled_types(network)
+        handled = handled_types is None or event_type in handled_types
         note = None
         if not handled:
             account = self.env["social.account"].browse(account_id)
@@ -247,7 +255,7 @@ class SocialInboundEvent(models.Model):
         attempts = self.attempts + 1
         message = (
             error_message(self.env, error)
-            if isinstance(error, VkError)
+            if isinstance(error, ApiError)
             else (str(error) or type(error).__name__)
         )
         self.write(

@@ -26,7 +26,7 @@ FINAL_ERRORS = (VkAuthError, VkAccessError, VkCaptchaError)
 
 
 class PublishAnswerError(Exception):
-    """VK accepted the post but its answer cannot be recorded (no comment id, say)."""
+    """The network accepted the post but its answer cannot be recorded (no comment id, say)."""
 
 
 class SocialIncidentReply(models.Model):
@@ -46,7 +46,21 @@ class SocialIncidentReply(models.Model):
     @api.depends("incident_id.network", "incident_id.account_id")
     def _compute_publish_channel(self):
         for reply in self:
-            reply.publish_channel = "api" if reply._vk_publishable() else "manual"
+            reply.publish_channel = "api" if reply._api_publisher() else "manual"
+
+    def _api_publisher(self):
+        """The method that posts this reply through a connector (VK here,
+        Telegram in social_incident_reply_telegram.py), or None when the reply
+        is posted by hand. Each returns True when posted, False when failed."""
+        self.ensure_one()
+        if self._vk_publishable():
+            return self._publish_vk
+        return None
+
+    def _published_message(self):
+        """What the publish button says after a successful post."""
+        networks = {"vk": self.env._("The reply is posted in VK.")}
+        return networks.get(self.incident_id.network) or self.env._("The reply is posted.")
 
     def _vk_publishable(self):
         self.ensure_one()
@@ -62,12 +76,13 @@ class SocialIncidentReply(models.Model):
 
     @workflow_action
     def action_open_publish_wizard(self):
-        """A reply to a VK comment of a connected community is posted by the
-        community itself; anything else is posted by hand (LYA 11) with the
-        ready-to-copy text and the link, then marked published."""
+        """A reply to a VK comment of a connected community (or a Telegram
+        comment of a connected channel) is posted by the page itself; anything
+        else is posted by hand (LYA 11) with the ready-to-copy text and the
+        link, then marked published."""
         self.ensure_one()
         self._check_publishable()
-        if self._vk_publishable():
+        if self._api_publisher():
             if not self._lock_for_publishing():
                 raise UserError(
                     self.env._(
@@ -76,15 +91,16 @@ class SocialIncidentReply(models.Model):
                     )
                 )
             self._check_publishable()
-            ok = self._publish_vk()
+            publisher = self._api_publisher()
+            if publisher is None:  # another worker changed the page meanwhile
+                return super().action_open_publish_wizard()
+            ok = publisher()
             return {
                 "type": "ir.actions.client",
                 "tag": "display_notification",
                 "params": {
                     "title": self.env._("Publication"),
-                    "message": self.env._("The reply is posted in VK.")
-                    if ok
-                    else self.publish_error,
+                    "message": self._published_message() if ok else self.publish_error,
                     "type": "success" if ok else "danger",
                     "sticky": not ok,
                     "next": {"type": "ir.actions.client", "tag": "soft_reload"},
@@ -169,20 +185,32 @@ class SocialIncidentReply(models.Model):
                 ", ".join(self.attachment_ids.mapped("name")),
             )
 
-    def _publish_failed(self, error):
+    def _publish_failed(self, error, *, final=None, retry_at=None, alert=None, message=None):
+        """Record a failed publication: "publication failed" with the error in
+        words, a retry planned (at ``retry_at``, else after 2, 4, 8 … minutes)
+        unless the error is ``final`` (a person must act), the page's health
+        and, with ``alert``, an activity for the administrators. The defaults
+        are VK's: final for its token, access and captcha errors, alert for a
+        rejected token."""
         attempts = self.publish_attempts + 1
-        retry = not isinstance(error, FINAL_ERRORS) and attempts < MAX_PUBLISH_ATTEMPTS
-        message = error_message(self.env, error)
+        if final is None:
+            final = isinstance(error, FINAL_ERRORS)
+        if alert is None:
+            alert = isinstance(error, VkAuthError)
+        retry = not final and attempts < MAX_PUBLISH_ATTEMPTS
+        message = message or error_message(self.env, error)
         self._transition(
             {
                 "state": "publish_failed",
                 "publish_error": message,
                 "publish_attempts": attempts,
-                "publish_next_at": clock.now() + timedelta(minutes=2**attempts) if retry else False,
+                "publish_next_at": (retry_at or clock.now() + timedelta(minutes=2**attempts))
+                if retry
+                else False,
             }
         )
         account = self.incident_id.account_id
-        account._connector_error("publish", error, alert=isinstance(error, VkAuthError))
+        account._connector_error("publish", error, alert=alert)
         self._post_both(self.env._("Publication failed:") + " %s", message)
         self.incident_id._update_activities_and_deadlines()
         _logger.info("Reply %s: publication failed (attempt %s): %s", self.id, attempts, message)
@@ -191,7 +219,7 @@ class SocialIncidentReply(models.Model):
     @scheduled_job
     @system_method
     def _cron_retry_publish(self, limit=50):
-        """Retry the VK publications that failed for a passing reason, with
+        """Retry the publications (VK, Telegram) that failed for a passing reason, with
         a growing delay (2, 4, 8 … minutes). Each reply in its own transaction
         (outside tests), its row locked: a reply another worker is posting is
         skipped, and a post that succeeded is committed before the next."""
@@ -230,7 +258,8 @@ class SocialIncidentReply(models.Model):
             return None
         if not locked or not self.filtered_domain(self._retry_due_domain()):
             return None
-        if not self._vk_publishable():
-            return None
         # the job has no user's language: what it writes is in the company's
-        return in_company_lang(self)._publish_vk()
+        publisher = in_company_lang(self)._api_publisher()
+        if publisher is None:
+            return None
+        return publisher()

@@ -1,4 +1,4 @@
-"""Fake VK and OK API servers on 127.0.0.1, for the tests (with and without Odoo).
+"""Fake VK, OK and Telegram API servers on 127.0.0.1, for the tests (with and without Odoo).
 
 The real networks cannot be reached from the test machines, so the clients
 talk to these servers, which answer in the wire format of the real APIs:
@@ -27,16 +27,28 @@ talk to these servers, which answer in the wire format of the real APIs:
   shapes; errors are ``{"error_code", "error_msg", "error_data": null}`` with
   HTTP 200.
 
-Both record every request received in ``requests`` (never the access token)
+* :class:`FakeTelegram` serves ``/bot<token>/<method>`` like
+  https://api.telegram.org: JSON, form-encoded or multipart bodies (or the
+  query string); ``{"ok": true, "result": ...}`` or ``{"ok": false,
+  "error_code", "description"[, "parameters": {"retry_after"}]}`` with the HTTP
+  status equal to ``error_code`` (an unknown token gets 401 "Unauthorized").
+  It holds a channel, its linked discussion group, the bot's rights in each
+  (configurable), citizens, every message; its scenario helpers create
+  channel posts (with their automatic forward into the group), comments,
+  edits, direct messages, service and bot messages as Telegram's Updates,
+  queued for ``getUpdates`` or POSTed to the webhook by ``deliver()``.
+
+All record every request received in ``requests`` (never the access token)
 and can be told to fail: :meth:`fail_next` injects an API error, an HTTP
 status or a delay (to make a client time out) for the next calls of a method.
 
-The servers live in ``fake_server.py`` (what they share), ``fake_vk.py`` and
-``fake_ok.py``. None imports Odoo: the Odoo-free tests load this folder as a
-plain package (``tests/addon_files.py``).
+The servers live in ``fake_server.py`` (what they share), ``fake_vk.py``,
+``fake_ok.py`` and ``fake_telegram.py``. None imports Odoo: the Odoo-free tests
+load this folder as a plain package (``tests/addon_files.py``).
 """
 
 from .fake_ok import FakeOk
+from .fake_telegram import FakeTelegram
 from .fake_vk import VK_API_VERSION, FakeVk
 
-__all__ = ["VK_API_VERSION", "FakeOk", "FakeVk"]
+__all__ = ["VK_API_VERSION", "FakeOk", "FakeTelegram", "FakeVk"]

@@ -62,7 +62,7 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         params = dict(parse_qsl(split.query, keep_blank_values=True))
         content_type = self.headers.get("Content-Type", "")
-        if body and "multipart/form-data" not in content_type:
+        if body and not any(kind in content_type for kind in ("multipart/form-data", "json")):
             params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         request = {
             "http_method": self.command,
@@ -70,6 +70,8 @@ class _Handler(BaseHTTPRequestHandler):
             "params": params,
             "content_type": content_type,
             "authorization": self.headers.get("Authorization", ""),
+            "body": body,
+            "headers": dict(self.headers.items()),
         }
         status, mime, payload = self.server.fake._serve(request)
         data = (

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 
 
 class SocialIncidentStepWizard(models.TransientModel):
-    """Publishing by hand (OK, Telegram, or a VK page without the connector):
+    """Publishing by hand (OK, or a VK or Telegram page without the connector):
     the text and the link to the citizen's message, ready to copy, with what
     the company's regulation says about where to post it."""
 

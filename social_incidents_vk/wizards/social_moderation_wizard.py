@@ -5,15 +5,20 @@ from odoo.exceptions import UserError
 
 from odoo.addons.social_incidents.tools import clock
 
+from ..clients.telegram import TelegramError, TelegramForbidden
 from ..clients.vk import VkAuthError, VkError
-from ..models.social_account import VK_BAN_REASONS, error_message
+from ..models.social_account import VK_BAN_REASONS, _is_auth, error_message
+from ..models.social_incident_reply_telegram import telegram_target
 from ..models.social_moderation_log import MODERATION_REASONS
+
+NETWORK_ERRORS = (VkError, TelegramError)
 
 
 class SocialModerationWizard(models.TransientModel):
     """Delete an offending comment and/or ban its author (LYA 10, PRI 2.3,
-    KOR A1 14): done through VK's API where the page is connected, recorded in
-    the moderation journal in every case, and the author blacklisted."""
+    KOR A1 14): done through VK's API or Telegram's Bot API where the page is
+    connected, recorded in the moderation journal in every case, and the
+    author blacklisted."""
 
     _name = "social.moderation.wizard"
     _description = "Moderate a Comment"
@@ -36,7 +41,38 @@ class SocialModerationWizard(models.TransientModel):
                 wizard.incident_id.network == "vk"
                 and account.connector_enabled
                 and account.vk_user_token
-            )
+            ) or bool(telegram_target(wizard.incident_id))
+
+    def _api_client(self):
+        """The client that moderates the page, None when done by hand."""
+        if not self.by_api:
+            return None
+        account = self.incident_id.account_id.sudo()
+        if self.incident_id.network == "telegram":
+            return account._telegram_client()
+        return account._vk_client("user")
+
+    def _api_delete(self, client):
+        incident = self.incident_id
+        if incident.network == "telegram":
+            group_id, message_id, _thread_id = telegram_target(incident)
+            return client.delete_message(group_id, message_id)
+        owner_id, _post_id, comment_id = incident._vk_ids()
+        return client.wall_delete_comment(owner_id, comment_id)
+
+    def _api_ban(self, client):
+        account = self.incident_id.account_id.sudo()
+        user_id = int(self.author_id.external_id)
+        if self.incident_id.network == "telegram":
+            group_id, _message_id, _thread_id = telegram_target(self.incident_id)
+            return client.ban_chat_member(group_id, user_id)
+        return client.groups_ban(
+            int(account.vk_group_id),
+            user_id,
+            reason=VK_BAN_REASONS[self.reason],
+            comment=self.comment or "",
+            comment_visible=True,
+        )
 
     def action_confirm(self):
         self.ensure_one()
@@ -48,9 +84,17 @@ class SocialModerationWizard(models.TransientModel):
             )
         if self.ban_author and not self.author_id:
             raise UserError(self.env._("The incident has no author to ban."))
+        if (
+            self.ban_author
+            and self.by_api
+            and not (self.author_id.external_id or "").lstrip("-").isdigit()
+        ):
+            raise UserError(
+                self.env._("The author has no user id in the network: ban them there by hand.")
+            )
         account = incident.account_id.sudo()
         logs = []
-        client = account._vk_client("user") if self.by_api else None
+        client = self._api_client()
         for action in ("delete", "ban"):
             if (action == "delete" and not self.delete_comment) or (
                 action == "ban" and not self.ban_author
@@ -60,21 +104,16 @@ class SocialModerationWizard(models.TransientModel):
             if client:
                 try:
                     if action == "delete":
-                        owner_id, _post_id, comment_id = incident._vk_ids()
-                        client.wall_delete_comment(owner_id, comment_id)
+                        self._api_delete(client)
                     else:
-                        client.groups_ban(
-                            int(account.vk_group_id),
-                            int(self.author_id.external_id),
-                            reason=VK_BAN_REASONS[self.reason],
-                            comment=self.comment or "",
-                            comment_visible=True,
-                        )
+                        self._api_ban(client)
                     result = "done"
                     account._connector_success()
-                except VkError as exc:
+                except NETWORK_ERRORS as exc:
                     result, error = "failed", error_message(self.env, exc)
-                    account._connector_error("moderate", exc, alert=isinstance(exc, VkAuthError))
+                    # a rejected token, a bot removed from the group: an administrator acts
+                    alert = isinstance(exc, VkAuthError | TelegramForbidden) or _is_auth(exc)
+                    account._connector_error("moderate", exc, alert=alert)
             logs.append(
                 {
                     "account_id": account.id,
@@ -122,7 +161,11 @@ class SocialModerationWizard(models.TransientModel):
                 "title": self.env._("Moderation"),
                 "message": "; ".join(failed.mapped("error"))
                 or (
-                    self.env._("Done in VK.")
+                    (
+                        self.env._("Done in Telegram.")
+                        if incident.network == "telegram"
+                        else self.env._("Done in VK.")
+                    )
                     if self.by_api
                     else self.env._("Recorded: do it in the network by hand.")
                 ),
