@@ -1,8 +1,8 @@
 {
-    "name": "Social Network Incidents: VK and OK Connectors",
-    "summary": "Comments on the official VK community and OK group arrive as incidents; "
-    "approved replies are posted by the community; comments are moderated",
-    "version": "18.0.1.1.0",
+    "name": "Social Network Incidents: VK, OK and Telegram Connectors",
+    "summary": "Comments on the official VK community, OK group and Telegram channel arrive as "
+    "incidents; approved replies are posted by the page; comments are moderated",
+    "version": "18.0.1.2.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "Social Incidents Team",
