@@ -244,7 +244,7 @@ class TestRepeatsInBulk(RepeatsCase):
     what the SQL comparison of every pair proposes."""
 
     def test_bulk_batch_proposes_what_the_sql_comparison_proposes(self):
-        from odoo.addons.social_incidents.models import social_incident_repeat
+        from ..models import social_incident_repeat
 
         streets = ["ул. Жуковского", "ул. Волгоградская", "ул. Агурина"]
         problems = [

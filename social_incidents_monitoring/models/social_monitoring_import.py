@@ -90,9 +90,7 @@ class SocialMonitoringImport(models.Model):
         for batch in self:
             incidents = batch.line_ids.incident_id
             batch.pending_check_count = (
-                Incident.search_count(
-                    [("id", "in", incidents.ids), ("triage_pending", "=", True)]
-                )
+                Incident.search_count([("id", "in", incidents.ids), ("triage_pending", "=", True)])
                 if incidents
                 else 0
             )

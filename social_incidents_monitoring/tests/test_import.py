@@ -532,7 +532,7 @@ class TestImportHeadAlerts(ImportCase):
         """Over DEFER_TRIAGE_ROWS rows, the import registers the rows and queues them; the
         job then makes the checks a registration makes: the burst, the repeats, the head's
         one inbox message."""
-        from odoo.addons.social_incidents_monitoring.models import social_monitoring_import
+        from ..models import social_monitoring_import
 
         self.company.write({"social_head_user_id": self.head.id, "social_burst_threshold": 5})
         topic = self.env["social.incident.topic"].create({"name": "Тестовая волна 2"})
