@@ -449,6 +449,7 @@ class SocialIncident(models.Model):
             if company.id not in sequences:
                 # the sequence next_by_code would take: the company's own, else the shared one
                 Sequence.browse().check_access("read")
+                # sudo: after the same read check next_by_code makes; only the numbers leave
                 sequences[company.id] = Sequence.sudo().search(
                     [("code", "=", "social.incident"), ("company_id", "in", [company.id, False])],
                     order="company_id",
@@ -555,6 +556,7 @@ class SocialIncident(models.Model):
         record a link; the notes and activities are already there."""
         root = self.env.ref("base.partner_root")
         base = self.get_base_url()
+        # sudo: the notes and activities of the bursts the server opened in this block
         bursts = self.env["social.incident.burst"].sudo()
         bursts.browse([i for ids in grouped.burst_ids.values() for i in ids])._alert_head_batch()
         for company_id in grouped.company_ids():
@@ -565,6 +567,7 @@ class SocialIncident(models.Model):
             local = in_company_lang(self, company)
             _ = local.env._
             origin_text = origin(local.env)
+            # sudo: the records the server reported in this block, listed for their heads;
             # .exists(): a chunk of an import undone after its alerts (a row failed) left
             # ids of records that are no more
             incidents = local.sudo().browse(grouped.incident_ids.get(company_id, [])).exists()
@@ -620,6 +623,7 @@ class SocialIncident(models.Model):
     def _notify_head_high_importance_grouped(self, grouped, at_registration):
         """``_notify_head_high_importance`` in batches: the same note and activities, the
         inbox message left to the grouped block's summary."""
+        # sudo: as _notify_head_high_importance: the server reports what the caller registered
         incidents = self.sudo().filtered(lambda i: i.state not in ("no_reply", "merged"))
         for company in incidents.company_id:
             heads = company._get_social_heads()

@@ -42,6 +42,7 @@ class SocialIncident(models.Model):
         if not self:
             return
         self._write_system({"triage_pending": True})
+        # sudo: waking the scheduled job (ir.cron is the administrators'); it checks its caller
         self.env.ref(TRIAGE_CRON).sudo()._trigger()
 
     @api.model
