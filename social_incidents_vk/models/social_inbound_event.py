@@ -227,19 +227,25 @@ class SocialInboundEvent(models.Model):
         """Process the events, each in its page's company's language when no
         user's language is at hand (the job has none)."""
         new = self.filtered(lambda e: e.network == "vk" and e.event_type == "wall_reply_new")
-        for account in new.account_id:
-            batch = in_company_lang(
-                new.filtered(lambda e, a=account: e.account_id == a), account.company_id
-            )
-            try:
-                with self.env.cr.savepoint():
-                    batch._process_new_comments()
-            except Exception:  # noqa: BLE001 - isolate the event that fails
-                for event in batch:
-                    event._process_guarded(lambda e: e._process_new_comments())
+        new._process_per_page("_process_new_comments")
         for event in self - new:
             in_company_lang(event)._process_guarded(lambda e: e._process_other())
         return True
+
+    def _process_per_page(self, method):
+        """Run the method named ``method`` on the events of each page at once (one create of
+        their incidents), in the page's company's language; a page's batch that fails is
+        undone and its events processed one by one, to isolate the event that fails."""
+        for account in self.account_id:
+            batch = in_company_lang(
+                self.filtered(lambda e, a=account: e.account_id == a), account.company_id
+            )
+            try:
+                with self.env.cr.savepoint():
+                    getattr(batch, method)()
+            except Exception:  # noqa: BLE001 - isolate the event that fails
+                for event in batch:
+                    event._process_guarded(lambda e: getattr(e, method)())
 
     def _process_guarded(self, function):
         self.ensure_one()

@@ -160,16 +160,7 @@ class SocialInboundEvent(models.Model):
         # new messages of a page in one batch (one create of their incidents); an
         # event of a failing batch is then processed on its own, to isolate it
         messages = telegram.filtered(lambda e: e.event_type == "message")
-        for account in messages.account_id:
-            batch = in_company_lang(
-                messages.filtered(lambda e, a=account: e.account_id == a), account.company_id
-            )
-            try:
-                with self.env.cr.savepoint():
-                    batch._tg_process_messages()
-            except Exception:  # noqa: BLE001 - isolate the event that fails
-                for event in batch:
-                    event._process_guarded(lambda e: e._tg_process_messages())
+        messages._process_per_page("_tg_process_messages")
         # edits after the messages they edit
         for event in telegram - messages:
             in_company_lang(event)._process_guarded(lambda e: e._tg_process())
