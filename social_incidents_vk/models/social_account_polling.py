@@ -29,6 +29,7 @@ class SocialAccount(models.Model):
         Each page on its own: its failure (no token, VK refusing, anything)
         is recorded on that page and the job goes on with the next one, and
         does not fail itself; outside tests each page is committed at once."""
+        # sudo: the scheduled job (private: not callable over RPC) polls every connected page
         accounts = self.sudo().search(self._poll_domain())
         auto_commit = not modules.module.current_test
         for account in accounts:

@@ -99,6 +99,7 @@ class SocialAccount(models.Model):
 
     def _compute_webhook_url(self):
         res = super()._compute_webhook_url()
+        # sudo: the server's public address, which the form shows anyway
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for account in self:
             if account.network == "telegram" and account.id:
@@ -108,6 +109,7 @@ class SocialAccount(models.Model):
     def _tg_secret(self):
         """The page's webhook secret, issued now if the page predates it."""
         self.ensure_one()
+        # sudo: administrators-only secret, for action_tg_set_webhook() after its admin check
         secret = self.sudo().tg_webhook_secret
         if not secret or not TG_SECRET_PATTERN.match(secret):
             secret = new_webhook_token()
@@ -118,6 +120,8 @@ class SocialAccount(models.Model):
         """A Telegram Bot API client with this page's bot token and the
         connector's timeouts and retries."""
         self.ensure_one()
+        # sudo: the administrators-only bot token goes into the client only, never into a
+        # message; the callers (connector actions, jobs, publishing, moderation) checked first
         account = self.sudo()
         if not account.tg_bot_token:
             raise UserError(
@@ -149,6 +153,7 @@ class SocialAccount(models.Model):
         self._check_connector_admin()
         if self.network != "telegram":
             raise UserError(self.env._("This is not a Telegram page."))
+        # sudo: the administrators-only mode and address; _check_connector_admin() passed above
         account = self.sudo()
         client = self._telegram_client()
         try:
@@ -189,6 +194,7 @@ class SocialAccount(models.Model):
         self._check_connector_admin()
         if self.network != "telegram":
             raise UserError(self.env._("This is not a Telegram page."))
+        # sudo: the new secret, handed to Telegram; _check_connector_admin() passed above
         account = self.sudo()
         self._write_system({"tg_webhook_secret": new_webhook_token()})
         if account.connector_enabled and account.tg_intake_mode == "webhook":
@@ -228,6 +234,7 @@ class SocialAccount(models.Model):
         lists of sentences in the user's language; raises TelegramError when
         Telegram cannot be asked at all (token, network)."""
         self.ensure_one()
+        # sudo: the page's settings, for action_test_connection() after its admin check
         account = self.sudo()
         client = self._telegram_client()
         bot = client.get_me()
@@ -362,6 +369,7 @@ class SocialAccount(models.Model):
     def _tg_lock_bot(self):
         """Take this transaction's lock of the page's bot; False when another
         worker holds it (it is polling the same bot now)."""
+        # sudo: the bot token is only hashed into the lock's key (tg_bot_key): none of it leaves
         self.env.cr.execute(
             "SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))",
             (TG_POLL_LOCK_CLASS, tg_bot_key(self.sudo().tg_bot_token)),
@@ -374,6 +382,7 @@ class SocialAccount(models.Model):
         an update is never lost nor stored twice), then turn them into
         incidents; return the incidents registered."""
         self.ensure_one()
+        # sudo: the administrators-only mode and offset, for the job or action_poll_now()'s admin
         account = self.sudo()
         if account.tg_intake_mode != "polling":
             raise UserError(
@@ -383,6 +392,7 @@ class SocialAccount(models.Model):
                 )
             )
         client = self._telegram_client()
+        # sudo: the event store is the server's (nobody creates events); it keeps Telegram's updates
         Event = self.env["social.inbound.event"].sudo()
         if not self._tg_lock_bot():
             return self.env["social.incident"]
@@ -405,6 +415,7 @@ class SocialAccount(models.Model):
         return events.incident_id
 
     def action_poll_now(self):
+        # sudo: the mode only picks the message; both branches refuse a non-administrator
         if self.network == "telegram" and self.sudo().tg_intake_mode != "polling":
             self._check_connector_admin()
             raise UserError(

@@ -185,8 +185,10 @@ class SocialInboundEvent(models.Model):
         """Turn these message events (of one page, in order) into incidents:
         the citizens' messages not registered yet are created in one batch;
         the others are noted as already registered or ignored."""
+        # sudo: the page's administrators-only settings (direct messages), for the processing
         account = self.account_id.sudo()
         account.ensure_one()
+        # sudo: the incidents the server registers from Telegram's updates (its processing)
         Incident = (
             self.env["social.incident"]
             .sudo()
@@ -314,6 +316,7 @@ class SocialInboundEvent(models.Model):
         ]
         if not wanted:
             return 0
+        # sudo: the post ids of this page's earlier events (the server's); only a post id leaves
         known = self.sudo().search_read(
             [
                 ("account_id", "=", account.id),
@@ -326,6 +329,7 @@ class SocialInboundEvent(models.Model):
         )
         if known:
             return known[0]["tg_post_id"]
+        # sudo: the replied-to message's incident, searched by the server; only its post id leaves
         incident = (
             self.env["social.incident"]
             .sudo()
@@ -393,6 +397,7 @@ class SocialInboundEvent(models.Model):
             "profile_url": f"https://t.me/{username}" if username else False,
             "company_id": account.company_id.id,
         }
+        # sudo: the server finds or creates the message's author in the page's company
         authors = (
             self.env["social.author"]
             .sudo()
@@ -403,8 +408,10 @@ class SocialInboundEvent(models.Model):
         return authors[user_id]
 
     def _tg_process_edit(self, message):
+        # sudo: the event's page, read by the server's processing; only its id is used
         account = self.account_id.sudo()
         chat_id = str((message.get("chat") or {}).get("id"))
+        # sudo: the incident of the edited message, found by the server's processing
         incident = (
             self.env["social.incident"]
             .sudo()
@@ -438,6 +445,7 @@ class SocialInboundEvent(models.Model):
             )
             self._done(incident, self.env._("Edit noted; the incident is finished"))
             return
+        # sudo: the author's own edit in Telegram, copied by the server to an unfinished incident
         incident.sudo().write({"text": new})
         incident._post(
             self.env._("The author edited the message. Before:")

@@ -75,6 +75,8 @@ def telegram_target(incident):
     ``tg_message_id``, ``tg_thread_id``); an incident registered from a
     pasted ``t.me/<channel>/<post>?comment=<id>`` link of the page's channel
     has the comment's id in its external id."""
+    # sudo: the page's connector settings (the bot token only tested as set); only the
+    # comment's chat, message and thread ids leave
     account = incident.account_id.sudo()
     if incident.network != "telegram" or not telegram_connected(account):
         return None
@@ -162,6 +164,7 @@ class SocialIncidentReply(models.Model):
         timeout, a 5xx) is never sent again automatically, a person checks
         the group first."""
         self.ensure_one()
+        # sudo: the page's bot client and health, after the publishing action's checks (or the job)
         account = self.incident_id.account_id.sudo()
         group_id, comment_id, thread_id = telegram_target(self.incident_id)
         photos, others = self._tg_photos()

@@ -47,6 +47,7 @@ class SocialModerationWizard(models.TransientModel):
         """The client that moderates the page, None when done by hand."""
         if not self.by_api:
             return None
+        # sudo: the page's bot or user token, for the moderation action_confirm() allowed (curator)
         account = self.incident_id.account_id.sudo()
         if self.incident_id.network == "telegram":
             return account._telegram_client()
@@ -61,6 +62,7 @@ class SocialModerationWizard(models.TransientModel):
         return client.wall_delete_comment(owner_id, comment_id)
 
     def _api_ban(self, client):
+        # sudo: the page's community id, for the ban action_confirm() allowed (curator)
         account = self.incident_id.account_id.sudo()
         user_id = int(self.author_id.external_id)
         if self.incident_id.network == "telegram":
