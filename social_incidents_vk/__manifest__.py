@@ -8,7 +8,7 @@
     "author": "Social Incidents Team",
     "website": "https://example.org/social-incidents",
     "depends": ["social_incidents"],
-    "external_dependencies": {"python": ["requests"]},
+    "external_dependencies": {"python": ["requests", "urllib3"]},
     "data": [
         "security/ir.model.access.csv",
         "security/social_incidents_vk_rules.xml",
