@@ -197,10 +197,9 @@ class SocialIncidentReply(models.Model):
         users = users.filtered(lambda u: u.active and not u.share)
         label = dict(self._fields["verify_state"]._description_selection(self.env))
         message = self.env._(
-            "The published reply is no longer in the network (%(state)s at the check of "
-            "%(date)s): post it again or find out who removed it.",
+            "The published reply is no longer in the network (check result: %(state)s): post "
+            "it again or find out who removed it.",
             state=label[self.verify_state].lower(),
-            date=fields.Datetime.to_string(clock.now()),
         )
         incident._post("<p>%s</p><p>%s</p>", message, self.published_url or "")
         act_type = self.env.ref("social_incidents_vk.mail_act_social_reply_gone")
@@ -208,7 +207,7 @@ class SocialIncidentReply(models.Model):
         incident_su = incident.sudo()
         have = incident_su.activity_ids.filtered(lambda a: a.activity_type_id == act_type).user_id
         for user in users - have:
-            incident_su.with_context(lang=user.lang or self.env.lang).activity_schedule(
+            incident_su.activity_schedule(
                 act_type_xmlid="social_incidents_vk.mail_act_social_reply_gone",
                 user_id=user.id,
                 summary=self.env._("The published reply of %s disappeared", incident.name),

@@ -109,7 +109,7 @@ class TestVkPublicationCheck(PublicationCheckCase):
         self.assertEqual(activities.user_id, self.curator | self.page_head)
         self.assertIn("The published reply is no longer in the network", activities[0].note)
         self.assertIn(
-            "The published reply is no longer in the network (deleted",
+            "The published reply is no longer in the network (check result: deleted)",
             incident.message_ids[:1].body,
         )
         # done: the job changes nothing and alerts no one again
@@ -126,11 +126,14 @@ class TestVkPublicationCheck(PublicationCheckCase):
         self.assertEqual(self.run_job(reply.published_at + timedelta(minutes=11)), 1)
         self.assertEqual(reply.verify_state, "not_found")
         self.assertEqual(len(self.gone_activities(incident)), 2)
+        self.assertTrue(incident.reply_gone)
+        messages = len(incident.message_ids)
         # the next-day check finds it still missing: no second alert
         self.assertEqual(self.run_job(reply.published_at + timedelta(hours=25)), 1)
         self.assertEqual(reply.verify_state, "not_found")
         self.assertTrue(reply.verify_second_at)
         self.assertEqual(len(self.gone_activities(incident)), 2)
+        self.assertEqual(len(incident.message_ids), messages, "no second note")
 
     def test_vk_failure_postpones_the_check(self):
         reply = self.published_vk_reply()
