@@ -164,6 +164,9 @@ class SocialIncidentReply(models.Model):
         if self.incident_id.network != "vk":
             return "not_verifiable"
         account = self.incident_id.account_id.sudo()
+        if not account.connector_enabled:
+            # a page switched off (or a neutralized copy) is not called: checked when back on
+            return None
         token_type = "service" if account.vk_service_token else "user"
         if not (account.vk_service_token or account.vk_user_token) or not self.external_id:
             return "not_verifiable"

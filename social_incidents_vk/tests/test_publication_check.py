@@ -144,6 +144,18 @@ class TestVkPublicationCheck(PublicationCheckCase):
         self.assertFalse(reply.verify_first_at)
         self.assertEqual(reply.verify_next_at, at + timedelta(minutes=30))
 
+    def test_page_switched_off_is_not_called(self):
+        reply = self.published_vk_reply()
+        self.vk.connector_enabled = False
+        at = reply.published_at + timedelta(minutes=11)
+        self.assertEqual(self.run_job(at), 0)
+        self.assertFalse(self.reads())
+        self.assertEqual(reply.verify_state, "pending")
+        self.assertEqual(reply.verify_next_at, at + timedelta(minutes=30))
+        self.vk.connector_enabled = True
+        self.assertEqual(self.run_job(at + timedelta(minutes=31)), 1)
+        self.assertEqual(reply.verify_state, "visible")
+
     def test_reply_marked_published_by_hand_is_not_verified(self):
         post = self.fake_vk.add_post("Новости района")
         comment = self.fake_vk.add_comment(post["id"], 305118723, "Где автобус?")
