@@ -167,6 +167,30 @@ def test_wall_delete_comment_with_user_token(fake, clock):
     }
 
 
+def test_wall_get_comment_reads_a_comment_back(fake, clock):
+    _post, comment = post_with_comment(fake, "Visible")
+    client = make_client(fake, "service", clock)
+    [item] = client.wall_get_comment(fake.owner_id, comment["id"])["items"]
+    assert item["id"] == comment["id"]
+    assert item["text"] == "Visible"
+    assert not item.get("deleted")
+    assert fake.requests[-1]["params"] == {
+        "owner_id": str(fake.owner_id),
+        "comment_id": str(comment["id"]),
+        "v": "5.199",
+    }
+    fake.deleted_comments.add((fake.owner_id, comment["id"]))
+    [item] = client.wall_get_comment(fake.owner_id, comment["id"])["items"]
+    assert item["deleted"] is True
+    assert item["text"] == ""
+    with pytest.raises(vk.VkError) as info:
+        client.wall_get_comment(fake.owner_id, 999999)
+    assert info.value.code == 100
+    with pytest.raises(vk.VkAccessError) as info:
+        make_client(fake, "community", clock).wall_get_comment(fake.owner_id, comment["id"])
+    assert info.value.code == 27
+
+
 def test_groups_ban_with_user_token(fake, clock):
     end = datetime(2030, 1, 1, tzinfo=UTC)
     result = make_client(fake, "user", clock).groups_ban(

@@ -5,6 +5,9 @@ What the addon needs from VK, and with which access token VK accepts it
 
 * ``wall.get`` (user, service): polling the community's posts;
 * ``wall.getComments`` (user, service): polling the citizens' comments;
+* ``wall.getComment`` (user, service): reading a posted reply back (proof of
+  publication): ``{"items": [comment]}``, the comment ``"deleted": true`` when
+  it was deleted, error 100 or 104 when VK does not know it;
 * ``wall.createComment`` (user, community): the approved reply, as the
   community (``from_group`` = the community id);
 * ``wall.deleteComment`` (user): deleting a comment;
@@ -383,6 +386,12 @@ class VkClient:
             thread_items_count=thread_items_count or None,
             start_comment_id=start_comment_id,
         )
+
+    def wall_get_comment(self, owner_id, comment_id):
+        """One comment of a wall: ``{"items": [comment], ...}``; a deleted
+        comment comes with ``"deleted": true``. VK accepts a user or a service
+        token only."""
+        return self.call("wall.getComment", owner_id=owner_id, comment_id=comment_id)
 
     def wall_create_comment(
         self,

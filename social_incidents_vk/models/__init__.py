@@ -10,3 +10,5 @@ from . import social_incident
 from . import social_incident_telegram
 from . import social_incident_reply
 from . import social_incident_reply_telegram
+from . import social_incident_reply_verification
+from . import social_incident_verification

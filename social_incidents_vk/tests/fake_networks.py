@@ -11,6 +11,7 @@ talk to these servers, which answer in the wire format of the real APIs:
 
   ==================================  ==========================
   wall.get, wall.getComments          user, service
+  wall.getComment                     user, service
   wall.createComment                  user, community
   wall.deleteComment, groups.ban      user
   users.get, groups.getById           user, community, service

@@ -60,6 +60,7 @@ class FakeVk(_FakeServer):
     METHODS = {
         "wall.get": ("_wall_get", ("user", "service")),
         "wall.getComments": ("_wall_get_comments", ("user", "service")),
+        "wall.getComment": ("_wall_get_comment", ("user", "service")),
         "wall.createComment": ("_wall_create_comment", ("user", "community")),
         "wall.deleteComment": ("_wall_delete_comment", ("user",)),
         "groups.ban": ("_groups_ban", ("user",)),
@@ -390,6 +391,33 @@ class FakeVk(_FakeServer):
                 for c in level[offset : offset + count]
             ],
             "current_level_count": len(level),
+            "can_post": True,
+            "show_reply_button": True,
+            "groups_can_post": True,
+        }
+
+    def _wall_get_comment(self, params, token_type):
+        owner_id = self._int(params, "owner_id", self._default_owner(token_type))
+        comment_id = self._int(params, "comment_id", required=True)
+        comment = self.comments.get(comment_id)
+        if comment is None or comment["owner_id"] != owner_id:
+            raise self._param_error("comment_id is invalid")
+        if self._is_deleted(comment):
+            # VK keeps the place of a deleted comment: its ids, no text, "deleted"
+            view = {
+                "id": comment["id"],
+                "from_id": comment["from_id"],
+                "post_id": comment["post_id"],
+                "owner_id": comment["owner_id"],
+                "parents_stack": list(comment["parents_stack"]),
+                "date": comment["date"],
+                "text": "",
+                "deleted": True,
+            }
+        else:
+            view = self._comment_view(comment)
+        return {
+            "items": [view],
             "can_post": True,
             "show_reply_button": True,
             "groups_can_post": True,
