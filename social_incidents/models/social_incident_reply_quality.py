@@ -34,7 +34,9 @@ class SocialIncidentReply(models.Model):  # pylint: disable=consider-merging-cla
         "marks of restricted information.",
     )
     quality_warning_count = fields.Integer(string="Warnings", compute="_compute_quality")
-    quality_blocked = fields.Boolean(compute="_compute_quality")
+    quality_blocked = fields.Boolean(
+        string="Blocked by a Restricted Mark", compute="_compute_quality"
+    )
     restricted_allowed_by = fields.Many2one(
         "res.users", string="Restricted Mark Allowed By", readonly=True, copy=False
     )
