@@ -120,6 +120,12 @@ def test_final_reply_needs_a_term_a_measure_or_a_reason():
     assert "no_substance" not in kinds("Передали в управляющую компанию.", kind="intermediate")
 
 
+def test_a_quarter_is_a_term_a_neighbourhood_is_not():
+    assert "no_substance" not in kinds("Двор благоустроим во II квартале.")
+    assert "no_substance" not in kinds("Двор благоустроим в третьем квартале.")
+    assert "no_substance" in kinds("Двор в новом квартале благоустроим.")
+
+
 def test_dates_inside_citations_are_no_term():
     text = "Руководствуемся постановлением администрации от 12.03.2024 № 123, спасибо."
     assert "no_substance" in kinds(text)
