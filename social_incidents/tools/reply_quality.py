@@ -26,8 +26,8 @@ BLOCKING_KINDS = ("restricted",)
 
 #: The most characters one reply takes in each network.
 #: Telegram Bot API: a message 4096, a media caption 1024 (core.telegram.org/bots/api).
-#: VK: wall.createComment documents no figure; 16384 is the length of a wall post, which
-#: VK's comment form also accepts. OK: the group comment form takes 4000.
+#: VK: wall.createComment documents no figure; 16384 (a wall post's length, used by third-party
+#: tools for comments) is unverified. OK: 4000 is unverified against OK's documentation.
 NETWORK_LIMITS = {"vk": 16384, "telegram": 4096, "ok": 4000}
 TELEGRAM_CAPTION_LIMIT = 1024
 
