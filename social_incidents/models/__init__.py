@@ -36,6 +36,8 @@ from . import social_incident_repeat_candidate
 from . import social_incident_repeat
 from . import social_incident_triage
 from . import social_abuse_term
+from . import social_reply_phrase
+from . import social_incident_reply_quality
 from . import social_incident_abuse
 from . import social_incident_burst
 from . import social_incident_burst_detection

@@ -45,6 +45,10 @@ class SocialIncidentReply(models.Model):
         "external_id",
         "publish_error",
         "deadline_ids",
+        "restricted_allowed_by",
+        "restricted_allowed_at",
+        "restricted_allowed_comment",
+        "restricted_allowed_marks",
     )
     _protected_fields_creatable = ("incident_id",)
 

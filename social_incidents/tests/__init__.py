@@ -8,3 +8,4 @@ from . import test_ui_tour
 from . import test_access_matrix
 from . import test_production_calendar
 from . import test_demo_stock_noise
+from . import test_reply_quality

@@ -200,6 +200,16 @@ EXPECTED = {
         "no_group": "-",
         "curator_b": "r",
     },
+    # the bureaucratese list of the reply checks: every writer of a reply reads it
+    "social.reply.phrase": {
+        "executor": "r",
+        "executor_other": "r",
+        "curator": "r",
+        "head": "r",
+        "admin": "rwcu",
+        "no_group": "-",
+        "curator_b": "r",
+    },
     # opened, joined, alerted and closed by the server only
     "social.incident.burst": {
         "executor": "-",

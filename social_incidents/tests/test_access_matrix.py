@@ -270,6 +270,12 @@ class AccessMatrixCase(TransactionCase):
                 "obscenity",
                 lambda: {"name": "тест" + "абвгд"[next(counter) % 5] * 3, "category": "insult"},
             ),
+            "social.reply.phrase": (
+                self.env.ref("social_incidents.reply_phrase_01"),
+                "suggestion",
+                "для",
+                lambda: {"name": "тестовый оборот " + "абвгд"[next(counter) % 5] * 3},
+            ),
             "social.incident.burst": (
                 self._burst(),
                 "state",

@@ -12,6 +12,7 @@ STEPS = [
     ("clarification_answer", "Record the Author's Answer"),
     ("control_set", "Put on Additional Control"),
     ("control_report", "Report on Additional Control"),
+    ("allow_restricted", "Allow the Restricted Mark"),
 ]
 
 
@@ -65,4 +66,6 @@ class SocialIncidentStepWizard(models.TransientModel):
             incident.action_set_control(self.text)
         elif step == "control_report":
             incident.action_report_control(self.text)
+        elif step == "allow_restricted":
+            self.reply_id.action_allow_restricted(self.text)
         return {"type": "ir.actions.act_window_close"}
