@@ -72,6 +72,7 @@ def setup_telegram(registry):
                 "connector_enabled": True,
             }
         )
+        # sudo: the benchmark (run by hand, as the superuser) reads the secret it sends
         return account.id, account.sudo().tg_webhook_secret
 
 

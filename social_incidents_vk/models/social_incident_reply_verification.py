@@ -118,6 +118,8 @@ class SocialIncidentReply(models.Model):
         record what the network shows and when, and plan the next-day check.
         Each reply is checked at most twice: running the job again changes
         nothing until the next check is due. Returns how many were checked."""
+        # sudo: the scheduled job (private, refused to all but the scheduler and administrators
+        # by @scheduled_job) checks the posted replies of every company
         replies = self.sudo().search(self._verify_due_domain(), limit=limit, order="verify_next_at")
         auto_commit = not modules.module.current_test
         checked = 0
@@ -129,6 +131,7 @@ class SocialIncidentReply(models.Model):
                 _logger.exception("Reply %s: the publication check failed", reply.id)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit  # a cron's batch
+        # sudo: the same job's count of what is still due
         remaining = self.sudo().search_count(self._verify_due_domain()) if replies else 0
         self.env["ir.cron"]._notify_progress(done=len(replies), remaining=remaining)
         return checked
@@ -163,6 +166,7 @@ class SocialIncidentReply(models.Model):
         self.ensure_one()
         if self.incident_id.network != "vk":
             return "not_verifiable"
+        # sudo: the page's administrators-only credentials, read by the job that checks its replies
         account = self.incident_id.account_id.sudo()
         if not account.connector_enabled:
             # a page switched off (or a neutralized copy) is not called: checked when back on
