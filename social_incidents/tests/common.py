@@ -1,3 +1,4 @@
+import json
 from datetime import date, timedelta
 
 from odoo.tests import TransactionCase, new_test_user
@@ -120,3 +121,26 @@ class SocialIncidentsCase(TransactionCase):
     def today_range(before=1, after=1):
         today = date.today()
         return today - timedelta(days=before), today + timedelta(days=after)
+
+
+class JsonRpcMixin:
+    """For an HttpCase: what a client sends over the web client's JSON-RPC."""
+
+    def call_kw(self, login, model, method, args, kwargs=None):
+        """(result, error message) of /web/dataset/call_kw as ``login``."""
+        self.authenticate(login, login)
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        }
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        body = response.json()
+        error = body.get("error")
+        return body.get("result"), (error["data"]["message"] if error else None)

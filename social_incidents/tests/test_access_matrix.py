@@ -2,7 +2,6 @@
 through access rights, record rules and the workflow's protected fields together. The
 expected matrix is ``access_matrix_data.EXPECTED`` (rendered in docs/access-matrix.md)."""
 
-import json
 from datetime import date, timedelta
 
 from psycopg2 import IntegrityError
@@ -14,6 +13,7 @@ from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents.tools.guard import system_write
 
 from .access_matrix_data import EXPECTED, OPERATIONS, ROLES
+from .common import JsonRpcMixin
 
 
 class _Rollback(Exception):
@@ -502,28 +502,9 @@ PROTECTED_SNAPSHOT = {
 
 
 @tagged("post_install", "-at_install")
-class TestHostileRpc(HttpCase, AccessMatrixCase):
+class TestHostileRpc(JsonRpcMixin, HttpCase, AccessMatrixCase):
     """What a client can send over the web client's JSON-RPC: every public
     method of the addons' models, with a hostile context."""
-
-    def call_kw(self, login, model, method, args, kwargs=None):
-        """(result, error message) of /web/dataset/call_kw as ``login``."""
-        self.authenticate(login, login)
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        body = response.json()
-        error = body.get("error")
-        return body.get("result"), (error["data"]["message"] if error else None)
 
     def snapshot(self):
         self.env.invalidate_all()

@@ -2,7 +2,6 @@
 within three hours are reported to the head at once, exactly once; later incidents join the
 burst while it is active; it closes after the quiet period, and a later wave is a new burst."""
 
-import json
 from datetime import datetime, timedelta
 
 from psycopg2 import IntegrityError
@@ -14,7 +13,7 @@ from odoo.tools import mute_logger
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents.tools.guard import system_write
 
-from .common import SocialIncidentsCase
+from .common import JsonRpcMixin, SocialIncidentsCase
 
 T0 = datetime(2025, 3, 3, 7, 0)  # 10:00 in Moscow
 
@@ -269,24 +268,7 @@ class TestBursts(BurstCase):
 
 
 @tagged("post_install", "-at_install")
-class TestBurstsOverRpc(HttpCase, BurstCase):
-    def call_kw(self, login, model, method, args, kwargs=None):
-        self.authenticate(login, login)
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        body = response.json()
-        error = body.get("error")
-        return body.get("result"), (error["data"]["message"] if error else None)
-
+class TestBurstsOverRpc(JsonRpcMixin, HttpCase, BurstCase):
     def test_executors_cannot_write_or_read_bursts_over_json_rpc(self):
         self.wave(5)
         burst = self.bursts()

@@ -2,12 +2,10 @@
 id; a message is registered once in an administration, by its id or by its
 link, and the refusal names the incident that holds it."""
 
-import json
-
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 
-from .common import SocialIncidentsCase
+from .common import JsonRpcMixin, SocialIncidentsCase
 
 VK_GROUP = "900000017"
 OK_GROUP = "71000000000017"
@@ -289,26 +287,9 @@ class TestLinksDedupe(SocialIncidentsCase):
 
 
 @tagged("post_install", "-at_install")
-class TestLinksOverRpc(HttpCase):
+class TestLinksOverRpc(JsonRpcMixin, HttpCase):
     """What a client sends over JSON-RPC: a create with the link alone is read
     as in the form; the helpers that read with sudo() are out of reach."""
-
-    def call_kw(self, login, model, method, args):
-        self.authenticate(login, login)
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {"model": model, "method": method, "args": args, "kwargs": {}},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        body = response.json()
-        error = body.get("error")
-        return body.get("result"), (error["data"]["message"] if error else None)
 
     def test_create_over_rpc_reads_the_link_and_helpers_are_private(self):
         curator = new_test_user(

@@ -2,12 +2,10 @@
 review, the server's checks on submission, the restricted mark that blocks until a curator
 allows it, and the return reason and comment proposed from the findings."""
 
-import json
-
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
-from .common import SocialIncidentsCase
+from .common import JsonRpcMixin, SocialIncidentsCase
 
 BUREAUCRATIC = "В целях обеспечения безопасности яму заделаем до пятницы."
 RESTRICTED = "Схема ремонта (для служебного пользования) прилагается, яму заделаем до пятницы."
@@ -177,24 +175,7 @@ class TestReplyQuality(ReplyQualityCase):
 
 
 @tagged("post_install", "-at_install")
-class TestReplyQualityOverRpc(HttpCase, ReplyQualityCase):
-    def call_kw(self, login, model, method, args, kwargs=None):
-        self.authenticate(login, login)
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        body = response.json()
-        error = body.get("error")
-        return body.get("result"), (error["data"]["message"] if error else None)
-
+class TestReplyQualityOverRpc(JsonRpcMixin, HttpCase, ReplyQualityCase):
     def test_only_a_curator_allows_a_restricted_mark_over_json_rpc(self):
         reply = self.draft(self.routed(), body=RESTRICTED)
         model = "social.incident.reply"

@@ -4,7 +4,6 @@ what is registered, what is refused, and what the result file says."""
 import base64
 import csv
 import io
-import json
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +11,8 @@ import openpyxl
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+
+from odoo.addons.social_incidents.tests.common import JsonRpcMixin
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "docs"
 HOSTILE_CONTEXT = {
@@ -398,26 +399,7 @@ class TestImport(ImportCase):
 
 
 @tagged("post_install", "-at_install")
-class TestImportOverRpc(HttpCase, ImportCase):
-    def call_kw(self, login, model, method, args, kwargs=None):
-        """(result, error message) of /web/dataset/call_kw as ``login``."""
-        self.authenticate(login, login)
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        body = response.json()
-        error = body.get("error")
-        return body.get("result"), (error["data"]["message"] if error else None)
-
+class TestImportOverRpc(JsonRpcMixin, HttpCase, ImportCase):
     def test_executor_cannot_import_over_rpc(self):
         wizard = self.wizard(self.sample(), "monitoring-sample.csv")
         wizard.action_read_file()
