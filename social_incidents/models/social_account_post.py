@@ -728,8 +728,10 @@ class SocialAccountPost(models.Model):
         publisher = post._api_publisher()
         if publisher is not None:
             return publisher()
-        if post.state == "approved":
-            post._ask_manual_publication()
+        if post.state == "publish_failed":
+            # the page lost its connector since: no retry, a person publishes it
+            post._write_system({"publish_next_at": False})
+        post._ask_manual_publication()
         return None
 
     def _ask_manual_publication(self):
