@@ -12,3 +12,4 @@ from . import test_reply_quality
 from . import test_content_plan
 from . import test_content_plan_rpc
 from . import test_content_plan_concurrency
+from . import test_content_plan_tour
