@@ -467,3 +467,18 @@ class TestContentPlanCompanies(ContentPlanCase):
             }
         )
         self.assertFalse(self.Post.with_user(curator_b).search([("id", "=", post.id)]))
+
+
+class TestContentPlanDialog(ContentPlanCase):
+    def test_dialog_for_another_executors_post_shows_nothing(self):
+        post = self.planned()
+        wizard = (
+            self.env["social.account.post.wizard"]
+            .with_user(self.roads_user)
+            .create({"mode": "return", "post_id": post.id})
+        )
+        with self.assertRaises(AccessError):
+            wizard.post_body  # noqa: B018 - reading is the test
+        with self.assertRaises(AccessError):
+            wizard.action_confirm()
+        self.assertEqual(post.state, "draft")
