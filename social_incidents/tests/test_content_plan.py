@@ -478,7 +478,7 @@ class TestContentPlanDialog(ContentPlanCase):
             .create({"mode": "return", "post_id": post.id})
         )
         with self.assertRaises(AccessError):
-            wizard.post_body  # noqa: B018 - reading is the test
+            wizard.read(["post_body"])
         with self.assertRaises(AccessError):
             wizard.action_confirm()
         self.assertEqual(post.state, "draft")
