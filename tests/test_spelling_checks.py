@@ -41,7 +41,7 @@ def test_real_misspellings_are_found_with_their_span_and_suggestions(speller):
         "Здраствуйте, Анна! Ваше абращение рассмотрено: яма будет отремонтированна до 15 мая, "
         "кантейнер вывезут в пятницу."
     )
-    found = spelling.check(text, None, speller)
+    found = spelling.check(text, None, speller, budget=10)
     assert [word for _s, _e, word, _sg in found] == [
         "Здраствуйте",
         "абращение",
@@ -56,6 +56,19 @@ def test_real_misspellings_are_found_with_their_span_and_suggestions(speller):
     assert "отремонтирована" in suggestions["отремонтированна"]
     assert suggestions["кантейнер"][0] == "контейнер"
     assert all(len(sg) <= 3 for sg in suggestions.values())
+
+
+def test_suggestions_stop_when_their_time_is_spent(speller):
+    fresh = spelling.Speller(speller._h)  # nothing cached
+    text = "Абращение рассмотрено, кантейнер вывезли."
+    found = spelling.check(text, None, fresh, budget=0)
+    # the first misspelt word always gets its suggestions, the others once cached
+    assert [(word, bool(sg)) for _s, _e, word, sg in found] == [
+        ("Абращение", True),
+        ("кантейнер", False),
+    ]
+    fresh.suggest("кантейнер")
+    assert spelling.check(text, None, fresh, budget=0)[1][3] == ("контейнер",)
 
 
 def test_words_written_together_are_suggested_apart(speller):

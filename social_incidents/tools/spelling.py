@@ -19,8 +19,9 @@ What is not checked (fewer false alarms beat more findings):
   (compared by word beginnings, as the bureaucratese list is).
 
 «ё» and «е» are one letter; a hyphenated word is known when the whole word or each part is.
-Suggestions are the dictionary's words one edit away (Hunspell's own ``suggest`` takes 0.2-0.4 s
-a word with the Russian dictionary: too slow for a panel computed while typing).
+Suggestions are the dictionary's words one edit away, the likely mistakes first (Hunspell's own
+``suggest`` takes 0.2-0.4 s a word with the Russian dictionary: too slow for a panel computed
+while typing); a check spends SUGGESTION_BUDGET on them at most.
 """
 
 import importlib
@@ -28,6 +29,7 @@ import logging
 import os
 import re
 import threading
+import time
 
 _logger = logging.getLogger(__name__)
 
@@ -40,6 +42,10 @@ DICTIONARY_DIRS = (
     "/usr/share/myspell",
 )
 MAX_SUGGESTIONS = 3
+#: Seconds a check may spend looking for suggestions (1-10 ms a new word); the misspelt words
+#: after it is spent get none, except those already looked for (cached). The first misspelt
+#: word always gets its suggestions.
+SUGGESTION_BUDGET = 0.04
 #: Reasons ``speller()`` gives when spelling cannot be checked.
 NO_BINDING = "no_binding"
 NO_DICTIONARY = "no_dictionary"
@@ -133,10 +139,18 @@ class Speller:
             self._suggestions[word] = self._edits(word)
         return self._suggestions[word]
 
+    def suggested(self, word):
+        """True when the suggestions of ``word`` are cached (cost nothing)."""
+        return word in self._suggestions
+
     def _edits(self, word):
         lower = word.lower()
         found = []
         for candidate in _candidates(lower):
+            if candidate is None:  # the likely edits are done
+                if found:
+                    break
+                continue
             if candidate not in found and candidate != lower:
                 if " " in candidate:
                     ok = all(self.known(part) for part in candidate.split(" "))
@@ -184,8 +198,10 @@ def _other_edits(word):
 
 
 def _candidates(word):
-    """The words one edit from ``word``, the likeliest mistakes first."""
+    """The words one edit from ``word``, the likeliest mistakes first; None between the likely
+    ones and the others (the others are looked at only when no likely one is a word)."""
     yield from _likely_edits(word)
+    yield None
     yield from _other_edits(word)
 
 
@@ -324,9 +340,10 @@ def _known(speller_, word, vocabulary):
     return False
 
 
-def check(text, vocabulary=None, speller_=None):
+def check(text, vocabulary=None, speller_=None, budget=SUGGESTION_BUDGET):
     """[(start, end, word, suggestions)] of the misspelt words of ``text``; [] when the
-    dictionary is not available (``speller()`` says why)."""
+    dictionary is not available (``speller()`` says why). ``budget``: the seconds to spend on
+    suggestions (``SUGGESTION_BUDGET``)."""
     if speller_ is None:
         speller_, _reason = speller()
         if speller_ is None:
@@ -344,6 +361,7 @@ def check(text, vocabulary=None, speller_=None):
             if not starts[start]:
                 names.add(normalize(word))
     found = []
+    spent = 0.0
     for start, end, word in words:
         if _skipped(word):
             continue
@@ -358,5 +376,10 @@ def check(text, vocabulary=None, speller_=None):
             and word[-1] not in _VOWELS
         ):
             continue  # an abbreviation: «мкр.», «корп.»
-        found.append((start, end, word, speller_.suggest(word)))
+        suggestions = ()
+        if not found or spent < budget or speller_.suggested(word):
+            started = time.perf_counter()
+            suggestions = speller_.suggest(word)
+            spent += time.perf_counter() - started
+        found.append((start, end, word, suggestions))
     return found
