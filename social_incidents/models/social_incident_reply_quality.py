@@ -153,7 +153,7 @@ class SocialIncidentReply(models.Model):  # pylint: disable=consider-merging-cla
             if suggestions:
                 return self.env._(
                     "Not in the dictionary: perhaps %s?",
-                    ", ".join(f"“{suggestion}”" for suggestion in suggestions),
+                    ", ".join(f"«{suggestion}»" for suggestion in suggestions),
                 )
             return self.env._(
                 "Not in the dictionary. If the word is right, an administrator can add it to the "

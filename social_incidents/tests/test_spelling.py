@@ -34,7 +34,7 @@ class TestSpelling(ReplyQualityCase):
         self.assertIn('data-kind="spelling"', html)
         self.assertIn("Spelling", html)
         self.assertIn('Ваше <mark class="px-1">абращение</mark> рассмотрено', html)
-        self.assertIn("Not in the dictionary: perhaps “обращение”", html)
+        self.assertIn("Not in the dictionary: perhaps «обращение»", html)
         self.assertFalse(reply.quality_blocked)
         self.assertFalse(reply.spelling_status)
         # never blocks; recorded on submission
@@ -56,7 +56,7 @@ class TestSpelling(ReplyQualityCase):
             form.body = "Яму заделаем до пятницы, кантейнер вывезем завтра."
             self.assertEqual(form.quality_warning_count, 1)
             self.assertIn('<mark class="px-1">кантейнер</mark>', str(form.quality_html))
-            self.assertIn("“контейнер”", str(form.quality_html))
+            self.assertIn("«контейнер»", str(form.quality_html))
 
     def test_what_the_panel_does_not_flag(self):
         text = (
