@@ -72,27 +72,30 @@ class SocialIncidentReply(models.Model):  # pylint: disable=consider-merging-cla
         names = tuple(records.mapped("name"))
         return names, tuple(records.mapped("suggestion")), reply_quality.compile_phrases(names)
 
-    def _quality_findings(self):
+    def _quality_findings(self, spelling_checkers=None):
+        """The findings on the text; ``spelling_checkers``: {company id: spelling function}
+        already built for a batch (one vocabulary look-up a company, not a reply)."""
         self.ensure_one()
         _names, _suggestions, phrases_re = self._quality_phrases()
+        company = self.company_id or self.env.company
+        if spelling_checkers is None or company.id not in spelling_checkers:
+            spelling_checkers = {company.id: self._spelling_checker(company)}
         return reply_quality.check(
             self.body or "",
             kind=self.kind,
             network=self.network,
             has_media=bool(self.attachment_ids),
             phrases_re=phrases_re,
-            spelling=self._spelling_checker(),
+            spelling=spelling_checkers[company.id],
         )
 
-    def _spelling_checker(self):
-        """``spelling.check`` with the company's vocabulary, or None when the dictionary is
+    def _spelling_checker(self, company):
+        """``spelling.check`` with ``company``'s vocabulary, or None when the dictionary is
         not available on this server (``spelling_status`` says why)."""
         speller, _reason = spelling.speller()
         if speller is None:
             return None
-        vocabulary = self.env["social.spelling.word"]._vocabulary(
-            self.company_id or self.env.company
-        )
+        vocabulary = self.env["social.spelling.word"]._vocabulary(company)
         return functools.partial(spelling.check, vocabulary=vocabulary, speller_=speller)
 
     def _compute_spelling_status(self):
@@ -124,8 +127,10 @@ class SocialIncidentReply(models.Model):  # pylint: disable=consider-merging-cla
 
     @api.depends("body", "kind", "network", "attachment_ids", "restricted_allowed_marks")
     def _compute_quality(self):
+        companies = self.company_id | self.env.company
+        checkers = {company.id: self._spelling_checker(company) for company in companies}
         for reply in self:
-            findings = reply._quality_findings()
+            findings = reply._quality_findings(checkers)
             reply.quality_warning_count = len(findings)
             reply.quality_blocked = reply._quality_is_blocked(findings)
             reply.quality_html = reply._quality_render(findings) if findings else False
