@@ -37,6 +37,7 @@ from . import social_incident_repeat
 from . import social_incident_triage
 from . import social_abuse_term
 from . import social_reply_phrase
+from . import social_spelling_word
 from . import social_account_post
 from . import social_incident_reply_quality
 from . import social_incident_abuse
