@@ -84,7 +84,9 @@ class SocialAccountWeek(models.Model):
         store=True,
         help="Fewer posts were published than the quota asks.",
     )
-    counted_at = fields.Datetime()
+    counted_at = fields.Datetime(
+        string="Checked by the Job", help="When the scheduled job last counted the week."
+    )
     alert_at = fields.Datetime(
         string="Alert Time",
         help="When the responsible people are warned if the week is about to close short: "
@@ -214,9 +216,11 @@ class SocialAccountWeek(models.Model):
         local = datetime.combine(day, time(ALERT_HOUR, 0), tzinfo=ZoneInfo(tz_name))
         return local.astimezone(timezone.utc).replace(tzinfo=None)
 
-    def _count_posts(self, now):
+    def _count_posts(self, now, by_job=True):
         """Count the posts of these open weeks in one query: published in the week,
-        and approved, not yet published, planned before the week ends."""
+        and approved, not yet published, planned before the week ends. The job stamps
+        the weeks it went through (``counted_at``: its batches' cursor); a recount when a
+        post is published does not, so the job still checks the week's alert and end."""
         if not self:
             return
         self.env.flush_all()
@@ -242,9 +246,10 @@ class SocialAccountWeek(models.Model):
         for week_id, published, planned in self.env.cr.fetchall():
             groups[(published, planned)].append(week_id)
         for (published, planned), ids in groups.items():
-            self.browse(ids).write(
-                {"published_count": published, "planned_count": planned, "counted_at": now}
-            )
+            vals = {"published_count": published, "planned_count": planned}
+            if by_job:
+                vals["counted_at"] = now
+            self.browse(ids).write(vals)
 
     def _alert_short(self, now):
         """Warn the page's responsible people, once a week, when the week is about to

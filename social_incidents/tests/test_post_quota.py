@@ -155,6 +155,32 @@ class TestPostQuota(QuotaCase):
         self.run_job(utc(MONDAY + timedelta(days=7), 1))
         self.assertEqual((week.closed, week.published_count, week.short), (True, 1, True))
 
+    def test_a_post_published_recounts_its_open_week_at_once(self):
+        self.run_job(utc(MONDAY, 9))
+        week = self.week()
+        with clock.frozen_at(utc(MONDAY, 10)):
+            post = self.post(utc(MONDAY + timedelta(days=1), 10), state="approved", origin="plan")
+        self.assertEqual((week.published_count, week.planned_count), (0, 1))
+        with clock.frozen_at(utc(MONDAY + timedelta(days=1), 10)), guard.system_write():
+            post.write({"state": "published", "published_at": utc(MONDAY + timedelta(days=1), 10)})
+        self.assertEqual((week.published_count, week.planned_count, week.missing_count), (1, 0, 1))
+        self.assertEqual(week.counted_at, utc(MONDAY, 9))  # the job's cursor is the job's
+
+    def test_job_in_small_batches_counts_every_page_once(self):
+        pages = self.env["social.account"].create(
+            [{"name": f"Страница {i}", "url": f"https://vk.com/quota_batch_{i}"} for i in range(3)]
+        )
+        with clock.frozen_at(utc(MONDAY + timedelta(days=4), 13)):
+            for _i in range(30):
+                if not self.Week._cron_weekly_quota(batch_size=2):
+                    break
+        self.env.invalidate_all()
+        weeks = self.Week.search([("account_id", "in", pages.ids)])
+        self.assertEqual(len(weeks), 3)
+        self.assertTrue(all(weeks.mapped("counted_at")))
+        for week in weeks:
+            self.assertEqual(len(self.alerts(week)), len(week._responsible_users()))
+
     def test_quota_change_applies_from_the_next_week(self):
         self.run_job(utc(MONDAY, 9))
         week = self.week()
