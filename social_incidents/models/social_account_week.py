@@ -286,8 +286,11 @@ class SocialAccountWeek(models.Model):
                     }
                     for user in users
                 ]
-        # sudo: the responsible people's activities on the weeks the job is checking
-        self.env["mail.activity"].sudo().create(vals_list)
+        # sudo: the responsible people's activities on the weeks the job is checking; one
+        # create, without an assignment e-mail each (the activity is in their systray)
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            vals_list
+        )
         weeks.write({"alerted_at": now})
 
     def _responsible_users(self):
