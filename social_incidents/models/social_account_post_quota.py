@@ -38,3 +38,4 @@ class SocialAccountPost(models.Model):
         )
         with guard.system_write():
             weeks._count_posts(clock.now(), by_job=False)
+            weeks._settle_alerts()

@@ -150,6 +150,7 @@ class SocialAccountWeek(models.Model):
         weeks._count_posts(now)
         weeks.filtered(lambda w: now < w.week_end)._alert_short(now)
         weeks.filtered(lambda w: w.week_end <= now).write({"closed": True, "closed_at": now})
+        weeks._settle_alerts()
         remaining = max(len(ids) - batch_size, 0)
         self.env["ir.cron"]._notify_progress(done=len(weeks), remaining=remaining)
         return len(weeks)
@@ -292,6 +293,22 @@ class SocialAccountWeek(models.Model):
             vals_list
         )
         weeks.write({"alerted_at": now})
+
+    def _settle_alerts(self):
+        """Mark the short-week activities done once the week has its posts, or once
+        it has closed (short: the week's row says so)."""
+        type_id = self.env.ref("social_incidents.mail_act_social_post_quota").id
+        settled = self.filtered(lambda w: w.closed or w.published_count >= w.quota)
+        for week in settled:
+            week = in_company_lang(week)  # noqa: PLW2901 - the same week, in the company's language
+            activities = week.activity_ids.filtered(lambda a, t=type_id: a.activity_type_id.id == t)
+            if not activities:
+                continue
+            if week.published_count >= week.quota:
+                feedback = week.env._("The week's quota is met.")
+            else:
+                feedback = week.env._("The week closed short.")
+            activities._action_done(feedback=feedback)
 
     def _responsible_users(self):
         """Who answers for the page's posts: the responsible executor's acting members,

@@ -115,7 +115,10 @@ class TestPostQuota(QuotaCase):
         self.run_job(utc(MONDAY + timedelta(days=7), 0, 30))
         self.assertTrue(week.closed)
         self.assertEqual((week.published_count, week.missing_count, week.short), (1, 1, True))
-        self.assertEqual(len(self.alerts(week)), 1)
+        # the activity is done: the week's row keeps the story
+        self.assertFalse(self.alerts(week))
+        self.assertIn("The week closed short.", week.message_ids.mapped("body")[0])
+        self.assertEqual(week.alerted_at, friday_noon)
 
     def test_alert_goes_to_the_head_then_the_curators_when_nobody_acts(self):
         self.roads.member_ids = False
@@ -131,6 +134,20 @@ class TestPostQuota(QuotaCase):
         )
         self.assertIn(self.curator, self.alerts(self.week(page=page2)).user_id)
         self.assertEqual(self.alerts(self.week(page=page2)).user_id, curators)
+
+    def test_alert_is_done_when_the_missing_post_is_published(self):
+        self.post(utc(MONDAY, 10))
+        self.run_job(utc(MONDAY + timedelta(days=4), 13))
+        week = self.week()
+        self.assertEqual(len(self.alerts(week)), 1)
+        with clock.frozen_at(utc(MONDAY + timedelta(days=5), 10)):
+            self.post(utc(MONDAY + timedelta(days=5), 10))
+        self.env.invalidate_all()
+        self.assertEqual((week.published_count, week.short), (2, False))
+        self.assertFalse(self.alerts(week))
+        self.assertIn("The week's quota is met.", week.message_ids.mapped("body")[0])
+        self.run_job(utc(MONDAY + timedelta(days=5), 12))
+        self.assertFalse(self.alerts(week))
 
     def test_full_week_does_not_alert(self):
         self.post(utc(MONDAY, 10), origin="plan")
