@@ -240,6 +240,26 @@ class TestPostQuota(QuotaCase):
         self.assertEqual((week.closed, week.published_count), (True, 2))
         self.assertEqual(self.week(MONDAY + timedelta(days=7)).published_count, 1)
 
+    def test_each_company_counts_its_weeks_in_its_own_time_zone(self):
+        calendar = self.env["resource.calendar"].create(
+            {"name": "Владивосток", "tz": "Asia/Vladivostok"}
+        )
+        other = self.env["res.company"].create(
+            {"name": "Приморский район", "resource_calendar_id": calendar.id}
+        )
+        page = self.env["social.account"].create(
+            {
+                "name": "Приморский район",
+                "url": "https://vk.com/quota_primorye",
+                "company_id": other.id,
+            }
+        )
+        # Monday 00:30 in Vladivostok is still Sunday 17:30 in Moscow
+        self.run_job(datetime(2026, 11, 29, 14, 30))
+        self.assertEqual(self.week(page=page).week_start, datetime(2026, 11, 29, 14, 0))
+        self.assertFalse(self.week())
+        self.assertTrue(self.week(MONDAY - timedelta(days=7)))
+
     def test_alert_comes_on_the_last_working_day_before_a_holiday(self):
         # 2026: Friday 1 May is a public holiday; Thursday 30 April is the last working day
         if 2026 not in self.env["social.production.year"].search([("state", "=", "loaded")]).mapped(
