@@ -295,20 +295,24 @@ class SocialAccountWeek(models.Model):
         weeks.write({"alerted_at": now})
 
     def _settle_alerts(self):
-        """Mark the short-week activities done once the week has its posts, or once
-        it has closed (short: the week's row says so)."""
+        """Take the short-week activities off once the week has its posts, or once it
+        has closed (short: the week's row says so); a note in the week's chatter says
+        why. One unlink and one batch of notes."""
         type_id = self.env.ref("social_incidents.mail_act_social_post_quota").id
         settled = self.filtered(lambda w: w.closed or w.published_count >= w.quota)
-        for week in settled:
+        activities = settled.activity_ids.filtered(lambda a: a.activity_type_id.id == type_id)
+        if not activities:
+            return
+        weeks = settled.filtered(lambda w: w.id in set(activities.mapped("res_id")))
+        bodies = {}
+        for week in weeks:
             week = in_company_lang(week)  # noqa: PLW2901 - the same week, in the company's language
-            activities = week.activity_ids.filtered(lambda a, t=type_id: a.activity_type_id.id == t)
-            if not activities:
-                continue
             if week.published_count >= week.quota:
-                feedback = week.env._("The week's quota is met.")
+                bodies[week.id] = week.env._("The week's quota is met.")
             else:
-                feedback = week.env._("The week closed short.")
-            activities._action_done(feedback=feedback)
+                bodies[week.id] = week.env._("The week closed short.")
+        activities.unlink()
+        weeks._message_log_batch(bodies=bodies, author_id=self.env.ref("base.partner_root").id)
 
     def _responsible_users(self):
         """Who answers for the page's posts: the responsible executor's acting members,
