@@ -1,4 +1,3 @@
-import bisect
 from collections import defaultdict
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -207,13 +206,7 @@ class SocialAccountWeek(models.Model):
         calendar = company.sudo().resource_calendar_id
         if calendar:
             worktime = self.env["social.sla.policy"]._get_worktime(calendar)
-            if monday.year in worktime.years and (monday + timedelta(days=6)).year in (
-                worktime.years
-            ):
-                ordinals = worktime._day_ordinals
-                i = bisect.bisect_right(ordinals, monday.toordinal() + 6) - 1
-                if i >= 0 and ordinals[i] >= monday.toordinal():
-                    day = monday.fromordinal(ordinals[i])
+            day = worktime.last_working_day(monday, monday + timedelta(days=6)) or day
         local = datetime.combine(day, time(ALERT_HOUR, 0), tzinfo=ZoneInfo(tz_name))
         return local.astimezone(timezone.utc).replace(tzinfo=None)
 
