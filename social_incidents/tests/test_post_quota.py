@@ -2,6 +2,7 @@
 and the verified mark's warning (KOR A1 11-13)."""
 
 from datetime import date, datetime, timedelta, timezone
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 from odoo.exceptions import AccessError, UserError
@@ -119,6 +120,24 @@ class TestPostQuota(QuotaCase):
         self.assertFalse(self.alerts(week))
         self.assertIn("The week closed short.", week.message_ids.mapped("body")[0])
         self.assertEqual(week.alerted_at, friday_noon)
+
+    def test_alert_is_written_in_the_company_language(self):
+        """The scheduler's context has no language: the alert is in the company's."""
+        self.company.partner_id.lang = "ru_RU"
+        langs = []
+        texts = type(self.Week)._alert_texts
+
+        def spy(week):
+            langs.append(week.env.lang)
+            return texts(week)
+
+        with (
+            patch.object(type(self.Week), "_alert_texts", spy),
+            clock.frozen_at(utc(MONDAY + timedelta(days=4), 13)),
+        ):
+            self.Week.with_context(lang=None)._cron_weekly_quota()
+        self.assertTrue(self.alerts(self.week()))
+        self.assertEqual(set(langs), {"ru_RU"})
 
     def test_alert_goes_to_the_head_then_the_curators_when_nobody_acts(self):
         self.roads.member_ids = False
