@@ -60,7 +60,9 @@ class SocialAccountWeek(models.Model):
         string="Week", required=True, index=True, help="The Monday the week begins on."
     )
     week_start = fields.Datetime(required=True, help="Monday 00:00 in the company's time zone.")
-    week_end = fields.Datetime(help="The next Monday 00:00 in the company's time zone.")
+    week_end = fields.Datetime(
+        required=True, help="The next Monday 00:00 in the company's time zone."
+    )
     quota = fields.Integer(
         help="The page's weekly quota when the week began; a later change of the page's "
         "setting applies from the next week.",
