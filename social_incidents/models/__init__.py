@@ -44,3 +44,6 @@ from . import social_incident_abuse
 from . import social_incident_burst
 from . import social_incident_burst_detection
 from . import social_incident_triage_queue
+from . import social_account_week
+from . import social_account_quota
+from . import social_account_post_quota

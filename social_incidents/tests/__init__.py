@@ -10,3 +10,4 @@ from . import test_production_calendar
 from . import test_demo_stock_noise
 from . import test_reply_quality
 from . import test_spelling
+from . import test_post_quota
