@@ -149,7 +149,8 @@ si_bootstrap_venv() {
 }
 
 # What Odoo's requirements need to build from source (python-ldap, psycopg2, cbor2...): a C
-# compiler, the Python headers, and the headers of libldap, libsasl2 and libpq.
+# compiler, the Python headers, and the headers of libldap, libsasl2 and libpq; and the project's
+# own: the hunspell binding (requirements.txt) compiles against libhunspell-dev.
 si_ensure_build_packages() {
     local base_python="$1" packages=()
     command -v gcc >/dev/null 2>&1 || packages+=(build-essential)
@@ -159,8 +160,9 @@ si_ensure_build_packages() {
     [ -f /usr/include/ldap.h ] || packages+=(libldap2-dev)
     [ -f /usr/include/sasl/sasl.h ] || packages+=(libsasl2-dev)
     command -v pg_config >/dev/null 2>&1 || packages+=(libpq-dev)
+    [ -f /usr/include/hunspell/hunspell.hxx ] || packages+=(libhunspell-dev)
     if [ ${#packages[@]} -eq 0 ]; then
-        si_log "already installed: build tools, Python headers, libldap2-dev, libsasl2-dev, libpq-dev"
+        si_log "already installed: build tools, Python headers, libldap2-dev, libsasl2-dev, libpq-dev, libhunspell-dev"
         return 0
     fi
     si_apt_install "${packages[@]}"
@@ -459,4 +461,34 @@ si_ensure_command() {
         || si_die "$command_name is missing and apt-get is not available: install $package."
     si_log "$command_name is missing"
     si_apt_install "$package"
+}
+
+# The spelling check of the reply assistant (issue #17): Debian's Russian Hunspell dictionary
+# (apt hunspell-ru) read through the hunspell binding (pyhunspell, requirements.txt), which pip
+# compiles against libhunspell-dev. Optional at runtime (the panel then says spelling is not
+# checked), required by the tests. si_ensure_hunspell installs with apt-get what is missing and
+# pip-installs the binding into $SI_PY when it does not import.
+SI_HUNSPELL_DIC=/usr/share/hunspell/ru_RU
+si_ensure_hunspell() {
+    local packages=()
+    { [ -f "$SI_HUNSPELL_DIC.dic" ] && [ -f "$SI_HUNSPELL_DIC.aff" ]; } || packages+=(hunspell-ru)
+    if ! "$SI_PY" -c 'import hunspell' >/dev/null 2>&1; then
+        [ -f /usr/include/hunspell/hunspell.hxx ] || packages+=(libhunspell-dev)
+        command -v gcc >/dev/null 2>&1 || packages+=(build-essential)
+        [ -f "$("$SI_PY" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h" ] \
+            || packages+=(python3-dev)
+    fi
+    if [ ${#packages[@]} -gt 0 ]; then
+        si_log "the spelling check needs ${packages[*]}"
+        si_apt_install "${packages[@]}"
+    fi
+    if ! "$SI_PY" -c 'import hunspell' >/dev/null 2>&1; then
+        local requirement
+        requirement="$(grep -E '^hunspell([<>=!~ ]|$)' "$REPO_ROOT/requirements.txt" | sed 's/#.*//; s/ *$//')"
+        si_log "installing the hunspell binding ($requirement) with pip"
+        "$SI_PY" -m pip install -q "${requirement:-hunspell}" \
+            || si_die "pip install ${requirement:-hunspell} failed (it compiles against libhunspell-dev)"
+        "$SI_PY" -c 'import hunspell' \
+            || si_die "the hunspell binding still does not import after pip install ${requirement:-hunspell}"
+    fi
 }

@@ -37,6 +37,7 @@ from . import social_incident_repeat
 from . import social_incident_triage
 from . import social_abuse_term
 from . import social_reply_phrase
+from . import social_spelling_word
 from . import social_account_post
 from . import social_account_content
 from . import social_account_post_quality
@@ -45,3 +46,6 @@ from . import social_incident_abuse
 from . import social_incident_burst
 from . import social_incident_burst_detection
 from . import social_incident_triage_queue
+from . import social_account_week
+from . import social_account_quota
+from . import social_account_post_quota

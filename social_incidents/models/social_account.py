@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from .constants import NETWORKS
+from .helpers import in_company_lang
 
 
 class SocialAccount(models.Model):
@@ -79,6 +80,39 @@ class SocialAccount(models.Model):
         action["context"] = {"default_account_id": self.id, "default_network": self.network}
         return action
 
+    # KOR A1 11-13: the network checks the name of a verified page again when it changes.
+    @api.onchange("name")
+    def _onchange_name_verified(self):
+        if self.verified and self._origin.name and self.name != self._origin.name:
+            return {
+                "warning": {
+                    "title": self.env._("Verified page"),
+                    "message": self._verified_rename_text(),
+                }
+            }
+        return None
+
+    def _verified_rename_text(self):
+        return self.env._(
+            "Changing the name may cost the page its verified mark: the network checks the "
+            "name of a verified page again (KOR A1 11-13). Agree the new name with the "
+            "network's support before changing it, and check the mark after the change."
+        )
+
+    def _log_verified_renames(self, old_names):
+        """A note in the chatter of each verified page whose name changed."""
+        for account in self.filtered("verified"):
+            if old_names.get(account.id) != account.name:
+                account = in_company_lang(account)
+                account._message_log(
+                    body=account.env._(
+                        "The name of a verified page changed from «%(old)s» to «%(new)s». %(why)s",
+                        old=old_names.get(account.id),
+                        new=account.name,
+                        why=account._verified_rename_text(),
+                    )
+                )
+
     # The pages' keys are cached to read message links (social_incident_link.py): a change
     # of the registry clears them.
     @api.model_create_multi
@@ -88,7 +122,10 @@ class SocialAccount(models.Model):
         return accounts
 
     def write(self, vals):
+        old_names = {account.id: account.name for account in self} if "name" in vals else {}
         result = super().write(vals)
+        if old_names:
+            self._log_verified_renames(old_names)
         if {"url", "external_id", "network", "company_id", "active"} & set(vals):
             self.env.registry.clear_cache()
         return result

@@ -1,9 +1,11 @@
+import functools
+
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
-from ..tools import clock, reply_quality
+from ..tools import clock, reply_quality, spelling
 from ..tools.guard import workflow_action
 from .constants import CURATOR_GROUP
 
@@ -14,6 +16,7 @@ RETURN_REASON_BY_KIND = {
     "no_substance": "social_incidents.return_reason_format",
     "citation": "social_incidents.return_reason_format",
     "bureaucratese": "social_incidents.return_reason_format",
+    "spelling": "social_incidents.return_reason_spelling",
 }
 # Characters of the text shown around a highlighted fragment.
 CONTEXT_CHARS = 30
@@ -31,7 +34,12 @@ class SocialIncidentReply(models.Model):  # pylint: disable=consider-merging-cla
         sanitize=False,
         help="What the checks found in the text: bureaucratese, more than two citations of legal "
         "acts, a final reply without a date, measure or reason, a text too long for the network, "
-        "marks of restricted information.",
+        "marks of restricted information, misspelt words.",
+    )
+    spelling_status = fields.Char(
+        string="Spelling Check",
+        compute="_compute_spelling_status",
+        help="Why the spelling is not checked on this server, if it is not.",
     )
     quality_warning_count = fields.Integer(string="Warnings", compute="_compute_quality")
     quality_blocked = fields.Boolean(
@@ -64,16 +72,51 @@ class SocialIncidentReply(models.Model):  # pylint: disable=consider-merging-cla
         names = tuple(records.mapped("name"))
         return names, tuple(records.mapped("suggestion")), reply_quality.compile_phrases(names)
 
-    def _quality_findings(self):
+    def _quality_findings(self, spelling_checkers=None):
+        """The findings on the text; ``spelling_checkers``: {company id: spelling function}
+        already built for a batch (one vocabulary look-up a company, not a reply)."""
         self.ensure_one()
         _names, _suggestions, phrases_re = self._quality_phrases()
+        company = self.company_id or self.env.company
+        if spelling_checkers is None or company.id not in spelling_checkers:
+            spelling_checkers = {company.id: self._spelling_checker(company)}
         return reply_quality.check(
             self.body or "",
             kind=self.kind,
             network=self.network,
             has_media=bool(self.attachment_ids),
             phrases_re=phrases_re,
+            spelling=spelling_checkers[company.id],
         )
+
+    def _spelling_checker(self, company):
+        """``spelling.check`` with ``company``'s vocabulary, or None when the dictionary is
+        not available on this server (``spelling_status`` says why)."""
+        speller, _reason = spelling.speller()
+        if speller is None:
+            return None
+        vocabulary = self.env["social.spelling.word"]._vocabulary(company)
+        return functools.partial(spelling.check, vocabulary=vocabulary, speller_=speller)
+
+    def _compute_spelling_status(self):
+        _speller, reason = spelling.speller()
+        status = False
+        if reason == spelling.NO_BINDING:
+            status = self.env._(
+                "Spelling not checked: the hunspell Python package is not installed on the server."
+            )
+        elif reason == spelling.NO_DICTIONARY:
+            status = self.env._(
+                "Spelling not checked: the Russian Hunspell dictionary (Debian package "
+                "hunspell-ru) is not installed on the server."
+            )
+        elif reason:
+            status = self.env._(
+                "Spelling not checked: the Russian Hunspell dictionary could not be loaded (%s).",
+                reason.partition(": ")[2],
+            )
+        for reply in self:
+            reply.spelling_status = status
 
     def _allowed_marks(self):
         return set(filter(None, (self.restricted_allowed_marks or "").split("|")))
@@ -84,8 +127,10 @@ class SocialIncidentReply(models.Model):  # pylint: disable=consider-merging-cla
 
     @api.depends("body", "kind", "network", "attachment_ids", "restricted_allowed_marks")
     def _compute_quality(self):
+        companies = self.company_id | self.env.company
+        checkers = {company.id: self._spelling_checker(company) for company in companies}
         for reply in self:
-            findings = reply._quality_findings()
+            findings = reply._quality_findings(checkers)
             reply.quality_warning_count = len(findings)
             reply.quality_blocked = reply._quality_is_blocked(findings)
             reply.quality_html = reply._quality_render(findings) if findings else False
@@ -97,6 +142,7 @@ class SocialIncidentReply(models.Model):  # pylint: disable=consider-merging-cla
             "no_substance": self.env._("No Date, Measure or Reason"),
             "citation": self.env._("Legal Citation"),
             "bureaucratese": self.env._("Bureaucratese"),
+            "spelling": self.env._("Spelling"),
         }[kind]
 
     def _quality_message(self, finding, findings):
@@ -107,6 +153,17 @@ class SocialIncidentReply(models.Model):  # pylint: disable=consider-merging-cla
             if suggestion:
                 return self.env._("Write it in plain words, e.g. “%s”.", suggestion)
             return self.env._("Write it in plain words.")
+        if kind == "spelling":
+            suggestions = reply_quality.spelling_suggestions(finding)
+            if suggestions:
+                return self.env._(
+                    "Not in the dictionary: perhaps %s?",
+                    ", ".join(f"«{suggestion}»" for suggestion in suggestions),
+                )
+            return self.env._(
+                "Not in the dictionary. If the word is right, an administrator can add it to the "
+                "Spelling Dictionary."
+            )
         if kind == "citation":
             return self.env._(
                 "The reply cites %s legal acts: keep two at most, in plain words (KOR A1 10).",
@@ -216,6 +273,8 @@ class SocialIncidentReply(models.Model):  # pylint: disable=consider-merging-cla
             )
         if "bureaucratese" in kinds:
             lines.append(self.env._("Bureaucratese: %s.", quoted("bureaucratese")))
+        if "spelling" in kinds:
+            lines.append(self.env._("Spelling: %s.", quoted("spelling")))
         return "\n".join(lines)
 
     def _quality_return_proposal(self):

@@ -13,3 +13,5 @@ from . import test_content_plan
 from . import test_content_plan_rpc
 from . import test_content_plan_concurrency
 from . import test_content_plan_tour
+from . import test_spelling
+from . import test_post_quota

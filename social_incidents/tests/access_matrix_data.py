@@ -210,6 +210,17 @@ EXPECTED = {
         "no_group": "-",
         "curator_b": "r",
     },
+    # the spelling dictionary of the reply checks, one a municipality: the checker reads it for
+    # every writer of a reply, people do not; curators and the head read it, administrators edit
+    "social.spelling.word": {
+        "executor": "-",
+        "executor_other": "-",
+        "curator": "r",
+        "head": "r",
+        "admin": "rwcu",
+        "no_group": "-",
+        "curator_b": "-",
+    },
     # opened, joined, alerted and closed by the server only
     "social.incident.burst": {
         "executor": "-",

@@ -276,6 +276,12 @@ class AccessMatrixCase(TransactionCase):
                 "для",
                 lambda: {"name": "тестовый оборот " + "абвгд"[next(counter) % 5] * 3},
             ),
+            "social.spelling.word": (
+                self.env.ref("social_incidents.spelling_word_01"),
+                "name",
+                "ямочно-щебёночный",
+                lambda: {"name": "тестслово" + "абвгд"[next(counter) % 5] * 3},
+            ),
             "social.incident.burst": (
                 self._burst(),
                 "state",

@@ -13,7 +13,10 @@ text (``0, 0`` for a finding about the whole text), ``key`` names the message.
 - ``no_substance``: a final reply without a date or term and without a measure taken or an
   explained impossibility (KOR 20);
 - ``too_long``: longer than the network takes in one reply;
-- ``restricted``: a mark of information for official use (LYA 8); the only blocking kind.
+- ``restricted``: a mark of information for official use (LYA 8); the only blocking kind;
+- ``spelling``: a word Debian's Russian Hunspell dictionary does not know (``spelling.py``
+  decides which words are checked); ``key`` is ``spelling:`` and up to three suggestions
+  separated by ``|``.
 """
 
 import re
@@ -21,7 +24,7 @@ from collections import namedtuple
 
 Finding = namedtuple("Finding", "kind start end fragment key")
 
-KINDS = ("restricted", "too_long", "no_substance", "citation", "bureaucratese")
+KINDS = ("restricted", "too_long", "no_substance", "citation", "bureaucratese", "spelling")
 BLOCKING_KINDS = ("restricted",)
 
 #: The most characters one reply takes in each network.
@@ -220,10 +223,12 @@ def _blank(text, spans):
     return "".join(chars)
 
 
-def check(text, kind="final", network=None, has_media=False, phrases_re=None):
+def check(text, kind="final", network=None, has_media=False, phrases_re=None, spelling=None):
     """All the findings on ``text``, ordered by position (whole-text findings first).
 
-    ``phrases_re``: the compiled bureaucratese list (``compile_phrases``)."""
+    ``phrases_re``: the compiled bureaucratese list (``compile_phrases``); ``spelling``: a
+    function of the text returning its misspelt words as ``(start, end, word, suggestions)``
+    (``spelling.check`` with the company's vocabulary), or None not to check spelling."""
     text = text or ""
     findings = _restricted(text)
     limit = NETWORK_LIMITS.get(network)
@@ -249,8 +254,18 @@ def check(text, kind="final", network=None, has_media=False, phrases_re=None):
             )
             for m in phrases_re.finditer(text)
         )
+    if spelling is not None:
+        findings.extend(
+            Finding("spelling", start, end, word, "spelling:" + "|".join(suggestions))
+            for start, end, word, suggestions in spelling(text)
+        )
     findings.sort(key=lambda f: (f.end > 0, f.start, KINDS.index(f.kind)))
     return findings
+
+
+def spelling_suggestions(finding):
+    """The suggestions of a ``spelling`` finding."""
+    return [s for s in finding.key.split(":", 1)[1].split("|") if s]
 
 
 def has_blocking(findings):

@@ -219,6 +219,16 @@ class WorkTime:
         self._check_years(ts, result)
         return result
 
+    def last_working_day(self, first, last):
+        """The last working day (a ``date``) from ``first`` to ``last`` inclusive, or
+        None when there is none or the production calendar of either year is not loaded."""
+        if first.year not in self.years or last.year not in self.years:
+            return None
+        i = bisect.bisect_right(self._day_ordinals, last.toordinal()) - 1
+        if i < 0 or self._day_ordinals[i] < first.toordinal():
+            return None
+        return date.fromordinal(self._day_ordinals[i])
+
     def between_ts(self, a, b):
         """Working seconds between two instants (negative when b < a)."""
         return self._cum_at(b) - self._cum_at(a)
