@@ -445,6 +445,15 @@ class SocialAccountPost(models.Model):
     @workflow_action
     def action_cancel(self):
         self._check_cancel()
+        for post in self:
+            # the connector holds the row while it posts: no cancel then, nor after it posted
+            if not post._lock_for_publishing():
+                raise UserError(
+                    self.env._(
+                        "This post is being published right now: reload the page in a moment."
+                    )
+                )
+        self._check_cancel()
         self._write_system({"state": "cancelled", "publish_next_at": False})
         for post in self:
             # sudo: the cancelled post's steps are nobody's any more
