@@ -224,9 +224,15 @@ class SocialAccountPost(models.Model):
         """Who is asked to approve the post: its approver, else the company's
         default curator, else every curator of the company; never its author."""
         self.ensure_one()
-        for candidate in (self.approver_id, self.company_id.social_curator_id):
-            if candidate.active and candidate != self.author_id:
-                return candidate
+        # sudo: the candidates' groups and companies, to ask only a curator of this company
+        for candidate in (self.approver_id.sudo(), self.company_id.social_curator_id.sudo()):
+            if (
+                candidate.active
+                and candidate != self.author_id
+                and self.company_id in candidate.company_ids
+                and candidate.has_group(CURATOR_GROUP)
+            ):
+                return candidate.with_env(self.env)
         return self._company_curators() - self.author_id
 
     def _page_responsible_users(self):

@@ -102,6 +102,9 @@ class TestContentPlanWorkflow(ContentPlanCase):
     def test_named_approver_gets_the_activity(self):
         post = self.submitted_post(approver_id=self.curator2.id)
         self.assertEqual(self.post_activities(post), {("review", "t_curator2")})
+        # an approver who is not a curator: the company's default curator is asked instead
+        post = self.submitted_post(approver_id=self.roads_user.id)
+        self.assertEqual(self.post_activities(post), {("review", "t_curator")})
 
     def test_return_with_reason_then_rework(self):
         post = self.submitted_post()
