@@ -1,4 +1,5 @@
 import logging
+from datetime import UTC
 
 import psycopg2.errors
 
@@ -14,6 +15,8 @@ _logger = logging.getLogger(__name__)
 FINAL_ERRORS = (VkAuthError, VkAccessError, VkCaptchaError)
 #: VK takes up to 10 attachments on a post.
 VK_ATTACHMENT_LIMIT = 10
+#: How many of the community's latest posts a retry reads to find the post already there.
+VK_WALL_CHECK_COUNT = 20
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 
 
@@ -71,16 +74,19 @@ class SocialAccountPost(models.Model):
         photos, others = self._post_photos()
         skipped = photos[VK_ATTACHMENT_LIMIT:]
         photos = photos[:VK_ATTACHMENT_LIMIT]
+        body = (self.body or "").strip()
         try:
             client = account._vk_client("user")
-            attachments = [client.upload_wall_photo(group_id, photo) for photo in photos]
-            result = client.wall_post(
-                -group_id,
-                (self.body or "").strip() or None,
-                from_group=True,
-                attachments=attachments,
-                guid=self._vk_post_guid(),
-            )
+            result = self._vk_find_on_wall(client, group_id, body)
+            if result is None:
+                attachments = [client.upload_wall_photo(group_id, photo) for photo in photos]
+                result = client.wall_post(
+                    -group_id,
+                    body or None,
+                    from_group=True,
+                    attachments=attachments,
+                    guid=self._vk_post_guid(),
+                )
         except VkError as error:
             self._vk_post_failed(error)
             return False
@@ -110,6 +116,30 @@ class SocialAccountPost(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return True
+
+    def _vk_find_on_wall(self, client, group_id, body):
+        """Before a retry: the post already on the wall, as ``{"post_id"}``,
+        or None. VK honours a guid for about an hour, and the retries of a
+        post whose answer was lost may run later than that: the community's
+        latest own posts are read (wall.get) and one with this text, made
+        since the post was approved, is this post."""
+        if not self.publish_attempts or not body:
+            return None
+        approved = self.reviewed_at or self.planned_at
+        since = int(approved.replace(tzinfo=UTC).timestamp()) - 60
+        wall = client.call(
+            "wall.get", owner_id=-group_id, count=VK_WALL_CHECK_COUNT, filter="owner"
+        )
+        for item in (wall or {}).get("items") or []:
+            if (
+                isinstance(item, dict)
+                and item.get("from_id") == -group_id
+                and (item.get("text") or "").strip() == body
+                and (item.get("date") or 0) >= since
+                and item.get("id")
+            ):
+                return {"post_id": item["id"]}
+        return None
 
     def _record_network_twin(self, external_id, url):
         """Record the publication (an echo of the post received from the
