@@ -16,7 +16,13 @@ from ..clients.telegram import (
 from .social_account import error_message
 from .social_inbound_event_telegram import telegram_channel_url
 from .social_incident_reply import PublishAnswerError
-from .social_incident_reply_telegram import TG_ALBUM_LIMIT, TG_CAPTION_LIMIT, TG_PHOTO_TYPES
+from .social_incident_reply_telegram import (
+    TG_ALBUM_LIMIT,
+    TG_CAPTION_LIMIT,
+    TG_PHOTO_TYPES,
+    _recall_post,
+    _remember_post,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -92,6 +98,13 @@ class SocialAccountPost(models.Model):
             )
             return False
         with_caption = bool(photos) and len(body) <= TG_CAPTION_LIMIT
+        # a run whose transaction was rolled back (a serialization failure at
+        # its commit) already sent the post: record what Telegram accepted then
+        memory_key = (self._name, self.id)
+        posted = _recall_post(self.env.cr, memory_key)
+        if posted is not None:
+            _logger.info("Planned post %s: recording the post of a run rolled back", self.id)
+            return self._tg_record_post(account, posted, None, skipped, others)
         try:
             client = account._telegram_client()
             if with_caption:
@@ -107,13 +120,17 @@ class SocialAccountPost(models.Model):
                 self._tg_send_post_photos(client, channel_id, photos, None)
             except TelegramError as error:
                 photo_error = error
+        _remember_post(self.env.cr, memory_key, posted)
+        return self._tg_record_post(account, posted, photo_error, skipped, others)
+
+    def _tg_record_post(self, account, posted, photo_error, skipped, others):
         first = posted[0] if isinstance(posted, list) and posted else None
         message_id = first.get("message_id") if isinstance(first, dict) else None
         if not message_id:
             message = self.env._(
                 "Telegram accepted the post but did not say which message it is (no message id "
-                "in its answer): the post is probably in the channel. Check it and record the "
-                "publication by hand with its link."
+                "in its answer): the post is probably in the channel. Check it and mark it as "
+                "published with its link."
             )
             self._record_publish_failure(message, final=True)
             account._connector_error("publish", PublishAnswerError(message))
@@ -162,8 +179,8 @@ class SocialAccountPost(models.Model):
             final = True
             message = self.env._(
                 "Telegram did not confirm the post (%s): it may already be in the channel. "
-                "Check it: if the post is there, record the publication by hand with its link; "
-                "if it is not, publish it by hand, then mark it as published.",
+                "Check it: if the post is there, mark it as published with its link; if it is not, "
+                "publish it by hand, then mark it as published.",
                 message,
             )
         elif isinstance(

@@ -111,3 +111,19 @@ class TestContentPlanTelegram(TelegramMixin, ContentPlanMixin, TransactionCase):
             posts[0].published_url, f"https://t.me/{self.fake_tg.channel['username']}/{first}"
         )
         self.assertFalse(self.tg_incidents(), "a channel post is not an incident")
+
+    def test_a_run_rolled_back_after_sending_does_not_send_again(self):
+        post = self.planned_post(self.tg)
+        self.env.flush_all()
+        # the job's run sends the post, then its transaction fails (a
+        # serialization failure at the commit) and Odoo runs it again
+        with self.assertRaises(RuntimeError), self.env.cr.savepoint():
+            self.run_job()
+            self.assertEqual(post.state, "published")
+            raise RuntimeError("serialization failure at the commit")
+        self.env.invalidate_all()
+        self.assertEqual(post.state, "approved")
+        self.run_job()
+        self.assertEqual(len(self.channel_posts()), 1, "sent once")
+        self.assertEqual(post.state, "published")
+        self.assertEqual(post.external_id, str(self.channel_posts()[0]["message_id"]))
