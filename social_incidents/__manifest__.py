@@ -49,7 +49,9 @@
         "wizards/social_incident_route_wizard_views.xml",
         "wizards/social_incident_step_wizard_views.xml",
         "wizards/social_production_year_file_wizard_views.xml",
+        "wizards/social_account_post_wizard_views.xml",
         "views/social_incidents_menus.xml",
+        "views/social_account_post_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -57,6 +59,7 @@
         "demo/social_topic_location_demo.xml",
         "demo/social_triage_rule_demo.xml",
         "demo/social_account_demo.xml",
+        "demo/social_account_post_demo.xml",
         "demo/social_sla_demo.xml",
         "demo/social_incident_demo.xml",
         "demo/social_incident_link_demo.xml",

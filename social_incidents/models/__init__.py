@@ -38,6 +38,7 @@ from . import social_incident_triage
 from . import social_abuse_term
 from . import social_reply_phrase
 from . import social_account_post
+from . import social_account_content
 from . import social_incident_reply_quality
 from . import social_incident_abuse
 from . import social_incident_burst

@@ -219,6 +219,15 @@ class SocialAccountPost(models.Model):
             lambda u: u.active and not u.share and self.company_id in u.company_ids
         )
 
+    def _get_approvers(self):
+        """Who is asked to approve the post: its approver, else the company's
+        default curator, else every curator of the company; never its author."""
+        self.ensure_one()
+        for candidate in (self.approver_id, self.company_id.social_curator_id):
+            if candidate.active and candidate != self.author_id:
+                return candidate
+        return self._company_curators() - self.author_id
+
     def _page_responsible_users(self):
         """The page's responsible people who can open the post: its executor's
         responsible users and the access holders (the curators among them, an
@@ -236,7 +245,7 @@ class SocialAccountPost(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        if guard.permitted():
+        if not self._guard_active():  # server code, or the loader (data and demo files)
             return super().create(vals_list)
         self = self._without_protected_defaults()
         self._check_protected_create(vals_list)
@@ -265,6 +274,7 @@ class SocialAccountPost(models.Model):
 
     def write(self, vals):
         if CONTENT_FIELDS & set(vals) and not guard.permitted():
+            self.check_access("write")
             for post in self:
                 post._check_edit(editing=True)
             if vals.get("account_id"):
@@ -326,6 +336,7 @@ class SocialAccountPost(models.Model):
     # Approval cycle: submit → approve | return → submit … → publish
     # ------------------------------------------------------------------
     def _check_edit(self, editing=False):
+        self.check_access("read")  # a post the user cannot see is not theirs to act on
         for post in self:
             if post.state not in ("draft", "returned"):
                 raise UserError(
@@ -351,9 +362,7 @@ class SocialAccountPost(models.Model):
         for post in self:
             post._done_activities([ACT_REWORK])
             post._note(self.env._("Post submitted for approval."))
-            approvers = post.approver_id
-            if not approvers or approvers == post.author_id:
-                approvers = post._company_curators() - post.author_id
+            approvers = post._get_approvers()
             post._schedule(
                 ACT_REVIEW,
                 approvers,
@@ -362,6 +371,7 @@ class SocialAccountPost(models.Model):
         return True
 
     def _check_reviewable(self, returning=False):
+        self.check_access("read")  # a post the user cannot see is not theirs to act on
         if not self._user_is_curator():
             raise UserError(self.env._("Only a curator approves or returns posts."))
         for post in self:
@@ -424,6 +434,7 @@ class SocialAccountPost(models.Model):
         return True
 
     def _check_cancel(self):
+        self.check_access("read")  # a post the user cannot see is not theirs to act on
         for post in self:
             if post.state not in CANCELLABLE_STATES or post.origin != "plan":
                 raise UserError(self.env._("Only a post not yet published can be cancelled."))
@@ -441,6 +452,7 @@ class SocialAccountPost(models.Model):
         return True
 
     def _check_publishable(self):
+        self.check_access("read")  # a post the user cannot see is not theirs to act on
         for post in self:
             if post.state not in ("approved", "publish_failed"):
                 raise UserError(self.env._("Only an approved post can be marked as published."))
