@@ -8,9 +8,9 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
-from odoo.osv import expression
 from odoo.modules import module as odoo_module
 from odoo.modules.registry import Registry
+from odoo.osv import expression
 from odoo.tests import BaseCase, get_db_name, tagged
 
 from odoo.addons.social_incidents.tools import clock, guard
