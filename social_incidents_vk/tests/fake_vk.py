@@ -55,6 +55,14 @@ class FakeVk(_FakeServer):
         "comment_visible", "end_date", "admin_id", "date"}``
     :ivar deleted_comments: ``(owner_id, comment_id)`` of the deleted comments
     :ivar users: user id -> ``{"id", "first_name", "last_name", "screen_name"}``
+    :ivar verified: the community's verified mark (``groups.getById`` with
+        ``fields=verified`` answers it)
+    :ivar photos: ``"<owner_id>_<id>"`` -> the photos saved by
+        ``photos.saveWallPhoto`` after an upload to the fake's upload server
+        (``upload_path``, the ``upload_url`` ``photos.getWallUploadServer`` gives)
+
+    ``wall.post`` (user token only, as VK's schema says) posts on the wall;
+    a repeated ``guid`` is answered with the post already made.
     """
 
     url_path = "/method/"
