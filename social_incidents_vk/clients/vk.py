@@ -495,8 +495,10 @@ class VkClient:
     def groups_get_by_id(self, group_id, fields=None):
         """The community: ``{"groups": [{"id", "name", "screen_name", ...}],
         "profiles": []}`` (API 5.199), with the ``fields`` asked for, e.g.
-        ``"verified"`` (1 when the community has VK's verified mark)."""
-        return self.call("groups.getById", group_id=abs(int(group_id)), fields=fields or None)
+        ``"verified"`` (1 when the community has VK's verified mark). Without
+        ``group_id``, a community token's own community."""
+        group_id = str(group_id or "").strip().lstrip("-") or None
+        return self.call("groups.getById", group_id=group_id, fields=fields or None)
 
     def wall_post(self, owner_id, message=None, *, from_group=True, attachments=None, guid=None):
         """Post on a wall: ``{"post_id": int}``.
