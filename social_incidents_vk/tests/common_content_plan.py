@@ -22,21 +22,18 @@ class ContentPlanMixin(ConnectorMixin):
         cls.Post = cls.env["social.account.post"]
         cls.vk.executor_id = cls.executor
 
-    def planned_post(self, account, body="Субботник во дворах в эту субботу.", photos=()):
-        """A post written by the executor, approved by the curator, planned an hour from now."""
-        attachments = self.env["ir.attachment"]
-        for index, data in enumerate(photos):
-            attachments |= (
-                self.env["ir.attachment"]
-                .with_user(self.executor_user)
-                .create(
-                    {
-                        "name": f"photo{index}.png",
-                        "raw": data,
-                        "mimetype": "image/png",
-                    }
-                )
-            )
+    def planned_post(self, account, body="Субботник во дворах в эту субботу.", photos=(), files=()):
+        """A post written by the executor, approved by the curator, planned an
+        hour from now; ``photos`` are PNG contents, ``files`` (name, mimetype)."""
+        values = [
+            {"name": f"photo{index}.png", "raw": data, "mimetype": "image/png"}
+            for index, data in enumerate(photos)
+        ] + [{"name": name, "raw": b"%PDF-1.4", "mimetype": mimetype} for name, mimetype in files]
+        attachments = (
+            self.env["ir.attachment"].with_user(self.executor_user).create(values)
+            if values
+            else self.env["ir.attachment"]
+        )
         post = self.Post.with_user(self.executor_user).create(
             {
                 "name": "Субботник",

@@ -126,6 +126,15 @@ class TestContentPlanVk(ContentPlanMixin, TransactionCase):
             [f"photo{p['photo']['owner_id']}_{p['photo']['id']}" for p in wall_post["attachments"]],
         )
 
+    def test_files_other_than_photos_are_named_for_the_author(self):
+        post = self.planned_post(self.vk, photos=[PNG], files=[("Приказ.pdf", "application/pdf")])
+        self.run_job()
+        self.assertEqual(post.state, "published")
+        (wall_post,) = self.own_posts()
+        self.assertEqual(len(wall_post["attachments"]), 1, "the photo only")
+        self.assertIn("Приказ.pdf", post.message_ids[0].body)
+        self.assertIn("Add them to the post in VK by hand", post.message_ids[0].body)
+
     def test_a_passing_error_is_retried_then_a_rejected_token_goes_to_a_person(self):
         post = self.planned_post(self.vk)
         self.fake_vk.fail_next("wall.post", error_code=10, times=3)
