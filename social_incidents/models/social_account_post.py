@@ -179,7 +179,8 @@ class SocialAccountPost(models.Model):
     def _compute_user_rights(self):
         """The buttons: each is shown when the check its method runs passes."""
         for post in self:
-            post.can_edit = post._allowed("_check_edit") if post.id else True
+            # editing, not submitting: a blocked text stays editable, the submission says why
+            post.can_edit = post._allowed("_check_edit", True) if post.id else True
             post.can_review = post._allowed("_check_reviewable", True)
             post.can_approve = post._allowed("_check_reviewable")
             post.can_cancel = post._allowed("_check_cancel")

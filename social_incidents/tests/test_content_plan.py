@@ -398,3 +398,34 @@ class TestContentPlanPublication(ContentPlanCase):
         action = account.action_view_posts()
         self.assertEqual(action["domain"], [("account_id", "=", self.account.id)])
         self.assertEqual(action["context"]["default_account_id"], self.account.id)
+
+
+class TestContentPlanQuality(ContentPlanCase):
+    def test_restricted_mark_blocks_the_submission(self):
+        post = self.planned(body="Материалы для служебного пользования: график проверок.")
+        self.assertTrue(post.quality_blocked)
+        self.assertIn("restricted", post.quality_html)
+        self.assertTrue(post.with_user(self.housing_user).can_edit, "the author can still fix it")
+        with self.assertRaisesRegex(UserError, "restricted information"):
+            post.with_user(self.housing_user).action_submit()
+        self.assertEqual(post.state, "draft")
+        post.with_user(self.housing_user).write({"body": "График приёма граждан на неделю."})
+        self.assertFalse(post.quality_blocked)
+        post.with_user(self.housing_user).action_submit()
+        self.assertEqual(post.state, "submitted")
+
+
+class TestContentPlanScreens(ContentPlanCase):
+    def test_views_open_for_each_role(self):
+        """The content plan's calendar, list, form and search load for the
+        executor, the curator and the head; the page's form has its «Posts» button."""
+        views = [(False, "calendar"), (False, "list"), (False, "form"), (False, "search")]
+        for user in (self.housing_user, self.curator, self.head):
+            result = self.env["social.account.post"].with_user(user).get_views(views)
+            self.assertIn('date_start="planned_at"', result["views"]["calendar"]["arch"])
+            self.assertIn("action_submit", result["views"]["form"]["arch"])
+        form = self.env["social.account"].with_user(self.curator).get_views([(False, "form")])
+        self.assertIn("action_view_posts", form["views"]["form"]["arch"])
+        menu = self.env.ref("social_incidents.social_account_post_menu")
+        visible = self.env["ir.ui.menu"].with_user(self.housing_user)._visible_menu_ids()
+        self.assertIn(menu.id, visible)

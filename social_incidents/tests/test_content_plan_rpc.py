@@ -20,6 +20,8 @@ class TestContentPlanRpc(JsonRpcMixin, HttpCase):
         cls.author = new_test_user(cls.env, login="t_cp_author", groups=groups + "executor")
         cls.other = new_test_user(cls.env, login="t_cp_other", groups=groups + "executor")
         cls.curator = new_test_user(cls.env, login="t_cp_curator", groups=groups + "curator")
+        cls.head = new_test_user(cls.env, login="t_cp_head", groups=groups + "head")
+        cls.no_group = new_test_user(cls.env, login="t_cp_nogroup", groups="base.group_user")
         cls.account = cls.env["social.account"].create(
             {"name": "RPC page", "network": "vk", "url": "https://vk.com/t_cp_rpc"}
         )
@@ -81,3 +83,54 @@ class TestContentPlanRpc(JsonRpcMixin, HttpCase):
         self.assertTrue(error)
         post.invalidate_recordset()
         self.assertEqual(post.state, "submitted")
+
+    def test_attackers_change_nothing_through_any_public_method(self):
+        """Another executor, the head and a user without the module's groups
+        call every public method of the post with a hostile context: its state
+        and history do not change."""
+        Post = self.env["social.account.post"]
+        post = Post.browse(
+            self.call_kw("t_cp_author", "social.account.post", "create", [self.vals()])[0]
+        )
+        self.call_kw("t_cp_author", "social.account.post", "action_submit", [[post.id]])
+        history = [
+            "state",
+            "author_id",
+            "reviewer_id",
+            "published_url",
+            "external_id",
+            "rework_count",
+        ]
+
+        def snapshot():
+            post.invalidate_recordset()
+            return post.read(history)
+
+        before = snapshot()
+        self.assertEqual(before[0]["state"], "submitted")
+        cls = type(Post)
+        methods = [
+            name
+            for name in dir(cls)
+            if not name.startswith("_")
+            and callable(getattr(cls, name, None))
+            and (getattr(getattr(cls, name), "__module__", "") or "").startswith(
+                "odoo.addons.social_incidents"
+            )
+            and not getattr(getattr(cls, name), "_api_private", False)
+        ]
+        self.assertIn("action_approve", methods)
+        hostile = {
+            "default_state": "approved",
+            "default_published_url": "https://vk.com/fake",
+            "tracking_disable": True,
+            "active_test": False,
+        }
+        calls = 0
+        for login in ("t_cp_other", "t_cp_head", "t_cp_nogroup"):
+            for method in methods:
+                for args in ([[post.id]], [[post.id], "x"]):
+                    self.call_kw(login, "social.account.post", method, args, {"context": hostile})
+                    calls += 1
+        self.assertGreater(calls, 20)
+        self.assertEqual(snapshot(), before)
