@@ -39,6 +39,8 @@ from . import social_abuse_term
 from . import social_reply_phrase
 from . import social_spelling_word
 from . import social_account_post
+from . import social_account_content
+from . import social_account_post_quality
 from . import social_incident_reply_quality
 from . import social_incident_abuse
 from . import social_incident_burst

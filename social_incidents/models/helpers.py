@@ -13,6 +13,7 @@ UPLOAD_MODELS = (
     "social.incident.step.wizard",
     "social.incident.reply",
     "social.incident.assignment",
+    "social.account.post",
 )
 
 

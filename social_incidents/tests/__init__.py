@@ -11,3 +11,6 @@ from . import test_demo_stock_noise
 from . import test_reply_quality
 from . import test_spelling
 from . import test_post_quota
+from . import test_content_plan
+from . import test_content_plan_rpc
+from . import test_content_plan_concurrency
