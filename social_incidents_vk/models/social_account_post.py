@@ -165,6 +165,7 @@ class SocialAccountPost(models.Model):
         return True
 
     def _vk_post_failed(self, error):
+        # sudo: the page's health (administrators' fields) is recorded whoever publishes
         account = self.account_id.sudo()
         self._record_publish_failure(
             error_message(self.env, error), final=isinstance(error, FINAL_ERRORS)

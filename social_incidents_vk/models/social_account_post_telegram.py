@@ -170,6 +170,7 @@ class SocialAccountPost(models.Model):
         """Sort a failed send as a reply's: a retry at Telegram's ``retry_after``
         (429), no automatic retry when the post may have gone through, a
         person acts for the bot's rights or token, else a retry later."""
+        # sudo: the page's health (administrators' fields) is recorded whoever publishes
         account = self.account_id.sudo()
         message = error_message(self.env, error)
         final, retry_at, alert = False, None, False

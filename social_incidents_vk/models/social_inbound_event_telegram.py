@@ -225,6 +225,7 @@ class SocialInboundEvent(models.Model):
         self._done(note=self.env._("The channel's own post recorded for the weekly quota"))
 
     def _tg_album_counted(self, album):
+        # sudo: the channel's id is a connector setting, read by the intake job
         channel_id = (self.account_id.sudo().tg_channel_id or "").strip()
         return bool(
             self.search_count(
