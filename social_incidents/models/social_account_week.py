@@ -15,6 +15,7 @@ FRIDAY = 4
 
 def company_tz(company):
     """The company's time zone: its working-time calendar's (as the deadlines)."""
+    # sudo: the company's calendar (its time zone) is read by the job and by every reader of a week
     return company.sudo().resource_calendar_id.tz or "UTC"
 
 
@@ -169,6 +170,7 @@ class SocialAccountWeek(models.Model):
             tz_name = company_tz(company)
             monday, start, end = week_bounds(now, tz_name)
             bounds[company.id] = (monday, start, end, self._alert_time(company, monday, tz_name))
+        # sudo: the scheduled job opens the weeks of every company's pages
         existing = self.sudo().search(
             [
                 ("account_id", "in", pages.ids),
@@ -205,6 +207,7 @@ class SocialAccountWeek(models.Model):
         production calendar; Friday when the year's production calendar is not loaded
         or the week has no working day."""
         day = monday + timedelta(days=FRIDAY)
+        # sudo: the company's working-time calendar, read by the job
         calendar = company.sudo().resource_calendar_id
         if calendar:
             worktime = self.env["social.sla.policy"]._get_worktime(calendar)

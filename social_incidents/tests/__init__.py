@@ -9,9 +9,9 @@ from . import test_access_matrix
 from . import test_production_calendar
 from . import test_demo_stock_noise
 from . import test_reply_quality
+from . import test_spelling
+from . import test_post_quota
 from . import test_content_plan
 from . import test_content_plan_rpc
 from . import test_content_plan_concurrency
 from . import test_content_plan_tour
-from . import test_spelling
-from . import test_post_quota

@@ -15,7 +15,14 @@ What the addon needs from VK, and with which access token VK accepts it
 * ``users.get`` and ``groups.getById`` (user, community, service): the
   authors' names, the connection test;
 * ``groups.getCallbackConfirmationCode`` (user, community): the string the
-  Callback API server answers to the ``confirmation`` event.
+  Callback API server answers to the ``confirmation`` event;
+* ``wall.post`` (user only: VK's schema lists no community token for it): a
+  planned post of the content plan, as the community (``from_group=1``),
+  with a ``guid`` so that a repeated request never posts twice (VK keeps a
+  guid about an hour);
+* ``photos.getWallUploadServer`` and ``photos.saveWallPhoto`` (user): the
+  photos of a planned post, uploaded in between to the ``upload_url`` VK
+  gives (``multipart/form-data``, field ``photo``).
 
 So a community token publishes the replies, a service (or user) token reads
 the wall, and the user token of a community administrator deletes and bans.
@@ -93,8 +100,21 @@ ERROR_RATE_LIMIT = 29
 ERROR_PARAM = 100
 
 AUTH_ERRORS = frozenset({ERROR_AUTH, ERROR_VALIDATION})
+#: 214: access to adding a post denied (wall.post)
 ACCESS_ERRORS = frozenset(
-    {ERROR_PERMISSION, ERROR_ACCESS, ERROR_GROUP_AUTH, ERROR_APP_AUTH, 30, 203, 210, 211, 212, 213}
+    {
+        ERROR_PERMISSION,
+        ERROR_ACCESS,
+        ERROR_GROUP_AUTH,
+        ERROR_APP_AUTH,
+        30,
+        203,
+        210,
+        211,
+        212,
+        213,
+        214,
+    }
 )
 RATE_LIMIT_ERRORS = frozenset({ERROR_TOO_MANY_REQUESTS, ERROR_FLOOD, ERROR_RATE_LIMIT, 223})
 SERVER_ERRORS = frozenset({ERROR_UNKNOWN, ERROR_SERVER})
@@ -471,3 +491,104 @@ class VkClient:
         """The string the Callback API server must answer to the
         ``confirmation`` event: ``{"code": "..."}`` (user or community token)."""
         return self.call("groups.getCallbackConfirmationCode", group_id=abs(int(group_id)))
+
+    def groups_get_by_id(self, group_id, fields=None):
+        """The community: ``{"groups": [{"id", "name", "screen_name", ...}],
+        "profiles": []}`` (API 5.199), with the ``fields`` asked for, e.g.
+        ``"verified"`` (1 when the community has VK's verified mark). Without
+        ``group_id``, a community token's own community."""
+        group_id = str(group_id or "").strip().lstrip("-") or None
+        return self.call("groups.getById", group_id=group_id, fields=fields or None)
+
+    def wall_post(self, owner_id, message=None, *, from_group=True, attachments=None, guid=None):
+        """Post on a wall: ``{"post_id": int}``.
+
+        :param owner_id: the wall (negative for a community)
+        :param from_group: post as the community (a flag, unlike wall.createComment)
+        :param attachments: ``"photo-1_2"`` style strings (list or string)
+        :param guid: a string unique to this post: VK answers a repeated guid
+            with the post already made, so a retry never posts twice; without
+            it, a failure that may have reached VK is not retried
+
+        VK accepts a user token only (an administrator or editor of the community)."""
+        if not message and not attachments:
+            raise ValueError("A post needs a message or attachments.")
+        return self._call(
+            "wall.post",
+            {
+                "owner_id": owner_id,
+                "from_group": bool(from_group),
+                "message": message or None,
+                "attachments": attachments or None,
+                "guid": guid,
+            },
+            idempotent=bool(guid),
+        )
+
+    def photos_get_wall_upload_server(self, group_id):
+        """Where to upload a photo for the community's wall:
+        ``{"upload_url", "album_id", "user_id"}`` (user token)."""
+        return self.call("photos.getWallUploadServer", group_id=abs(int(group_id)))
+
+    def photos_save_wall_photo(self, group_id, server, photo, hash_):
+        """Save an uploaded photo (the ``server``, ``photo`` and ``hash`` the
+        upload answered): a list of photos ``[{"id", "owner_id", ...}]``."""
+        return self.call(
+            "photos.saveWallPhoto",
+            group_id=abs(int(group_id)),
+            server=server,
+            photo=photo,
+            hash=hash_,
+        )
+
+    def upload_wall_photo(self, group_id, photo):
+        """Upload one photo, ``(filename, bytes, mimetype)``, to the
+        community's wall and save it; returns its attachment string
+        ``"photo<owner_id>_<id>"``. The upload itself leaves nothing on the
+        wall, so any step may be tried again."""
+        server = self.photos_get_wall_upload_server(group_id)
+        upload_url = server.get("upload_url") if isinstance(server, dict) else None
+        if not upload_url:
+            raise VkServerError("no upload_url in the answer", method="photos.getWallUploadServer")
+        uploaded = call_with_retries(
+            lambda: self._upload(upload_url, photo),
+            method="upload",
+            max_retries=self.max_retries,
+            backoff=self.backoff,
+            sleep=self._sleep,
+            redact=self._redact,
+            logger=_logger,
+        )
+        saved = self.photos_save_wall_photo(
+            group_id, uploaded.get("server"), uploaded.get("photo"), uploaded.get("hash")
+        )
+        first = saved[0] if isinstance(saved, list) and saved else None
+        if not isinstance(first, dict) or "id" not in first or "owner_id" not in first:
+            raise VkServerError("the saved photo has no id", method="photos.saveWallPhoto")
+        return f"photo{first['owner_id']}_{first['id']}"
+
+    def _upload(self, url, photo):
+        """POST the photo to VK's upload server: ``{"server", "photo", "hash"}``."""
+        self.rate_limiter.acquire(self._clock, self._sleep)
+        try:
+            response = self.session.post(url, files={"photo": tuple(photo)}, timeout=self.timeout)
+        except requests.Timeout as exc:
+            error = VkNetworkError(f"no answer within {self.timeout} s", method="upload")
+            raise Transient(error) from exc
+        except requests.RequestException as exc:
+            error = VkNetworkError(f"upload failed: {self._redact(str(exc))}", method="upload")
+            raise Transient(error) from exc
+        if response.status_code >= 500:
+            raise Transient(VkServerError(f"HTTP {response.status_code}", method="upload"))
+        try:
+            body = response.json()
+        except ValueError:
+            raise Transient(VkServerError("the answer is not JSON", method="upload")) from None
+        if not isinstance(body, dict):
+            raise VkServerError("the answer is not a JSON object", method="upload")
+        if body.get("error") or not body.get("photo") or body.get("photo") == "[]":
+            raise VkError(
+                self._redact(str(body.get("error") or "the photo was not accepted")),
+                method="upload",
+            )
+        return body

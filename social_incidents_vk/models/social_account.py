@@ -415,6 +415,30 @@ class SocialAccount(models.Model):
             )
         return True
 
+    def _vk_check_community(self, client):
+        """The connection check's call with the community token:
+        ``groups.getById`` with ``fields=verified``, which also tells whether
+        VK shows the community's verified mark (KOR A1 11-13); a change is
+        recorded on the page (tracked) with a note."""
+        result = client.groups_get_by_id(self.vk_group_id, fields="verified")
+        groups = result.get("groups") if isinstance(result, dict) else result
+        group = groups[0] if isinstance(groups, list) and groups else None
+        if not isinstance(group, dict) or "verified" not in group:
+            return result
+        verified = bool(group["verified"])
+        if verified != self.verified:
+            self.write({"verified": verified})
+            self.message_post(
+                body=self.env._("VK shows the community's verified mark.")
+                if verified
+                else self.env._(
+                    "VK no longer shows the community's verified mark: apply for it again "
+                    "(KOR A1 11-13)."
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return result
+
     def action_test_connection(self):
         """Call the API with each token set and say, in the user's language,
         what works."""
@@ -423,7 +447,7 @@ class SocialAccount(models.Model):
         results, failed = [], False
         if self.network == "vk":
             for token_type, call in (
-                ("community", lambda c: c.call("groups.getById", group_id=self.vk_group_id)),
+                ("community", self._vk_check_community),
                 ("user", lambda c: c.users_get([])),
                 ("service", lambda c: c.users_get(["1"])),
             ):

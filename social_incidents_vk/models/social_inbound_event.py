@@ -304,6 +304,31 @@ class SocialInboundEvent(models.Model):
             else:
                 event._done(note=self.env._("The community's own comment"), state="ignored")
 
+    def _record_vk_wall_post(self, account, post, posted):
+        """Count the community's own post (``from_id`` = -group id, a
+        published post, not a suggested or postponed one) for the weekly
+        quota, once: a planned post echoed back after it was posted is the
+        same post (same post id). Returns the event's note."""
+        owner_id = -int((account.vk_group_id or "0").strip().lstrip("-") or 0)
+        post_id = post.get("id")
+        if (
+            not owner_id
+            or not isinstance(post_id, int)
+            or post.get("owner_id", owner_id) != owner_id
+            or post.get("from_id") != owner_id
+            or post.get("post_type", "post") != "post"
+        ):
+            return self.env._("Post on the page recorded (not the community's own post)")
+        # sudo: the server records what the network published (the quota counts it)
+        self.env["social.account.post"].sudo()._record_network_post(
+            account,
+            str(post_id),
+            posted,
+            body=post.get("text") or "",
+            url=f"https://vk.com/wall{owner_id}_{post_id}",
+        )
+        return self.env._("The community's own post recorded for the weekly quota")
+
     def _process_other(self):
         self.ensure_one()
         account = self.account_id
@@ -313,7 +338,7 @@ class SocialInboundEvent(models.Model):
             posted = _from_unix(obj.get("date")) or self.received_at
             if not account.last_post_at or posted > account.last_post_at:
                 account.sudo().last_post_at = posted
-            self._done(note=self.env._("Post on the page recorded"))
+            self._done(note=self._record_vk_wall_post(account, obj, posted))
             return
         incident = Incident.search(
             [

@@ -14,9 +14,10 @@ from .social_inbound_event import _from_unix
 _logger = logging.getLogger(__name__)
 
 # Bot API update kinds the connector reads; any other kind is kept as ignored.
-TG_HANDLED = ("message", "edited_message")
+# The channel's own posts (channel_post) count for the weekly posting quota.
+TG_HANDLED = ("message", "edited_message", "channel_post")
 # Update kinds the connector asks Telegram for (setWebhook, getUpdates).
-TG_ALLOWED_UPDATES = ["message", "edited_message"]
+TG_ALLOWED_UPDATES = ["message", "edited_message", "channel_post"]
 # The fields of a Bot API Message that make it a service message (someone
 # joined, a message was pinned, the chat changed...), not something a person wrote.
 TG_SERVICE_FIELDS = (
@@ -78,6 +79,16 @@ def tg_link(account, post_id, comment_id):
         channel = (account.tg_channel_id or "").strip()
         url = f"https://t.me/c/{channel.removeprefix('-100')}/{post_id}?comment={comment_id}"
     return links.parse_link(url)
+
+
+def telegram_channel_url(account, message_id):
+    """The link of message ``message_id`` of the page's channel:
+    ``https://t.me/<user name>/<id>``, ``https://t.me/c/<id>/<id>`` for a private channel."""
+    username = (account.tg_channel_username or "").strip().lstrip("@")
+    if username:
+        return f"https://t.me/{username}/{message_id}"
+    channel = (account.tg_channel_id or "").strip().removeprefix("-100")
+    return f"https://t.me/c/{channel}/{message_id}"
 
 
 def _same_chat(value, chat_id):
@@ -176,10 +187,56 @@ class SocialInboundEvent(models.Model):
         message = self._tg_message()
         if message is None:
             self._done(note=self.env._("Not a message"), state="ignored")
+        elif self.event_type == "channel_post":
+            self._tg_process_channel_post(message)
         elif self.event_type == "edited_message":
             self._tg_process_edit(message)
         else:
             self._tg_process_messages()
+
+    def _tg_process_channel_post(self, message):
+        """Count a post of the page's channel for the weekly quota, once (by
+        its message id); an album counts once, by its first message. The bot
+        receives no update of its own posts; a planned post recorded by hand
+        with the same message id is the same post."""
+        # sudo: the page's connector settings (the channel's id), for the processing
+        account = self.account_id.sudo()
+        chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
+        message_id = _int(message.get("message_id"))
+        channel_id = (account.tg_channel_id or "").strip()
+        if not message_id or not _same_chat(chat.get("id"), channel_id):
+            self._done(note=self.env._("A post of another chat"), state="ignored")
+            return
+        album = message.get("media_group_id")
+        if album and self._tg_album_counted(str(album)):
+            self._done(note=self.env._("Another photo of an album already recorded"))
+            return
+        # sudo: the server records what the network published (the quota counts it)
+        self.env["social.account.post"].sudo()._record_network_post(
+            account,
+            str(message_id),
+            _from_unix(message.get("date")) or self.received_at,
+            body=message.get("text") or message.get("caption") or "",
+            url=telegram_channel_url(account, message_id),
+        )
+        if album:
+            # the album's other photos are the same post
+            self.write({"tg_message_key": f"{channel_id}:album:{album}"})
+        self._done(note=self.env._("The channel's own post recorded for the weekly quota"))
+
+    def _tg_album_counted(self, album):
+        # sudo: the channel's id is a connector setting, read by the intake job
+        channel_id = (self.account_id.sudo().tg_channel_id or "").strip()
+        return bool(
+            self.search_count(
+                [
+                    ("account_id", "=", self.account_id.id),
+                    ("tg_message_key", "=", f"{channel_id}:album:{album}"),
+                    ("id", "!=", self.id),
+                ],
+                limit=1,
+            )
+        )
 
     def _tg_process_messages(self, from_edit=False):
         """Turn these message events (of one page, in order) into incidents:

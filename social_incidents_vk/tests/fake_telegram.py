@@ -369,6 +369,23 @@ class FakeTelegram(_FakeServer):
             self._queue("message", forward)
             return post["message_id"]
 
+    def channel_album(self, caption, count=2):
+        """An album posted in the channel by a person: one ``channel_post``
+        update per photo, sharing a ``media_group_id``, the caption on the
+        first; returns the messages' ids."""
+        with self._lock:
+            album = str(next(self._update_ids) * 7919)
+            ids = []
+            for index in range(count):
+                fields = {"sender_chat": dict(self.channel), "media_group_id": album}
+                post = self._new_message(
+                    self.channel["id"],
+                    **self._with_text(fields, caption if index == 0 else None, True),
+                )
+                self._queue("channel_post", post)
+                ids.append(post["message_id"])
+            return ids
+
     def forward_of(self, post_id):
         """The automatic forward of a channel post in the discussion group."""
         return copy.deepcopy(self.messages[(self.group["id"], self.forwards[int(post_id)])])
@@ -888,9 +905,46 @@ class FakeTelegram(_FakeServer):
         return chat_id, fields
 
     def _store_sent(self, chat_id, fields):
+        if chat_id == self.channel["id"]:
+            # a channel's message is the channel's: no sender user, the channel as sender_chat
+            fields.pop("from_", None)
+            fields["sender_chat"] = dict(self.channel)
         message = self._new_message(chat_id, **fields)
         self.sent.append(copy.deepcopy(message))
+        if chat_id == self.channel["id"]:
+            # its automatic forward into the discussion group (the bot gets no
+            # update of its own channel post)
+            forward_fields = {
+                key: copy.deepcopy(value)
+                for key, value in message.items()
+                if key in ("text", "caption", "photo", "media_group_id")
+            }
+            forward_fields.update(
+                {
+                    "from_": dict(TELEGRAM_SERVICE_USER),
+                    "sender_chat": dict(self.channel),
+                    "forward_origin": {
+                        "type": "channel",
+                        "chat": dict(self.channel),
+                        "message_id": message["message_id"],
+                        "date": message["date"],
+                    },
+                    "is_automatic_forward": True,
+                }
+            )
+            forward = self._new_message(self.group["id"], **forward_fields)
+            self.forwards.setdefault(message["message_id"], forward["message_id"])
+            self._queue("message", forward)
         return copy.deepcopy(message)
+
+    def channel_messages(self):
+        """The messages of the channel, oldest first."""
+        with self._lock:
+            return [
+                copy.deepcopy(message)
+                for (chat_id, _message_id), message in sorted(self.messages.items())
+                if chat_id == self.channel["id"]
+            ]
 
     def _photo(self, value, files, name="photo"):
         """The PhotoSize list of an uploaded file (``attach://`` or the

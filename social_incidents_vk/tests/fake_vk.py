@@ -3,6 +3,7 @@
 import copy
 import hashlib
 import itertools
+import json
 import re
 import time
 import uuid
@@ -32,11 +33,13 @@ VK_ERROR_MESSAGES = {
     100: "One of the parameters specified was missing or invalid",
     104: "Not found",
     113: "Invalid user id",
+    121: "Invalid hash",
     203: "Access to group denied: access to the group is denied",
     210: "Access to wall's post denied",
     211: "Access to wall's comment denied",
     212: "Access to post comments denied",
     213: "Access to status replies denied",
+    214: "Access to adding post denied",
     223: "Too many replies",
 }
 
@@ -52,6 +55,14 @@ class FakeVk(_FakeServer):
         "comment_visible", "end_date", "admin_id", "date"}``
     :ivar deleted_comments: ``(owner_id, comment_id)`` of the deleted comments
     :ivar users: user id -> ``{"id", "first_name", "last_name", "screen_name"}``
+    :ivar verified: the community's verified mark (``groups.getById`` with
+        ``fields=verified`` answers it)
+    :ivar photos: ``"<owner_id>_<id>"`` -> the photos saved by
+        ``photos.saveWallPhoto`` after an upload to the fake's upload server
+        (``upload_path``, the ``upload_url`` ``photos.getWallUploadServer`` gives)
+
+    ``wall.post`` (user token only, as VK's schema says) posts on the wall;
+    a repeated ``guid`` is answered with the post already made.
     """
 
     url_path = "/method/"
@@ -67,7 +78,12 @@ class FakeVk(_FakeServer):
         "groups.getById": ("_groups_get_by_id", ("user", "community", "service")),
         "groups.getCallbackConfirmationCode": ("_groups_confirmation_code", ("user", "community")),
         "users.get": ("_users_get", ("user", "community", "service")),
+        "wall.post": ("_wall_post", ("user",)),
+        "photos.getWallUploadServer": ("_photos_get_wall_upload_server", ("user",)),
+        "photos.saveWallPhoto": ("_photos_save_wall_photo", ("user",)),
     }
+    #: where the fake's upload server listens (VK's is another host, pu.vk.com)
+    upload_path = "/upload/wall"
 
     def __init__(
         self,
@@ -94,6 +110,9 @@ class FakeVk(_FakeServer):
         self.banned = {}
         self.deleted_comments = set()
         self.users = {}
+        self.verified = False
+        self.photos = {}
+        self.uploads = {}
         self._token_types = {
             community_token: "community",
             user_token: "user",
@@ -101,6 +120,8 @@ class FakeVk(_FakeServer):
         }
         self._ids = itertools.count(1)
         self._guids = {}
+        self._post_guids = {}
+        self._upload_signatures = {}
         self.add_user(self.admin_user_id, "Moderator", "Admin", screen_name="moderator_admin")
 
     # -- state helpers ------------------------------------------------------
@@ -243,6 +264,14 @@ class FakeVk(_FakeServer):
             payload["secret"] = secret
         return payload
 
+    def post_event(self, post_id, secret=None, *, event_id=None):
+        """The Callback API ``wall_post_new`` payload of a post of the wall."""
+        with self._lock:
+            post = copy.deepcopy(self.posts[int(post_id)])
+        post.pop("hash", None)
+        post["comments"] = {"count": 0}
+        return self.callback_event("wall_post_new", post, secret=secret, event_id=event_id)
+
     def comment_event(
         self, comment, event_type="wall_reply_new", secret=None, *, deleter_id=None, event_id=None
     ):
@@ -270,6 +299,8 @@ class FakeVk(_FakeServer):
     # -- HTTP ---------------------------------------------------------------------
     def _handle(self, request):
         path = request["path"]
+        if path == self.upload_path:
+            return self._upload(request)
         if not path.startswith(self.url_path) or len(path) <= len(self.url_path):
             return 404, HTML, _error_page(404)
         method = path[len(self.url_path) :]
@@ -481,6 +512,7 @@ class FakeVk(_FakeServer):
         return 1
 
     def _groups_get_by_id(self, params, token_type):
+        fields = {field.strip() for field in params.get("fields", "").split(",")}
         raw = params.get("group_ids") or params.get("group_id") or ""
         names = [name.strip() for name in raw.split(",") if name.strip()]
         if not names:
@@ -501,7 +533,140 @@ class FakeVk(_FakeServer):
                     "is_admin": 1 if token_type != "service" else 0,
                 }
             )
+            if "verified" in fields:
+                groups[-1]["verified"] = 1 if self.verified else 0
         return {"groups": groups, "profiles": []}
+
+    # -- posting on the wall (wall.post, photos) -------------------------------
+    def wall_posts(self, from_id=None):
+        """The posts of the community's wall (its own posts with ``from_id``), newest last."""
+        with self._lock:
+            return [
+                self._post_view(post)
+                for post in sorted(self.posts.values(), key=lambda p: p["id"])
+                if post["owner_id"] == self.owner_id and from_id in (None, post["from_id"])
+            ]
+
+    def _wall_post(self, params, token_type):
+        owner_id = self._int(params, "owner_id", self.admin_user_id)
+        if owner_id < 0 and owner_id != self.owner_id:
+            raise _Fail(214, "Access to adding post denied: access to the wall is denied")
+        message = params.get("message", "")
+        attachments = [item for item in params.get("attachments", "").split(",") if item]
+        if not message.strip() and not attachments:
+            raise self._param_error("message is empty or invalid")
+        for item in attachments:
+            if item.startswith("photo") and item[len("photo") :] not in self.photos:
+                raise self._param_error(f"attachments is invalid: {item}")
+        from_group = params.get("from_group", "0") in ("1", "true")
+        guid = params.get("guid")
+        key = (owner_id, guid)
+        if guid and key in self._post_guids:
+            return {"post_id": self._post_guids[key]}
+        post_id = next(self._ids)
+        self.posts[post_id] = {
+            "id": post_id,
+            "owner_id": owner_id,
+            "from_id": owner_id if (from_group and owner_id < 0) else self.admin_user_id,
+            "created_by": self.admin_user_id,
+            "date": int(time.time()),
+            "marked_as_ads": 0,
+            "post_type": "post",
+            "text": message,
+            "attachments": [
+                {"type": "photo", "photo": copy.deepcopy(self.photos[item[len("photo") :]])}
+                for item in attachments
+                if item.startswith("photo")
+            ],
+            "post_source": {"type": "api"},
+            "is_favorite": False,
+            "hash": uuid.uuid4().hex[:20],
+        }
+        if guid:
+            self._post_guids[key] = post_id
+        return {"post_id": post_id}
+
+    def _photos_get_wall_upload_server(self, params, token_type):
+        group_id = self._int(params, "group_id")
+        if group_id is not None and group_id != self.group_id:
+            raise _Fail(203)
+        upload_hash = uuid.uuid4().hex
+        with self._lock:
+            self.uploads[upload_hash] = None
+        return {
+            "album_id": -14,
+            "upload_url": f"http://127.0.0.1:{self.port}{self.upload_path}"
+            f"?act=do_add&mid={self.admin_user_id}&aid=-14&gid={group_id or 0}&hash={upload_hash}",
+            "user_id": self.admin_user_id,
+        }
+
+    def _upload(self, request):
+        """VK's upload server: a multipart body with the file in ``photo``;
+        answers ``{"server", "photo", "hash"}``, ``photo`` being "[]" when no
+        image came (and an ``error`` for a bad request)."""
+        from .fake_telegram import _parse_multipart
+
+        params = request["params"]
+        with self._lock:
+            self.requests.append(
+                {
+                    "method": "upload",
+                    "params": dict(params),
+                    "http_method": request["http_method"],
+                    "content_type": request["content_type"],
+                }
+            )
+        injected = self._injected("upload", lambda code, msg: {"error": msg or "ERR_UPLOAD"})
+        if injected:
+            return injected
+        upload_hash = params.get("hash")
+        if upload_hash not in self.uploads or "multipart/form-data" not in request["content_type"]:
+            return 200, JSON, {"error": "ERR_UPLOAD_BAD_REQUEST: invalid upload request"}
+        _fields, files = _parse_multipart(request["content_type"], request["body"])
+        upload = files.get("photo")
+        server = 846120
+        if not upload or not upload["size"] or not upload["content_type"].startswith("image/"):
+            return 200, JSON, {"server": server, "photo": "[]", "hash": uuid.uuid4().hex}
+        with self._lock:
+            photo_hash = hashlib.md5(upload["data"]).hexdigest()  # noqa: S324
+            self.uploads[upload_hash] = {"name": upload["filename"], "size": upload["size"]}
+            photo = json.dumps([{"photo": photo_hash[:10] + ":w", "sizes": [], "kid": upload_hash}])
+            self._upload_signatures[(server, photo)] = upload_hash
+        return 200, JSON, {"server": server, "photo": photo, "hash": upload_hash}
+
+    def _photos_save_wall_photo(self, params, token_type):
+        group_id = self._int(params, "group_id")
+        if group_id is not None and group_id != self.group_id:
+            raise _Fail(203)
+        server = self._int(params, "server", required=True)
+        photo = params.get("photo") or ""
+        if photo in ("", "[]"):
+            raise self._param_error("photos_list is invalid")
+        upload_hash = self._upload_signatures.get((server, photo))
+        if upload_hash is None or params.get("hash") != upload_hash:
+            raise _Fail(121, "Invalid hash")
+        owner_id = -group_id if group_id else self.admin_user_id
+        photo_id = 457239000 + len(self.photos) + 1
+        saved = {
+            "album_id": -14,
+            "date": int(time.time()),
+            "id": photo_id,
+            "owner_id": owner_id,
+            "access_key": uuid.uuid4().hex[:18],
+            "sizes": [
+                {
+                    "type": "x",
+                    "url": f"https://sun9-1.userapi.com/{photo_id}.jpg",
+                    "width": 604,
+                    "height": 453,
+                }
+            ],
+            "text": "",
+            "user_id": 100,
+            "has_tags": False,
+        }
+        self.photos[f"{owner_id}_{photo_id}"] = saved
+        return [copy.deepcopy(saved)]
 
     def _groups_confirmation_code(self, params, token_type):
         if self._int(params, "group_id", required=True) != self.group_id:

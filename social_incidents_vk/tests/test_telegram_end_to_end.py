@@ -42,7 +42,9 @@ class TestTelegramEndToEnd(ConnectorMixin, TelegramMixin, HttpCase):
         # a message the bot must not register: someone writing as the channel
         fake.channel_message_in_group("Администрация на связи", post_id=post_id)
         statuses = fake.deliver()
-        self.assertEqual(statuses, [200, 200, 200], "forward, comment, channel's message")
+        self.assertEqual(
+            statuses, [200, 200, 200, 200], "channel post, forward, comment, channel's message"
+        )
         self.assertFalse(fake.pending_updates, "Telegram's queue is confirmed")
         self.env["social.inbound.event"]._cron_process()
         self.env.invalidate_all()

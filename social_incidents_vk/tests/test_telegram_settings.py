@@ -139,7 +139,9 @@ class TestTelegramSettings(ConnectorMixin, TelegramMixin, TransactionCase):
             f"https://city.example.org/social_incidents_vk/telegram/{self.tg.id}",
         )
         self.assertEqual(request["params"]["secret_token"], self.tg.sudo().tg_webhook_secret)
-        self.assertEqual(request["params"]["allowed_updates"], ["message", "edited_message"])
+        self.assertEqual(
+            request["params"]["allowed_updates"], ["message", "edited_message", "channel_post"]
+        )
         self.assertEqual(self.fake_tg.webhook["secret_token"], self.tg.sudo().tg_webhook_secret)
         self.assertTrue(self.tg.last_success_at)
 
@@ -206,13 +208,17 @@ class TestTelegramSettings(ConnectorMixin, TelegramMixin, TransactionCase):
         (request,) = self.fake_tg.requests_of("getUpdates")
         self.assertNotIn("offset", request["params"])
         self.assertEqual(request["params"]["timeout"], 0)
-        self.assertEqual(request["params"]["allowed_updates"], ["message", "edited_message"])
+        self.assertEqual(
+            request["params"]["allowed_updates"], ["message", "edited_message", "channel_post"]
+        )
         incident = self.tg_incidents()
         self.assertEqual(incident.tg_message_id, comment["message_id"])
         self.assertEqual(incident.text, "Комментарий из опроса")
         self.assertEqual(self.tg.sudo().tg_update_offset, last_update + 1)
         self.assertTrue(self.tg.last_poll_at)
-        self.assertEqual(len(self.tg_events()), 2)
+        self.assertEqual(
+            len(self.tg_events()), 3, "the channel post (the quota), its forward, the comment"
+        )
         # a fresh environment (a restart) reads the offset from the database
         self.env.flush_all()
         fresh = api.Environment(self.env.cr, SUPERUSER_ID, {})
@@ -226,10 +232,10 @@ class TestTelegramSettings(ConnectorMixin, TelegramMixin, TransactionCase):
         self.assertEqual(request["params"]["offset"], last_update + 1)
         self.env.invalidate_all()
         self.assertEqual(len(self.tg_incidents()), 2)
-        self.assertEqual(len(self.tg_events()), 3)
+        self.assertEqual(len(self.tg_events()), 4)
         # polling again with nothing new stores nothing
         self.poll()
-        self.assertEqual(len(self.tg_events()), 3)
+        self.assertEqual(len(self.tg_events()), 4)
 
     def test_polling_now_says_what_came_in(self):
         self.tg.tg_intake_mode = "polling"
