@@ -224,9 +224,15 @@ class SocialAccountPost(models.Model):
         """Who is asked to approve the post: its approver, else the company's
         default curator, else every curator of the company; never its author."""
         self.ensure_one()
-        for candidate in (self.approver_id, self.company_id.social_curator_id):
-            if candidate.active and candidate != self.author_id:
-                return candidate
+        # sudo: the candidates' groups and companies, to ask only a curator of this company
+        for candidate in (self.approver_id.sudo(), self.company_id.social_curator_id.sudo()):
+            if (
+                candidate.active
+                and candidate != self.author_id
+                and self.company_id in candidate.company_ids
+                and candidate.has_group(CURATOR_GROUP)
+            ):
+                return candidate.with_env(self.env)
         return self._company_curators() - self.author_id
 
     def _page_responsible_users(self):
@@ -444,6 +450,15 @@ class SocialAccountPost(models.Model):
 
     @workflow_action
     def action_cancel(self):
+        self._check_cancel()
+        for post in self:
+            # the connector holds the row while it posts: no cancel then, nor after it posted
+            if not post._lock_for_publishing():
+                raise UserError(
+                    self.env._(
+                        "This post is being published right now: reload the page in a moment."
+                    )
+                )
         self._check_cancel()
         self._write_system({"state": "cancelled", "publish_next_at": False})
         for post in self:
@@ -728,8 +743,10 @@ class SocialAccountPost(models.Model):
         publisher = post._api_publisher()
         if publisher is not None:
             return publisher()
-        if post.state == "approved":
-            post._ask_manual_publication()
+        if post.state == "publish_failed":
+            # the page lost its connector since: no retry, a person publishes it
+            post._write_system({"publish_next_at": False})
+        post._ask_manual_publication()
         return None
 
     def _ask_manual_publication(self):

@@ -14,3 +14,4 @@ from . import test_post_quota
 from . import test_content_plan
 from . import test_content_plan_rpc
 from . import test_content_plan_concurrency
+from . import test_content_plan_tour

@@ -210,6 +210,18 @@ EXPECTED = {
         "no_group": "-",
         "curator_b": "r",
     },
+    # a planned post of the content plan, a draft of the executor: its author and the curators
+    # edit it while it is a draft; another executor does not see it but writes posts of their
+    # own; the head reads; a draft never submitted is deleted by an administrator only
+    "social.account.post": {
+        "executor": "rwc",
+        "executor_other": "c",
+        "curator": "rwc",
+        "head": "r",
+        "admin": "rwcu",
+        "no_group": "-",
+        "curator_b": "-",
+    },
     # the spelling dictionary of the reply checks, one a municipality: the checker reads it for
     # every writer of a reply, people do not; curators and the head read it, administrators edit
     "social.spelling.word": {

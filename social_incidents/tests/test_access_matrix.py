@@ -276,6 +276,16 @@ class AccessMatrixCase(TransactionCase):
                 "для",
                 lambda: {"name": "тестовый оборот " + "абвгд"[next(counter) % 5] * 3},
             ),
+            "social.account.post": (
+                self._planned_post(),
+                "name",
+                "Пост M2",
+                lambda: {
+                    "name": f"Post {next(counter)}",
+                    "account_id": self.account.id,
+                    "planned_at": clock.now() + timedelta(days=1),
+                },
+            ),
             "social.spelling.word": (
                 self.env.ref("social_incidents.spelling_word_01"),
                 "name",
@@ -312,6 +322,21 @@ class AccessMatrixCase(TransactionCase):
                 },
             ),
         }
+
+    def _planned_post(self):
+        if not getattr(type(self), "_planned_post_record", None):
+            type(self)._planned_post_record = (
+                self.env["social.account.post"]
+                .with_user(self.executor_user)
+                .create(
+                    {
+                        "name": "Post M",
+                        "account_id": self.account.id,
+                        "planned_at": clock.now() + timedelta(days=2),
+                    }
+                )
+            )
+        return type(self)._planned_post_record
 
     def _triage_rule(self):
         if not getattr(type(self), "_triage_rule_record", None):
@@ -504,6 +529,7 @@ PROTECTED_SNAPSHOT = {
     ],
     "social.incident.deadline": ["state", "deadline", "done_at"],
     "social.sla.violation": ["excused", "done_at", "delay_minutes"],
+    "social.account.post": ["state", "author_id", "reviewer_id", "rework_count", "published_url"],
 }
 
 
@@ -549,6 +575,7 @@ class TestHostileRpc(JsonRpcMixin, HttpCase, AccessMatrixCase):
             "social.sla.policy": self.policy.ids,
             "social.account": self.account.ids,
             "social.production.year": self.year.ids,
+            "social.account.post": self._planned_post().ids,
         }
         before = self.snapshot()
         calls = 0

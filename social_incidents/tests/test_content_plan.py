@@ -102,6 +102,9 @@ class TestContentPlanWorkflow(ContentPlanCase):
     def test_named_approver_gets_the_activity(self):
         post = self.submitted_post(approver_id=self.curator2.id)
         self.assertEqual(self.post_activities(post), {("review", "t_curator2")})
+        # an approver who is not a curator: the company's default curator is asked instead
+        post = self.submitted_post(approver_id=self.roads_user.id)
+        self.assertEqual(self.post_activities(post), {("review", "t_curator")})
 
     def test_return_with_reason_then_rework(self):
         post = self.submitted_post()
@@ -429,3 +432,56 @@ class TestContentPlanScreens(ContentPlanCase):
         menu = self.env.ref("social_incidents.social_account_post_menu")
         visible = self.env["ir.ui.menu"].with_user(self.housing_user)._visible_menu_ids()
         self.assertIn(menu.id, visible)
+
+
+class TestContentPlanRetryWithoutConnector(ContentPlanCase):
+    def test_failed_post_of_a_page_without_connector_is_not_retried_forever(self):
+        post = self.approved_post(hours=1)
+        post._record_publish_failure("timeout")
+        self.assertTrue(post.publish_next_at)
+        Post = self.env["social.account.post"]
+        with clock.frozen_at(clock.now() + timedelta(hours=2)):
+            self.assertEqual(Post._cron_publish_due(), 1)
+            self.assertFalse(post.publish_next_at)
+            self.assertEqual(self.post_activities(post, "publish"), {"t_housing"})
+            self.assertEqual(Post._cron_publish_due(), 0)
+        self.assertEqual(post.state, "publish_failed")
+
+
+class TestContentPlanCompanies(ContentPlanCase):
+    def test_pages_and_posts_of_another_company(self):
+        company_b = self.env["res.company"].create({"name": "Municipality B"})
+        page_b = self.env["social.account"].create(
+            {
+                "name": "B page",
+                "network": "vk",
+                "url": "https://vk.com/t_b",
+                "company_id": company_b.id,
+            }
+        )
+        with self.assertRaises(AccessError):
+            self.planned(user=self.curator, account_id=page_b.id)
+        post = self.planned()
+        curator_b = self.curator.copy(
+            {
+                "login": "t_curator_b",
+                "company_id": company_b.id,
+                "company_ids": [(6, 0, company_b.ids)],
+            }
+        )
+        self.assertFalse(self.Post.with_user(curator_b).search([("id", "=", post.id)]))
+
+
+class TestContentPlanDialog(ContentPlanCase):
+    def test_dialog_for_another_executors_post_shows_nothing(self):
+        post = self.planned()
+        wizard = (
+            self.env["social.account.post.wizard"]
+            .with_user(self.roads_user)
+            .create({"mode": "return", "post_id": post.id})
+        )
+        with self.assertRaises(AccessError):
+            wizard.read(["post_body"])
+        with self.assertRaises(AccessError):
+            wizard.action_confirm()
+        self.assertEqual(post.state, "draft")

@@ -4,12 +4,14 @@ cursors, as two HTTP workers would use; the data is committed, so the test
 removes it after."""
 
 import threading
+from datetime import timedelta
 
 import psycopg2.errors
 
 from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tests import BaseCase, get_db_name, new_test_user, tagged
 
 from odoo.addons.social_incidents.tools import clock
 
@@ -77,3 +79,50 @@ class TestConcurrentNetworkPost(BaseCase):
             with registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 env["social.account"].browse(account_id).unlink()
+
+
+@tagged("post_install", "-at_install")
+class TestCancelWhilePublishing(BaseCase):
+    def test_no_cancel_while_the_connector_holds_the_post(self):
+        registry = Registry(get_db_name())
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"lang": "en_US"})
+            curator = new_test_user(
+                env, login="t_cancel_lock_curator", groups="social_incidents.group_social_curator"
+            )
+            account = env["social.account"].create(
+                {"name": "Lock page", "network": "vk", "url": URL + "_lock"}
+            )
+            post = (
+                env["social.account.post"]
+                .with_user(curator)
+                .create(
+                    {
+                        "name": "Locked",
+                        "account_id": account.id,
+                        "planned_at": clock.now() + timedelta(days=1),
+                    }
+                )
+            )
+            ids = (curator.id, account.id, post.id)
+        curator_id, account_id, post_id = ids
+        try:
+            with registry.cursor() as publishing, registry.cursor() as cr:
+                # the connector's worker holds the post
+                publishing.execute(
+                    "SELECT id FROM social_account_post WHERE id = %s FOR UPDATE", (post_id,)
+                )
+                env = api.Environment(cr, curator_id, {"lang": "en_US"})
+                with self.assertRaisesRegex(UserError, "being published right now"):
+                    env["social.account.post"].browse(post_id).action_cancel()
+                cr.rollback()
+                publishing.rollback()
+            with registry.cursor() as cr:
+                env = api.Environment(cr, curator_id, {"lang": "en_US"})
+                env["social.account.post"].browse(post_id).action_cancel()
+                self.assertEqual(env["social.account.post"].browse(post_id).state, "cancelled")
+        finally:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["social.account"].browse(account_id).unlink()
+                env["res.users"].browse(curator_id).unlink()

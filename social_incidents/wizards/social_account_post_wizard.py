@@ -17,7 +17,8 @@ class SocialAccountPostWizard(models.TransientModel):
         readonly=True,
     )
     post_id = fields.Many2one("social.account.post", required=True, readonly=True)
-    post_body = fields.Text(related="post_id.body", string="Post Text")
+    # read as the user: a dialog made up for another's post shows nothing of it
+    post_body = fields.Text(related="post_id.body", string="Post Text", related_sudo=False)
     return_reason_id = fields.Many2one("social.return.reason")
     comment = fields.Text()
     url = fields.Char(string="Post Link")
