@@ -537,7 +537,16 @@ class Copier:
             for column, target in foreign_keys(self.cr, table).items()
             if target in self.tables
         }
-        unique = unique_text_columns(self.cr, table) if relation_of is None else set()
+        unique = set()
+        if relation_of is None:
+            model = next((m for m, t in self.models.items() if t == table), None)
+            fields = self.env[model]._fields if model else {}
+            # a selection's value (the network, say) is kept: its other columns are renamed
+            unique = {
+                name
+                for name in unique_text_columns(self.cr, table)
+                if name not in fields or fields[name].type in ("char", "text")
+            }
         shift = pool.shift.total_seconds() if pool.shift else 0
         names, select = [], []
         for name, data_type in columns(self.cr, table):
