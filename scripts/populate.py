@@ -157,10 +157,18 @@ def id_tables(cr):
 
 
 def max_ids(cr, tables):
+    """{table: the last id given}: its sequence's, which may be ahead of the rows (ids
+    of deleted rows are not given again), else its greatest id."""
     marks = {}
     for table in tables:
+        cr.execute("SELECT pg_get_serial_sequence(%s, 'id')", (f'"{table}"',))
+        sequence = cr.fetchone()[0]
+        last = 0
+        if sequence:
+            cr.execute(f"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {sequence}")  # noqa: S608
+            last = cr.fetchone()[0]
         cr.execute(f'SELECT COALESCE(max(id), 0) FROM "{table}"')  # noqa: S608 - table names from the catalogue
-        marks[table] = cr.fetchone()[0]
+        marks[table] = max(last, cr.fetchone()[0])
     return marks
 
 
