@@ -53,6 +53,7 @@ class SocialIncident(models.Model):
         string="Official Page",
         tracking=True,
         check_company=True,
+        index="btree_not_null",
         domain="[('network', '=', network)]",
         help="The administration's page where the message was found.",
     )
@@ -118,6 +119,7 @@ class SocialIncident(models.Model):
     curator_id = fields.Many2one(
         "res.users",
         tracking=True,
+        index="btree_not_null",
         default=lambda self: self._default_curator(),
         domain=lambda self: [("groups_id", "in", self.env.ref(CURATOR_GROUP).id)],
     )
@@ -133,6 +135,7 @@ class SocialIncident(models.Model):
         compute="_compute_executor_ids",
         store=True,
         tracking=True,
+        index="btree_not_null",
     )
     is_consolidated = fields.Boolean(
         string="Consolidated Reply", compute="_compute_executor_ids", store=True

@@ -43,6 +43,9 @@ class SocialSlaMixin(models.AbstractModel):
         compute="_compute_sla_deadline",
         store=True,
         string="Current Step",
+        # deleting a deadline row sets this to null: without the index, every
+        # deletion scans the whole table (issue #18)
+        index="btree_not_null",
     )
     sla_deadline = fields.Datetime(
         string="Deadline",

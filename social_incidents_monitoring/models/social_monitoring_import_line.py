@@ -25,6 +25,7 @@ class SocialMonitoringImportLine(models.Model):
         "social.incident",
         readonly=True,
         ondelete="set null",
+        index="btree_not_null",
         help="The incident registered from the row, or the one it duplicates.",
     )
     message = fields.Text(string="Comment", readonly=True)
