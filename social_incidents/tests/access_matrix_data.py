@@ -222,6 +222,17 @@ EXPECTED = {
         "no_group": "-",
         "curator_b": "-",
     },
+    # a page's week of the posting quota: opened, counted, alerted and closed by the job only;
+    # everyone of the municipality reads it
+    "social.account.week": {
+        "executor": "r",
+        "executor_other": "r",
+        "curator": "r",
+        "head": "r",
+        "admin": "r",
+        "no_group": "-",
+        "curator_b": "-",
+    },
     # the spelling dictionary of the reply checks, one a municipality: the checker reads it for
     # every writer of a reply, people do not; curators and the head read it, administrators edit
     "social.spelling.word": {

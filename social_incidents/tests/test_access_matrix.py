@@ -2,7 +2,7 @@
 through access rights, record rules and the workflow's protected fields together. The
 expected matrix is ``access_matrix_data.EXPECTED`` (rendered in docs/access-matrix.md)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from psycopg2 import IntegrityError
 
@@ -286,6 +286,19 @@ class AccessMatrixCase(TransactionCase):
                     "planned_at": clock.now() + timedelta(days=1),
                 },
             ),
+            "social.account.week": (
+                self._week(),
+                "quota",
+                7,
+                lambda: {
+                    "account_id": self.account.id,
+                    "company_id": self.company.id,
+                    "week_date": date(2031, 1, 6) + timedelta(weeks=next(counter)),
+                    "week_start": datetime(2031, 1, 5, 21, 0),
+                    "week_end": datetime(2031, 1, 12, 21, 0),
+                    "quota": 1,
+                },
+            ),
             "social.spelling.word": (
                 self.env.ref("social_incidents.spelling_word_01"),
                 "name",
@@ -385,6 +398,25 @@ class AccessMatrixCase(TransactionCase):
                     )
                 )
         return type(self)._burst_record
+
+    def _week(self):
+        if not getattr(type(self), "_week_record", None):
+            with system_write():
+                type(self)._week_record = (
+                    self.env["social.account.week"]
+                    .sudo()
+                    .create(
+                        {
+                            "account_id": self.account.id,
+                            "company_id": self.company.id,
+                            "week_date": date(2030, 12, 30),
+                            "week_start": datetime(2030, 12, 29, 21, 0),
+                            "week_end": datetime(2031, 1, 5, 21, 0),
+                            "quota": 2,
+                        }
+                    )
+                )
+        return type(self)._week_record
 
     def _substitute(self):
         if not getattr(type(self), "_substitute_record", None):
