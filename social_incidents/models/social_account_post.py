@@ -66,7 +66,14 @@ class SocialAccountPost(models.Model):
 
     _name = "social.account.post"
     _description = "Planned Post"
-    _inherit = ["mail.thread", "mail.activity.mixin", "social.protected.mixin"]
+    # the lang mixin first: it wraps the creation that mail.thread logs (the demo's posts,
+    # the posts received from the network)
+    _inherit = [
+        "social.company.lang.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "social.protected.mixin",
+    ]
     _order = "planned_at desc, id desc"
     _mail_post_access = "read"
     _protected_fields = (

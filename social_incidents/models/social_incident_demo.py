@@ -6,6 +6,7 @@ from odoo import api, models
 from ..tools import clock
 from .constants import DONE_STATES
 from .helpers import in_company_lang
+from .social_account_week import company_tz, week_bounds
 
 # Minutes between two steps of a demo incident's history.
 DEMO_STEP_MINUTES = 20
@@ -239,4 +240,60 @@ class SocialIncidentDemo(models.AbstractModel):
             # sudo: no check to run: only demo/mail_demo.xml calls this, at installation,
             # on the sample records of Odoo's mail demo named above
             record.sudo().unlink()
+        return True
+
+    # Texts of the demo pages' own posts (the posting quota's history).
+    DEMO_POST_TEXTS = (
+        "Приглашаем жителей на приём граждан главой района в четверг с 10:00.",
+        "В районе продолжается ямочный ремонт дорог: график работ на неделю.",
+        "Напоминаем о правилах безопасности на воде в летний период.",
+        "Итоги заседания районного Совета депутатов.",
+        "Открыт приём заявок на участие в программе благоустройства дворов.",
+        "График вывоза крупногабаритных отходов на следующую неделю.",
+        "В библиотеке района открылась выставка работ юных художников.",
+    )
+
+    @api.model
+    def _post_quota_history(self, weeks=6):
+        """Demo: the official pages' past weeks of the posting quota, as the hourly job
+        would have left them. Each week the job opens the rows on Monday morning, the
+        pages publish their posts (received from the network), the job counts them and
+        warns of a short week on Friday afternoon, and closes the week on the next
+        Monday. Most weeks meet the quota; two weeks of the first page and one of the
+        second fall short."""
+        Week = self.env["social.account.week"]
+        Post = self.env["social.account.post"]
+        pages = self.env["social.account"].search(
+            [("weekly_post_quota", ">", 0), ("company_id", "=", self.env.company.id)],
+            order="id",
+        )
+        if not pages:
+            return False
+        tz_name = company_tz(self.env.company)
+        real_now = clock.now()
+        _monday, this_week, _end = week_bounds(real_now, tz_name)
+        short = {(pages[0].id, 2), (pages[0].id, 5), (pages[1:2].id, 3)}
+        texts = self.DEMO_POST_TEXTS
+        for back in range(weeks, 0, -1):
+            start = this_week - timedelta(weeks=back)
+            with self._dated(start + timedelta(hours=6)):
+                Week._cron_weekly_quota()
+            for page in pages:
+                count = page.weekly_post_quota - (1 if (page.id, back) in short else 0)
+                for index in range(count):
+                    # one a day from Monday, mornings (Moscow), as far as the week goes
+                    moment = start + timedelta(days=index % 7, hours=7 + index // 7)
+                    with self._dated(moment):
+                        Post._record_network_post(
+                            page,
+                            f"demo-week-{back}-{index}",
+                            moment,
+                            body=texts[(back + index) % len(texts)],
+                        )
+            # Friday 14:00 (Moscow): past the warning time of the last working day
+            with self._dated(start + timedelta(days=4, hours=14)):
+                Week._cron_weekly_quota()
+            with self._dated(start + timedelta(days=7, hours=1)):
+                Week._cron_weekly_quota()
+        Week._cron_weekly_quota()
         return True
