@@ -232,6 +232,20 @@ def shots(admin):
             ".o_pivot",
             None,
         ),
+        (
+            "content-plan-calendar",
+            "curator",
+            "/odoo/action-social_incidents.social_account_post_action?view_type=calendar",
+            ".o_calendar_renderer .fc-event",
+            None,
+        ),
+        (
+            "post-quota-weeks",
+            "head",
+            "/odoo/action-social_incidents.social_account_week_action?view_type=pivot",
+            ".o_pivot",
+            None,
+        ),
         ("executor-inbox", "executor", "/odoo/discuss", ".o-mail-Message", None),
         ("report-monthly-sent", "head", "/odoo/discuss", ".o-mail-Message", None),
     ]
