@@ -5,6 +5,7 @@ import functools
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import TestCursor
+from odoo.tools import SQL
 
 from .constants import ADMIN_GROUP
 
@@ -145,3 +146,25 @@ def read_committed(cr):
     if cr._cnx.info.transaction_status != 0:  # TRANSACTION_STATUS_IDLE
         cr.commit()  # pylint: disable=invalid-commit  # ends a read-only transaction
     cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+
+
+def lock_row(record):
+    """Lock ``record``'s row until the end of the transaction (a reply or a post being
+    published); False when another transaction holds it. Re-reads the record after the
+    lock: what another worker committed counts. A row changed by another worker since
+    this transaction began fails here (serialization): the request is retried by Odoo,
+    a job skips the record."""
+    record.ensure_one()
+    record.flush_recordset()
+    record.env.cr.execute(
+        SQL(
+            "SELECT id FROM %s WHERE id = %s FOR UPDATE SKIP LOCKED",
+            SQL.identifier(record._table),
+            record.id,
+        ),
+        log_exceptions=False,
+    )
+    locked = bool(record.env.cr.fetchone())
+    if locked:
+        record.invalidate_recordset()
+    return locked

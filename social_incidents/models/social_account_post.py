@@ -10,20 +10,13 @@ from odoo.exceptions import UserError, ValidationError
 from ..tools import clock, guard
 from ..tools.guard import system_method, workflow_action
 from ..tools.web_url import is_web_url
-from .constants import CURATOR_GROUP
-from .helpers import check_own_new_attachments, in_company_lang, scheduled_job
+from .constants import CURATOR_GROUP, REPLY_STATES
+from .helpers import check_own_new_attachments, in_company_lang, lock_row, scheduled_job
 
 _logger = logging.getLogger(__name__)
 
-POST_STATES = [
-    ("draft", "Draft"),
-    ("submitted", "Submitted"),
-    ("returned", "Returned"),
-    ("approved", "Approved"),
-    ("published", "Published"),
-    ("publish_failed", "Publication Failed"),
-    ("cancelled", "Cancelled"),
-]
+# a post goes through the reply's approval cycle
+POST_STATES = REPLY_STATES
 # Calendar colours by state (the web client's colour indexes).
 STATE_COLORS = {
     "draft": 0,
@@ -550,19 +543,7 @@ class SocialAccountPost(models.Model):
         """Lock this post's row until the end of the transaction; False when
         another transaction holds it (it is posting the post). Re-reads the
         post after the lock: what another worker committed counts."""
-        self.ensure_one()
-        self.flush_recordset()
-        # a row changed by another worker since this transaction began fails here
-        # (serialization): the request is retried by Odoo, the job skips the post
-        self.env.cr.execute(
-            "SELECT id FROM social_account_post WHERE id = %s FOR UPDATE SKIP LOCKED",
-            (self.id,),
-            log_exceptions=False,
-        )
-        locked = bool(self.env.cr.fetchone())
-        if locked:
-            self.invalidate_recordset()
-        return locked
+        return lock_row(self)
 
     @system_method
     def _record_published(self, external_id, url, published_at=None):

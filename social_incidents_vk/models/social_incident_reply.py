@@ -6,7 +6,11 @@ import psycopg2.errors
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 
-from odoo.addons.social_incidents.models.helpers import in_company_lang, scheduled_job
+from odoo.addons.social_incidents.models.helpers import (
+    in_company_lang,
+    lock_row,
+    scheduled_job,
+)
 from odoo.addons.social_incidents.tools import clock
 from odoo.addons.social_incidents.tools.guard import system_method, workflow_action
 
@@ -112,19 +116,7 @@ class SocialIncidentReply(models.Model):
         """Lock this reply's row until the end of the transaction; False when
         another transaction holds it (it is posting the reply). Re-reads the
         reply after the lock: what another worker committed counts."""
-        self.ensure_one()
-        self.flush_recordset()
-        # a row changed by another worker since this transaction began fails here
-        # (serialization): the request is retried by Odoo, the job skips the reply
-        self.env.cr.execute(
-            "SELECT id FROM social_incident_reply WHERE id = %s FOR UPDATE SKIP LOCKED",
-            (self.id,),
-            log_exceptions=False,
-        )
-        locked = bool(self.env.cr.fetchone())
-        if locked:
-            self.invalidate_recordset()
-        return locked
+        return lock_row(self)
 
     def _publish_vk(self):
         """Post the reply as the community under the citizen's comment. The
