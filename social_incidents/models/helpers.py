@@ -1,13 +1,18 @@
 """Helpers shared by the models of the addon and the addons built on it."""
 
 import functools
+import logging
 
-from odoo import fields
+import psycopg2.errors
+
+from odoo import fields, modules
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import TestCursor
 from odoo.tools import SQL
 
 from .constants import ADMIN_GROUP
+
+_logger = logging.getLogger(__name__)
 
 # Models whose dialogs upload files before the record they end on exists.
 UPLOAD_MODELS = (
@@ -168,3 +173,34 @@ def lock_row(record):
     if locked:
         record.invalidate_recordset()
     return locked
+
+
+def lock_if_due(record, due_domain):
+    """A publishing job's check of one record: its row locked (``lock_row``) and
+    still matching ``due_domain`` after the lock. False when another worker holds
+    the row, changed it since this transaction began, or has dealt with it."""
+    try:
+        with record.env.cr.savepoint(flush=False):
+            locked = lock_row(record)
+    except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
+        return False
+    return locked and bool(record.filtered_domain(due_domain))
+
+
+def each_in_own_transaction(records, unit, what):
+    """A scheduled job's batch: ``unit(record)`` for each record, each in its own
+    transaction outside tests (what was done before is committed first, so that
+    the next lock and reading see what other workers committed), in a savepoint:
+    a failure is logged as "<model> <id>: <what> failed" and the others go on."""
+    auto_commit = not modules.module.current_test
+    cr = records.env.cr
+    for record in records:
+        if auto_commit:
+            cr.commit()  # pylint: disable=invalid-commit  # a cron's batch
+        try:
+            with cr.savepoint():
+                unit(record)
+        except Exception:  # noqa: BLE001 - the next run tries it again; the others go on
+            _logger.exception("%s %s: %s failed", record._description, record.id, what)
+    if auto_commit:
+        cr.commit()  # pylint: disable=invalid-commit  # a cron's batch

@@ -4,14 +4,21 @@ from datetime import timedelta
 import psycopg2.errors
 from markupsafe import Markup
 
-from odoo import api, fields, models, modules
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import clock, guard
 from ..tools.guard import system_method, workflow_action
 from ..tools.web_url import is_web_url
 from .constants import CURATOR_GROUP, REPLY_STATES
-from .helpers import check_own_new_attachments, in_company_lang, lock_row, scheduled_job
+from .helpers import (
+    check_own_new_attachments,
+    each_in_own_transaction,
+    in_company_lang,
+    lock_if_due,
+    lock_row,
+    scheduled_job,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -699,19 +706,10 @@ class SocialAccountPost(models.Model):
         posting is skipped. A post of a page without a connector stays
         approved: its author is asked, once, to publish it by hand. Returns
         the number of posts looked at."""
+        # sudo: the scheduled job (private, refused to all but the scheduler and administrators
+        # by @scheduled_job) publishes the due posts of every company
         posts = self.sudo().search(self._publish_due_domain(), limit=limit, order="planned_at, id")
-        auto_commit = not modules.module.current_test
-        for post in posts:
-            if auto_commit:
-                # a fresh transaction: the lock and the reading see what other workers committed
-                self.env.cr.commit()  # pylint: disable=invalid-commit  # a cron's batch
-            try:
-                with self.env.cr.savepoint():
-                    post._publish_due_one()
-            except Exception:  # noqa: BLE001 - the next run tries it again; the others go on
-                _logger.exception("Post %s: the publication failed", post.id)
-        if auto_commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit  # a cron's batch
+        each_in_own_transaction(posts, lambda post: post._publish_due_one(), "the publication")
         return len(posts)
 
     def _publish_due_one(self):
@@ -719,12 +717,7 @@ class SocialAccountPost(models.Model):
         ask its author to). Returns True (posted), False (failed) or None
         (skipped, or left to be published by hand)."""
         self.ensure_one()
-        try:
-            with self.env.cr.savepoint(flush=False):
-                locked = self._lock_for_publishing()
-        except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
-            return None
-        if not locked or not self.filtered_domain(self._publish_due_domain()):
+        if not lock_if_due(self, self._publish_due_domain()):
             return None
         # the job has no user's language: what it writes is in the company's
         post = in_company_lang(self)

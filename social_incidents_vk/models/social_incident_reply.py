@@ -1,13 +1,13 @@
 import logging
 from datetime import timedelta
 
-import psycopg2.errors
-
-from odoo import api, fields, models, modules
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.social_incidents.models.helpers import (
+    each_in_own_transaction,
     in_company_lang,
+    lock_if_due,
     lock_row,
     scheduled_job,
 )
@@ -216,18 +216,9 @@ class SocialIncidentReply(models.Model):
         (outside tests), its row locked: a reply another worker is posting is
         skipped, and a post that succeeded is committed before the next."""
         replies = self.sudo().search(self._retry_due_domain(), limit=limit, order="publish_next_at")
-        auto_commit = not modules.module.current_test
-        for reply in replies:
-            if auto_commit:
-                # a fresh transaction: the lock and the reading see what other workers committed
-                self.env.cr.commit()  # pylint: disable=invalid-commit  # a cron's batch
-            try:
-                with self.env.cr.savepoint():
-                    reply._retry_publish_one()
-            except Exception:  # noqa: BLE001 - the next run tries it again; the others go on
-                _logger.exception("Reply %s: the publication retry failed", reply.id)
-        if auto_commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit  # a cron's batch
+        each_in_own_transaction(
+            replies, lambda reply: reply._retry_publish_one(), "the publication retry"
+        )
         return len(replies)
 
     @api.model
@@ -243,12 +234,7 @@ class SocialIncidentReply(models.Model):
         it. Returns True (posted), False (failed again) or None (skipped:
         another worker holds it or has already dealt with it)."""
         self.ensure_one()
-        try:
-            with self.env.cr.savepoint(flush=False):
-                locked = self._lock_for_publishing()
-        except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
-            return None
-        if not locked or not self.filtered_domain(self._retry_due_domain()):
+        if not lock_if_due(self, self._retry_due_domain()):
             return None
         # the job has no user's language: what it writes is in the company's
         publisher = in_company_lang(self)._api_publisher()
