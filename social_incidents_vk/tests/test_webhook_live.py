@@ -117,6 +117,10 @@ class TestWebhookLive(BaseCase):
             cls.url = f"http://127.0.0.1:{config['http_port']}/social_incidents_vk/vk/{account.id}/{account.webhook_token}"
             cls.cron_id = env.ref("social_incidents_vk.ir_cron_social_inbound_process").id
         cls.addClassCleanup(cls._remove)
+        # One request first, alone: a fresh server builds its routing map and
+        # reads the modules' manifests on its first request; six at once would
+        # meet CPython 3.11.7's concurrent ast.parse bug (gh-106905), not ours.
+        requests.post(cls.url, data=b"{}", timeout=60)
 
     @classmethod
     def _remove(cls):
@@ -199,19 +203,29 @@ class TestWebhookLive(BaseCase):
 
     def test_steady_stream_becomes_incidents_within_5_seconds(self):
         # warm up: the first incident of a fresh database pays one-time costs
-        # (the year's production calendar); the stream is timed after it
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            account = env["social.account"].browse(self.account_id)
-            payload = self.payload(999)
-            env["social.inbound.event"]._store(
-                account, "vk", payload["event_id"], payload["type"], payload
+        # (the year's production calendar, the runner's first job); the stream
+        # is timed after it
+        seen = {}
+
+        def look():
+            rows = self.query(
+                "SELECT external_id FROM social_incident WHERE account_id = %s",
+                (self.account_id,),
             )
-        with self.registry.cursor() as cr:
-            api.Environment(cr, SUPERUSER_ID, {})["social.inbound.event"]._cron_process()
+            now = time.monotonic()
+            for (external_id,) in rows:
+                seen.setdefault(external_id, now)
+
         runner = _CronRunner(self.registry.db_name, self.cron_id).start()
         sent = {}
         try:
+            warm_up = f"wall{-GROUP_ID}_12_{500000 + 999}"
+            response = requests.post(self.url, data=json.dumps(self.payload(999)), timeout=30)
+            self.assertEqual(response.text, "ok")
+            deadline = time.monotonic() + 60
+            while warm_up not in seen and time.monotonic() < deadline:
+                look()
+                time.sleep(0.1)
             session = requests.Session()
             for index in range(40):
                 payload = self.payload(1000 + index)
@@ -223,17 +237,13 @@ class TestWebhookLive(BaseCase):
                 )
                 self.assertEqual(response.text, "ok")
                 sent[f"wall{-GROUP_ID}_12_{500000 + 1000 + index}"] = time.monotonic()
+                # watched while the stream goes on: an incident is seen when
+                # it appears, not when the stream has ended
+                look()
                 time.sleep(0.1)
-            seen = {}
             deadline = time.monotonic() + 10
-            while len(seen) < len(sent) and time.monotonic() < deadline:
-                rows = self.query(
-                    "SELECT external_id FROM social_incident WHERE account_id = %s",
-                    (self.account_id,),
-                )
-                now = time.monotonic()
-                for (external_id,) in rows:
-                    seen.setdefault(external_id, now)
+            while not sent.keys() <= seen.keys() and time.monotonic() < deadline:
+                look()
                 time.sleep(0.1)
         finally:
             runner.stop()
