@@ -381,9 +381,15 @@ class TestWatchdog(SlaCase):
             incidents = self.register() | self.register() | self.register()
         with at(2025, 3, 3, 11, 0):
             self.assertEqual(self.Deadline._cron_watchdog(batch_size=2), 2)
+        first = self.Violation.search([("incident_id", "in", incidents.ids)])
+        delays = first.mapped("delay_minutes")
+        with at(2025, 3, 3, 11, 30):
+            # the burst's last batch brings every open delay up to now, once
             self.assertEqual(self.Deadline._cron_watchdog(batch_size=2), 1)
             self.assertEqual(self.Deadline._cron_watchdog(batch_size=2), 0)
         self.assertEqual(self.Violation.search_count([("incident_id", "in", incidents.ids)]), 3)
+        first.invalidate_recordset(["delay_minutes"])
+        self.assertEqual(first.mapped("delay_minutes"), [delay + 30 for delay in delays])
 
     def test_finished_incident_is_not_watched(self):
         with at(2025, 3, 3, 10, 0):
