@@ -146,7 +146,7 @@ class SocialIncidentDeadline(models.Model):
 
     def _compute_status(self):
         now = clock.now()
-        worktimes = {}
+        running = []
         for row in self:
             row.remaining = False
             if row.state in ("cancelled", "not_needed"):
@@ -161,7 +161,11 @@ class SocialIncidentDeadline(models.Model):
                 row.status = False
             else:
                 row.status = deadline_status(now, row.deadline, row.risk_at)
-                row.remaining = row._format_remaining(now, worktimes)
+                running.append(row)
+        if running:
+            texts = self.concat(*running)._remaining_texts(now)
+            for row in running:
+                row.remaining = texts.get(row._origin.id, False)
 
     def _elapsed_seconds(self, start, end, worktimes):
         """Seconds from ``start`` to ``end`` in the step's kind of time: working
@@ -169,28 +173,61 @@ class SocialIncidentDeadline(models.Model):
         production calendar of the span is not loaded). ``worktimes`` caches
         the engine of each calendar for the caller's batch."""
         self.ensure_one()
-        seconds = (end - start).total_seconds()
+        worktime = None
         if self.unit in WORKING_UNITS and self.calendar_id:
             if self.calendar_id.id not in worktimes:
                 worktimes[self.calendar_id.id] = self.env["social.sla.policy"]._get_worktime(
                     self.calendar_id
                 )
             worktime = worktimes[self.calendar_id.id]
-            # a year not loaded: the plain time above rather than a guess
-            with contextlib.suppress(CalendarMissing):
-                worktime._check_years(to_ts(start), to_ts(end))
-                seconds = worktime.between_ts(to_ts(start), to_ts(end))
-        return seconds
+        return _span_seconds(worktime, start, end)
 
-    def _format_remaining(self, now, worktimes):
-        """“2 h 15 min left” / “overdue by 1 h 5 min”, in the step's kind of time."""
-        self.ensure_one()
-        return format_remaining(
-            self.env,
-            self._elapsed_seconds(now, self.deadline, worktimes),
-            working=self.unit in WORKING_UNITS,
-            overdue=now >= self.deadline,
+    def _remaining_texts(self, now):
+        """{row id: “2 h 15 min left” / “overdue by 1 h 5 min”} of these rows
+        with a deadline, each in its own step's kind of time, as
+        ``_elapsed_seconds`` counts it: the time left of a whole list at once.
+        One query reads the rows' deadlines, units and calendars; each
+        calendar's working-time engine is taken once and serves all its rows
+        (a list of incidents under several calendars counts each row in its own).
+
+        Keyed by the rows' ids in the database (a form's rows being edited are
+        new records of them). Reads the rows whatever the user's rights: callers
+        pass the steps of records the user already reads."""
+        ids = [row_id for row_id in self._origin._ids if row_id]
+        if not ids:
+            return {}
+        self.flush_model(["deadline", "line_id", "policy_id"])
+        self.env["social.sla.policy.line"].flush_model(["unit"])
+        self.env["social.sla.policy"].flush_model(["calendar_id"])
+        self.env.cr.execute(
+            """
+            SELECT d.id, d.deadline, l.unit, p.calendar_id
+              FROM social_incident_deadline d
+         LEFT JOIN social_sla_policy_line l ON l.id = d.line_id
+         LEFT JOIN social_sla_policy p ON p.id = d.policy_id
+             WHERE d.id = ANY(%s) AND d.deadline IS NOT NULL
+            """,
+            [ids],
         )
+        rows = self.env.cr.fetchall()
+        Policy = self.env["social.sla.policy"]
+        calendars = {calendar for _id, _d, unit, calendar in rows if unit in WORKING_UNITS}
+        worktimes = {
+            calendar_id: Policy._get_worktime(self.env["resource.calendar"].browse(calendar_id))
+            for calendar_id in calendars
+            if calendar_id
+        }
+        return {
+            row_id: format_remaining(
+                self.env,
+                _span_seconds(
+                    worktimes.get(calendar_id) if unit in WORKING_UNITS else None, now, deadline
+                ),
+                working=unit in WORKING_UNITS,
+                overdue=now >= deadline,
+            )
+            for row_id, deadline, unit, calendar_id in rows
+        }
 
     # ------------------------------------------------------------------
     # Placing deadlines, in one batch
@@ -451,6 +488,18 @@ def format_duration(env, seconds, working=False):
 def format_remaining(env, seconds, working=False, overdue=None):
     """“2 h 15 min left” / “overdue by 1 h 5 min”, in the language of ``env``."""
     return deadline_placement.format_remaining(seconds, working, overdue, env._)
+
+
+def _span_seconds(worktime, start, end):
+    """Seconds from ``start`` to ``end``: working seconds of ``worktime`` when
+    given, plain seconds without it or where the production calendar of the span
+    is not loaded (the plain time rather than a guess)."""
+    seconds = (end - start).total_seconds()
+    if worktime is not None:
+        with contextlib.suppress(CalendarMissing):
+            worktime._check_years(to_ts(start), to_ts(end))
+            seconds = worktime.between_ts(to_ts(start), to_ts(end))
+    return seconds
 
 
 def _copy_value(value):
