@@ -12,6 +12,7 @@ Korenovsk regulation (8 working hours for a reply).
     District Three:
         U  Tue 4, 10:00   published 11:00 → 1 h, on time
         V  Wed 12, 10:00  routed, never answered → overdue
+        X  Fri 28 February, 15:00 and Y  Tue 1 April, 08:00: registered, not in March
 
 The regional user (a head) works for Home and District Two, not District Three.
 """
@@ -61,6 +62,9 @@ class TestRegionalView(ReportsCase):
         d3 = (cls.district3, cls.curator3_mo, cls.executor3)
         cls._answered(d3, "U", (2025, 3, 4, 10, 0), (2025, 3, 4, 11, 0))
         cls._routed(d3, "V", (2025, 3, 12, 10, 0))
+        # March in Moscow neither: 28 February 12:00 and 1 April 05:00 UTC
+        cls._registered(d3, "X", (2025, 2, 28, 15, 0))
+        cls._registered(d3, "Y", (2025, 4, 1, 8, 0))
         with at(2025, 4, 2, 12, 0):
             cls.Deadline._cron_watchdog()
 
@@ -105,10 +109,9 @@ class TestRegionalView(ReportsCase):
         return company, curator, executor
 
     @classmethod
-    def _routed(cls, municipality, key, when):
-        company, curator, executor = municipality
-        registered = msk(*when)
-        with freeze_time(registered):
+    def _registered(cls, municipality, key, when):
+        company, curator, _executor = municipality
+        with freeze_time(msk(*when)):
             incident = cls.Incident.with_user(curator).create(
                 {
                     "network": "vk",
@@ -117,9 +120,15 @@ class TestRegionalView(ReportsCase):
                     "url": f"https://vk.com/wall-2_{company.id}?reply={key}",
                 }
             )
-        with freeze_time(registered + timedelta(minutes=10)):
-            incident.with_user(curator).action_route(executor)
         cls.dataset[key] = incident
+        return incident
+
+    @classmethod
+    def _routed(cls, municipality, key, when):
+        _company, curator, executor = municipality
+        incident = cls._registered(municipality, key, when)
+        with freeze_time(msk(*when) + timedelta(minutes=10)):
+            incident.with_user(curator).action_route(executor)
         return incident
 
     @classmethod
@@ -237,3 +246,28 @@ class TestRegionalView(ReportsCase):
         for user in (self.regional, self.head, self.curator):
             self.assertIn(menu.id, Menu.with_user(user)._visible_menu_ids(), user.login)
         self.assertNotIn(menu.id, Menu.with_user(self.housing_user)._visible_menu_ids())
+
+    def test_month_filter_reads_the_local_days_of_any_time_zone(self):
+        """The filter on the local day also bounds the indexed UTC time of
+        detection (a day wider): at UTC+14 and UTC-12 the month still holds
+        the same incidents as the view's local days say."""
+        Report = self.Report
+        district = [("company_id", "=", self.district3.id)]
+        for tz, keys in (
+            ("Europe/Moscow", "UV"),
+            ("Pacific/Kiritimati", "UVX"),  # X: 1 March, 02:00 local
+            ("Etc/GMT+12", "UVY"),  # Y: 31 March, 17:00 local
+        ):
+            self.district3.resource_calendar_id.tz = tz
+            self.env.flush_all()
+            Report.invalidate_model()
+            rows = Report.search(district + MARCH_DOMAIN)
+            self.assertEqual(
+                sorted(rows.mapped("name")), sorted(self.dataset[key].name for key in keys), tz
+            )
+            in_march = Report.search(district).filtered(
+                lambda row: MARCH[0] <= row.detected_date <= MARCH[1]
+            )
+            self.assertEqual(rows, in_march, tz)
+            [group] = Report.read_group(district + MARCH_DOMAIN, ["answered_count:sum"], [])
+            self.assertEqual(group["__count"], len(keys), tz)
