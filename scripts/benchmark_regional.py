@@ -2,12 +2,15 @@
 """Benchmark of the regional view («Анализ» → «По муниципалитетам»).
 
     python3 scripts/benchmark_regional.py -c ODOO_CONF -d DATABASE [--repeat 15] [--month 2026-11]
+        [--months 10]
 
 DATABASE holds a regional dataset (scripts/populate.py). A user with the head's
 rights in every populated municipality, all of them ticked in the company switcher,
 opens the regional action: its pivot (the total and one row per municipality, the
 action's measures) and its graph (municipality × timeliness), for the previous
-month as the action's default filter gives it (or ``--month``). For comparison: the
+month as the action's default filter gives it (or ``--month``; ``--months`` periods of
+several months from it hold as many incidents as one month of a larger region). For
+comparison: the
 same with one municipality ticked, and the figures of one municipality's monthly
 report (``_figures``, the queries of the PDF without its rendering). Timed on the
 server like scripts/benchmark_scale.py (median, 95th percentile, queries of a run);
@@ -40,22 +43,23 @@ def parse_args():
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--month", help="YYYY-MM; the previous month by default")
+    parser.add_argument("--months", type=int, default=1, help="length of the period")
     return parser.parse_args()
 
 
-def month_bounds(value):
+def month_bounds(value, months=1):
     if value:
         first = date.fromisoformat(f"{value}-01")
     else:
         first = date.today().replace(day=1) - relativedelta(months=1)
-    return first, first + relativedelta(months=1) - timedelta(days=1)
+    return first, first + relativedelta(months=months) - timedelta(days=1)
 
 
 def main():
     args = parse_args()
     config.parse_config(["-c", args.config, "--log-level", "warn"])
     registry = odoo.modules.registry.Registry(args.database)
-    date_from, date_to = month_bounds(args.month)
+    date_from, date_to = month_bounds(args.month, args.months)
     with registry.cursor() as cr:
         su = api.Environment(cr, SUPERUSER_ID, {"lang": "ru_RU", "tz": "Europe/Moscow"})
         companies = su["res.company"].search(
