@@ -23,6 +23,7 @@
         "views/social_report_monthly_views.xml",
         "wizards/social_report_wizard_views.xml",
         "views/social_incidents_reports_menus.xml",
+        "views/social_incident_report_regional_views.xml",
         "views/social_account_week_menus.xml",
     ],
     "demo": [

@@ -5,3 +5,5 @@ from . import test_ui_tour
 from . import test_provisional_calendar_pdf
 from . import test_reports_printing
 from . import test_demo_history
+from . import test_regional_view
+from . import test_regional_tour
