@@ -207,7 +207,12 @@ class SocialIncidentDeadline(models.Model):
         rows = self.filtered(lambda r: r.state == "open")
         if not rows:
             return {}
-        self.env.flush_all()
+        # what _place reads in SQL; the records that mirror the deadlines are
+        # computed once, after the placements are written
+        for model in ("social.incident.deadline", "social.sla.violation", "social.sla.policy"):
+            self.env[model].flush_model()
+        self.env["social.sla.policy.line"].flush_model()
+        self.env["social.incident"].flush_model(["detected_at"])
         values = self._place(rows.ids)
         moved = defaultdict(list)
         if reason:
