@@ -345,7 +345,9 @@ class SocialIncidentDeadline(models.Model):
                 for name, field in records._fields.items()
                 if field.compute in ("_compute_sla_deadline", "_compute_total_deadline")
             ]
-            records.invalidate_recordset(names + ["deadline_ids"])
+            # not the mirrored fields themselves: invalidating them would flush
+            # (compute) those already due, and they would be computed twice
+            records.invalidate_recordset(["deadline_ids"])
             for name in names:
                 self.env.add_to_compute(records._fields[name], records)
 
