@@ -34,7 +34,7 @@ ACTIVITY_STEPS = {
 }
 SQL_BATCH = 1000
 # rows written by one UPDATE: the arrays of a chunk travel as one statement
-SQL_CHUNK = 5000
+SQL_CHUNK = 20000
 
 
 class SocialIncidentDeadline(models.Model):
