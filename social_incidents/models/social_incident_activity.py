@@ -95,12 +95,13 @@ class SocialIncident(models.Model):
         step_by_type = {type_id: step for step, type_id in type_ids.items()}
         model_id = self.env["ir.model"]._get_id(self._name)
         Activity = self.env["mail.activity"].sudo()
-        existing = Activity.search(
+        existing = Activity.search_fetch(
             [
                 ("res_model", "=", self._name),
                 ("res_id", "in", self.ids),
                 ("activity_type_id", "in", list(type_ids.values())),
-            ]
+            ],
+            ["res_id", "activity_type_id", "user_id", "date_deadline", "note"],
         )
         by_incident = {}
         for activity in existing:
