@@ -89,16 +89,19 @@ class SocialIncident(models.Model):
         """Create the activities the state asks for, due on the step's
         deadline; close the others: the one of the user who just acted is
         marked done, the rest removed."""
-        type_ids = {step: self.env.ref(xmlid).id for step, xmlid in ACTIVITY_TYPES.items()}
+        # the ids from the registry's cache of XML ids: no query per type
+        xmlid_to_res_id = self.env["ir.model.data"]._xmlid_to_res_id
+        type_ids = {step: xmlid_to_res_id(xmlid) for step, xmlid in ACTIVITY_TYPES.items()}
         step_by_type = {type_id: step for step, type_id in type_ids.items()}
         model_id = self.env["ir.model"]._get_id(self._name)
         Activity = self.env["mail.activity"].sudo()
-        existing = Activity.search(
+        existing = Activity.search_fetch(
             [
                 ("res_model", "=", self._name),
                 ("res_id", "in", self.ids),
                 ("activity_type_id", "in", list(type_ids.values())),
-            ]
+            ],
+            ["res_id", "activity_type_id", "user_id", "date_deadline", "note"],
         )
         by_incident = {}
         for activity in existing:

@@ -1,5 +1,4 @@
 import contextlib
-import io
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -34,6 +33,8 @@ ACTIVITY_STEPS = {
     "control_report": ("control",),
 }
 SQL_BATCH = 1000
+# rows written by one UPDATE: the arrays of a chunk travel as one statement
+SQL_CHUNK = 20000
 
 
 class SocialIncidentDeadline(models.Model):
@@ -243,7 +244,12 @@ class SocialIncidentDeadline(models.Model):
         rows = self.filtered(lambda r: r.state == "open")
         if not rows:
             return {}
-        self.env.flush_all()
+        # what _place reads in SQL; the records that mirror the deadlines are
+        # computed once, after the placements are written
+        for model in ("social.incident.deadline", "social.sla.violation", "social.sla.policy"):
+            self.env[model].flush_model()
+        self.env["social.sla.policy.line"].flush_model()
+        self.env["social.incident"].flush_model(["detected_at"])
         values = self._place(rows.ids)
         moved = defaultdict(list)
         if reason:
@@ -320,45 +326,37 @@ class SocialIncidentDeadline(models.Model):
 
     @api.model
     def _write_placements(self, values):
-        """Write the placed deadlines with one COPY and one UPDATE, then have
-        the records that mirror them (incident, routing, reply) recomputed."""
+        """Write the placed deadlines with one UPDATE a chunk, then have the
+        records that mirror them (incident, routing, reply) recomputed. The
+        rows come as arrays: the planner knows how many there are and reads
+        each by its primary key (a temporary table has no statistics: guessed
+        at 1,360 rows, it was joined by a scan of the whole table whenever
+        that looked cheaper, 150 ms at 150,000 rows)."""
         if not values:
             return
         cr = self.env.cr
-        buffer = io.StringIO()
-        for row_id, (deadline, risk_at, watch_at, missing_year) in values.items():
-            buffer.write(
-                "%s\t%s\t%s\t%s\t%s\n"
-                % (
-                    row_id,
-                    _copy_value(deadline),
-                    _copy_value(risk_at),
-                    _copy_value(watch_at),
-                    missing_year or 0,
-                )
+        touched = []
+        for chunk in _chunks(sorted(values), SQL_CHUNK):
+            cr.execute(
+                """
+                UPDATE social_incident_deadline d
+                   SET deadline = v.deadline, risk_at = v.risk_at, watch_at = v.watch_at,
+                       missing_year = NULLIF(v.missing_year, 0),
+                       write_date = now() at time zone 'UTC'
+                  FROM unnest(%s::int[], %s::timestamp[], %s::timestamp[], %s::timestamp[],
+                              %s::int[]) AS v(id, deadline, risk_at, watch_at, missing_year)
+                 WHERE d.id = v.id
+                RETURNING d.incident_id, d.assignment_id, d.reply_id
+                """,
+                [
+                    chunk,
+                    [values[row_id][0] for row_id in chunk],
+                    [values[row_id][1] for row_id in chunk],
+                    [values[row_id][2] for row_id in chunk],
+                    [values[row_id][3] or 0 for row_id in chunk],
+                ],
             )
-        buffer.seek(0)
-        cr.execute(
-            """
-            CREATE TEMP TABLE IF NOT EXISTS social_deadline_placement
-                (id int, deadline timestamp, risk_at timestamp, watch_at timestamp,
-                 missing_year int)
-                ON COMMIT DROP
-            """
-        )
-        cr.execute("TRUNCATE social_deadline_placement")
-        cr._obj.copy_expert("COPY social_deadline_placement FROM STDIN", buffer)
-        cr.execute(
-            """
-            UPDATE social_incident_deadline d
-               SET deadline = v.deadline, risk_at = v.risk_at, watch_at = v.watch_at,
-                   missing_year = NULLIF(v.missing_year, 0), write_date = now() at time zone 'UTC'
-              FROM social_deadline_placement v
-             WHERE d.id = v.id
-            RETURNING d.incident_id, d.assignment_id, d.reply_id
-            """
-        )
-        touched = cr.fetchall()
+            touched += cr.fetchall()
         rows = self.browse(list(values))
         rows.invalidate_recordset(["deadline", "risk_at", "watch_at", "missing_year"])
         self._mark_mirrors(
@@ -385,7 +383,9 @@ class SocialIncidentDeadline(models.Model):
                 for name, field in records._fields.items()
                 if field.compute in ("_compute_sla_deadline", "_compute_total_deadline")
             ]
-            records.invalidate_recordset(names + ["deadline_ids"])
+            # not the mirrored fields themselves: invalidating them would flush
+            # (compute) those already due, and they would be computed twice
+            records.invalidate_recordset(["deadline_ids"])
             for name in names:
                 self.env.add_to_compute(records._fields[name], records)
 
@@ -500,10 +500,6 @@ def _span_seconds(worktime, start, end):
             worktime._check_years(to_ts(start), to_ts(end))
             seconds = worktime.between_ts(to_ts(start), to_ts(end))
     return seconds
-
-
-def _copy_value(value):
-    return "\\N" if value is None else str(value)
 
 
 def _chunks(items, size):

@@ -149,8 +149,24 @@ class SocialIncidentDeadline(models.Model):
         now = clock.now()
         Policy = self.env["social.sla.policy"]
         policies = Policy._get_policies(incidents.company_id)
-        existing = self.sudo().search(
-            [("incident_id", "in", incidents.ids), ("state", "=", "open")]
+        # the rows with the fields the loop reads, in one query
+        existing = self.search_fetch(
+            [("incident_id", "in", incidents.ids), ("state", "=", "open")],
+            [
+                "incident_id",
+                "step",
+                "assignment_id",
+                "reply_id",
+                "started_at",
+                "line_id",
+                "paused_since",
+                "paused_seconds",
+                "missing_year",
+                "deadline",
+                "optional",
+                "state",
+                "violation_id",
+            ],
         )
         by_incident = defaultdict(lambda: self.browse())
         for row in existing:

@@ -15,3 +15,4 @@ from . import test_content_plan
 from . import test_content_plan_rpc
 from . import test_content_plan_concurrency
 from . import test_content_plan_tour
+from . import test_transitions_batch
