@@ -24,7 +24,8 @@ class SocialIncident(models.Model):
     _name = "social.incident"
     _description = "Social Network Incident"
     _inherit = ["mail.thread", "mail.activity.mixin", "social.sla.mixin", "social.protected.mixin"]
-    _order = "importance desc, detected_at desc, id desc"
+    # high importance first: the values sort as text, "high" before "normal"
+    _order = "importance, detected_at desc, id desc"
     _mail_post_access = "read"
     _check_company_auto = True
     # History: written by the workflow's methods only (social_incident_workflow.py).
@@ -419,13 +420,13 @@ class SocialIncident(models.Model):
             self.env.cr,
             "social_incident_company_order_idx",
             self._table,
-            ["company_id", "importance", "detected_at", "id"],
+            ["company_id", "importance", "detected_at DESC", "id DESC"],
         )
         create_index(
             self.env.cr,
             "social_incident_open_order_idx",
             self._table,
-            ["company_id", "importance", "detected_at", "id"],
+            ["company_id", "importance", "detected_at DESC", "id DESC"],
             where="state NOT IN ('answered', 'closed', 'no_reply', 'merged') OR state IS NULL",
         )
 

@@ -1,6 +1,7 @@
 from odoo.exceptions import UserError
 
 from .common import SocialIncidentsCase
+from .test_sla import SlaCase, at
 
 
 class TestRegistration(SocialIncidentsCase):
@@ -86,3 +87,18 @@ class TestRegistration(SocialIncidentsCase):
         bodies = "".join(incident.sudo().message_ids.mapped("body"))
         self.assertIn("&lt;b&gt;жирно&lt;/b&gt;", bodies)
         self.assertNotIn("<b>жирно</b>", bodies)
+
+
+class TestDefaultOrder(SlaCase):
+    def test_lists_show_high_importance_first_then_newest(self):
+        with at(2025, 3, 3, 10, 0):
+            high_old = self.register(importance="high")
+        with at(2025, 3, 3, 11, 0):
+            normal_new = self.register()
+        with at(2025, 3, 3, 12, 0):
+            high_new = self.register(importance="high")
+        mine = high_old | normal_new | high_new
+        rows = self.Incident.with_user(self.curator).web_search_read(
+            [("id", "in", mine.ids)], {"name": {}}
+        )["records"]
+        self.assertEqual([row["id"] for row in rows], [high_new.id, high_old.id, normal_new.id])
