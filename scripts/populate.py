@@ -342,8 +342,17 @@ def make_templates(env, towns, per_town, rng, scenarios, days_back):
 
     real_now = clock.now()
     count = 0
+    # as a curator's triage leaves them: one or two topics of the catalogue and, for
+    # most, a street of the municipality (what repeat detection pairs incidents by)
+    topics = env["social.incident.topic"].search([("child_ids", "=", False)]).ids
     for town in towns:
         company, curator = town["company"], town["curator"]
+        streets = env["social.incident.location"].create(
+            [
+                {"name": f"ул. {street}", "kind": "street", "company_id": company.id}
+                for street in STREETS
+            ]
+        ).ids
         Incident = (
             env["social.incident"]
             .with_user(curator)
@@ -367,6 +376,8 @@ def make_templates(env, towns, per_town, rng, scenarios, days_back):
                         ).id,
                         "importance": "high" if rng.random() < 0.1 else "normal",
                         "external_id": f"populate-{company.id}-{rng.getrandbits(48)}",
+                        "topic_ids": [(6, 0, rng.sample(topics, rng.choice((1, 1, 2))))],
+                        "location_id": rng.choice(streets) if rng.random() < 0.7 else False,
                     }
                 )
             steps = demo_steps(rng, pick(rng, scenarios), town["executors"])

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.modules.db import has_trigram
+from odoo.tools.sql import create_index
 
 from ..tools import deferred_triage, guard
 from ..tools.trigrams import RepeatRow, repeat_pairs
@@ -23,24 +24,28 @@ REPEAT_FIELDS = {"location_id", "topic_ids", "author_id", "text", "detected_at"}
 # come from equality joins (author, location, topic: indexed), so a batch of thousands of
 # incidents compares only the texts that share an author or a place, never every text with
 # every other one of the period.
+# Each join is bounded by the period (a superset of what ``facts`` keeps), so a topic shared
+# by years of a municipality's incidents costs the incidents of the period only, read off
+# the index of (company, detection time) (issue #18).
 _PAIRS_SQL = """
     WITH pairs AS (
         SELECT n.id AS new_id, o.id AS old_id
           FROM social_incident n
+          JOIN res_company c ON c.id = n.company_id
           JOIN social_incident o ON o.author_id = n.author_id AND o.company_id = n.company_id
+               AND o.detected_at BETWEEN n.detected_at - make_interval(days => c.social_repeat_days)
+                                     AND n.detected_at
          WHERE {side} = ANY(%(ids)s) AND n.author_id IS NOT NULL
         UNION
         SELECT n.id, o.id
           FROM social_incident n
+          JOIN res_company c ON c.id = n.company_id
           JOIN social_incident o ON o.location_id = n.location_id AND o.company_id = n.company_id
+               AND o.detected_at BETWEEN n.detected_at - make_interval(days => c.social_repeat_days)
+                                     AND n.detected_at
          WHERE {side} = ANY(%(ids)s) AND n.location_id IS NOT NULL
         UNION
-        SELECT n.id, o.id
-          FROM social_incident n
-          JOIN {rel} tn ON tn.{incident} = n.id
-          JOIN {rel} t_o ON t_o.{topic} = tn.{topic}
-          JOIN social_incident o ON o.id = t_o.{incident} AND o.company_id = n.company_id
-         WHERE {side} = ANY(%(ids)s)
+        {topic_pairs}
     ), facts AS (
         SELECT n.id AS new_id, o.id AS old_id, n.text AS new_text, o.text AS old_text,
                n.author_id IS NOT NULL AND n.author_id = o.author_id AS same_author,
@@ -68,6 +73,42 @@ _PAIRS_SQL = """
      WHERE same_author OR (same_place AND similarity(new_text, old_text) >= threshold)
 """
 
+# The shared-topic pairs, from the checked incident's side: the other side's incidents of
+# the period one by one (LATERAL: a walk of the (company, detection time) index), each
+# kept if it shares a topic.
+_TOPIC_PAIRS_SQL = {
+    "n.id": """
+        SELECT n.id, o.id
+          FROM social_incident n
+          JOIN res_company c ON c.id = n.company_id
+          CROSS JOIN LATERAL (
+                SELECT w.id FROM social_incident w
+                 WHERE w.company_id = n.company_id
+                   AND w.detected_at BETWEEN n.detected_at - make_interval(days => c.social_repeat_days)
+                                         AND n.detected_at
+                OFFSET 0  -- not pulled up: one index walk per checked incident
+          ) o
+         WHERE n.id = ANY(%(ids)s)
+           AND EXISTS (
+                SELECT 1 FROM {rel} tn JOIN {rel} t_o ON t_o.{topic} = tn.{topic}
+                 WHERE tn.{incident} = n.id AND t_o.{incident} = o.id)""",
+    "o.id": """
+        SELECT n.id, o.id
+          FROM social_incident o
+          JOIN res_company c ON c.id = o.company_id
+          CROSS JOIN LATERAL (
+                SELECT w.id FROM social_incident w
+                 WHERE w.company_id = o.company_id
+                   AND w.detected_at BETWEEN o.detected_at
+                                         AND o.detected_at + make_interval(days => c.social_repeat_days)
+                OFFSET 0  -- not pulled up: one index walk per checked incident
+          ) n
+         WHERE o.id = ANY(%(ids)s)
+           AND EXISTS (
+                SELECT 1 FROM {rel} tn JOIN {rel} t_o ON t_o.{topic} = tn.{topic}
+                 WHERE tn.{incident} = n.id AND t_o.{incident} = o.id)""",
+}
+
 
 class SocialIncident(models.Model):
     """Repeated messages (LYA 10, AKH 3.6, BAT 11): the earlier incidents a new one may repeat
@@ -94,6 +135,20 @@ class SocialIncident(models.Model):
     def init(self):
         result = super().init()
         self._ensure_trigram()
+        # the pairs' windows: a municipality's incidents of the period, and a street's
+        create_index(
+            self.env.cr,
+            "social_incident_company_detected_idx",
+            self._table,
+            ["company_id", "detected_at"],
+        )
+        create_index(
+            self.env.cr,
+            "social_incident_location_detected_idx",
+            self._table,
+            ["location_id", "detected_at"],
+            where="location_id IS NOT NULL",
+        )
         return result
 
     def _ensure_trigram(self):
@@ -256,7 +311,11 @@ class SocialIncident(models.Model):
         topics = self._fields["topic_ids"]
         names = {"rel": topics.relation, "topic": topics.column2, "incident": topics.column1}
         sql = " UNION ".join(
-            f"({_PAIRS_SQL.format(side=side, **names)})" for side in ("n.id", "o.id")
+            "(%s)"
+            % _PAIRS_SQL.format(
+                side=side, topic_pairs=_TOPIC_PAIRS_SQL[side].format(**names), **names
+            )
+            for side in ("n.id", "o.id")
         )
         if len(self) > BULK_SIZE:
             rows = self._repeat_pairs_bulk(skip_ids)

@@ -81,6 +81,22 @@ class TestRepeats(RepeatsCase):
         incident.with_user(self.curator).write({"location_id": self.sadovaya.id})
         self.assertEqual(len(incident.repeat_candidate_ids), 1)
 
+    def test_shared_topic_within_the_period_from_either_side(self):
+        pipes = self.env["social.incident.topic"].create({"name": "Трубы (тест периода)"})
+        roads = self.env["social.incident.topic"].create({"name": "Дороги (тест периода)"})
+        in_period = self.earlier(29, text=LEAK, topic_ids=[(6, 0, [pipes.id, roads.id])])
+        too_old = self.earlier(31, text=LEAK, topic_ids=[(6, 0, [pipes.id])])
+        other_topic = self.earlier(2, text=LEAK, topic_ids=[(6, 0, [roads.id])])
+        incident = self.register(text=LEAK_AGAIN, topic_ids=[(6, 0, [pipes.id])])
+        self.assertEqual(self.proposals(incident), {(in_period, "text", "proposed")})
+        self.assertNotIn(too_old | other_topic, incident.repeat_candidate_ids.earlier_id)
+        # the earlier side: an incident of 40 days ago given the topic now is proposed to
+        # the later one of 11 days after it, not to today's (40 days after it)
+        earlier = self.earlier(40, text=LEAK)
+        earlier.with_user(self.curator).write({"topic_ids": [(4, pipes.id)]})
+        self.assertIn((earlier, "text", "proposed"), self.proposals(in_period))
+        self.assertNotIn(earlier, incident.repeat_candidate_ids.earlier_id)
+
     def test_shows_the_earlier_outcome(self):
         answered = self.routed(author_id=self.author.id, text="Когда уберут листья в сквере?")
         reply = self.published(answered)
