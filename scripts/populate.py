@@ -347,12 +347,16 @@ def make_templates(env, towns, per_town, rng, scenarios, days_back):
     topics = env["social.incident.topic"].search([("child_ids", "=", False)]).ids
     for town in towns:
         company, curator = town["company"], town["curator"]
-        streets = env["social.incident.location"].create(
-            [
-                {"name": f"ул. {street}", "kind": "street", "company_id": company.id}
-                for street in STREETS
-            ]
-        ).ids
+        streets = (
+            env["social.incident.location"]
+            .create(
+                [
+                    {"name": f"ул. {street}", "kind": "street", "company_id": company.id}
+                    for street in STREETS
+                ]
+            )
+            .ids
+        )
         Incident = (
             env["social.incident"]
             .with_user(curator)

@@ -84,8 +84,9 @@ _TOPIC_PAIRS_SQL = {
           CROSS JOIN LATERAL (
                 SELECT w.id FROM social_incident w
                  WHERE w.company_id = n.company_id
-                   AND w.detected_at BETWEEN n.detected_at - make_interval(days => c.social_repeat_days)
-                                         AND n.detected_at
+                   AND w.detected_at
+                       BETWEEN n.detected_at - make_interval(days => c.social_repeat_days)
+                           AND n.detected_at
                 OFFSET 0  -- not pulled up: one index walk per checked incident
           ) o
          WHERE n.id = ANY(%(ids)s)
@@ -99,8 +100,9 @@ _TOPIC_PAIRS_SQL = {
           CROSS JOIN LATERAL (
                 SELECT w.id FROM social_incident w
                  WHERE w.company_id = o.company_id
-                   AND w.detected_at BETWEEN o.detected_at
-                                         AND o.detected_at + make_interval(days => c.social_repeat_days)
+                   AND w.detected_at
+                       BETWEEN o.detected_at
+                           AND o.detected_at + make_interval(days => c.social_repeat_days)
                 OFFSET 0  -- not pulled up: one index walk per checked incident
           ) n
          WHERE o.id = ANY(%(ids)s)
