@@ -28,7 +28,7 @@ REPEAT_FIELDS = {"location_id", "topic_ids", "author_id", "text", "detected_at"}
 # by years of a municipality's incidents costs the incidents of the period only, read off
 # the index of (company, detection time) (issue #18).
 _PAIRS_SQL = """
-    WITH pairs AS (
+    WITH pairs AS MATERIALIZED (
         SELECT n.id AS new_id, o.id AS old_id
           FROM social_incident n
           JOIN res_company c ON c.id = n.company_id
