@@ -221,7 +221,17 @@ def main():  # noqa: C901 - one flat list of measurements
             raise SystemExit("No populated municipality: run scripts/populate.py first.")
         curator = company.social_curator_id
         head = company.social_head_user_id
-        executor = su["social.executor"].search([("company_id", "=", company.id)], limit=1)
+        # the municipality's busiest executor: the one whose lists have the most to show
+        cr.execute(
+            """
+            SELECT e.id FROM social_executor e
+              LEFT JOIN social_incident_assignment a ON a.executor_id = e.id
+             WHERE e.company_id = %s
+             GROUP BY e.id ORDER BY count(a.id) DESC, e.id LIMIT 1
+            """,
+            (company.id,),
+        )
+        executor = su["social.executor"].browse(cr.fetchone()[0])
         member = executor.member_ids[:1]
         cr.execute("SELECT count(*), count(DISTINCT company_id) FROM social_incident")
         total, companies = cr.fetchone()
@@ -266,6 +276,8 @@ def main():  # noqa: C901 - one flat list of measurements
             bench.run("curator: «Мои инциденты» list", mine_cur.list)
             bench.run("executor: «Мои инциденты» list", mine_exe.list)
             bench.run("executor: incidents list", incidents_exe.list)
+            # without the default filter: every incident the executor was ever routed
+            bench.run("executor: all their incidents, no filter", lambda: incidents_exe.list([]))
             bench.run("head: incidents list", incidents_head.list)
             bench.run(
                 "curator: all incidents, text search",
