@@ -76,39 +76,35 @@ _PAIRS_SQL = """
 # The shared-topic pairs, from the checked incident's side: the other side's incidents of
 # the period one by one (LATERAL: a walk of the (company, detection time) index), each
 # kept if it shares a topic.
-_TOPIC_PAIRS_SQL = {
-    "n.id": """
+_TOPIC_PAIRS_SQL = """
         SELECT n.id, o.id
-          FROM social_incident n
-          JOIN res_company c ON c.id = n.company_id
+          FROM social_incident {given}
+          JOIN res_company c ON c.id = {given}.company_id
           CROSS JOIN LATERAL (
                 SELECT w.id FROM social_incident w
-                 WHERE w.company_id = n.company_id
-                   AND w.detected_at
-                       BETWEEN n.detected_at - make_interval(days => c.social_repeat_days)
-                           AND n.detected_at
+                 WHERE w.company_id = {given}.company_id
+                   AND w.detected_at BETWEEN {since} AND {until}
                 OFFSET 0  -- not pulled up: one index walk per checked incident
-          ) o
-         WHERE n.id = ANY(%(ids)s)
+          ) {other}
+         WHERE {given}.id = ANY(%(ids)s)
            AND EXISTS (
                 SELECT 1 FROM {rel} tn JOIN {rel} t_o ON t_o.{topic} = tn.{topic}
-                 WHERE tn.{incident} = n.id AND t_o.{incident} = o.id)""",
-    "o.id": """
-        SELECT n.id, o.id
-          FROM social_incident o
-          JOIN res_company c ON c.id = o.company_id
-          CROSS JOIN LATERAL (
-                SELECT w.id FROM social_incident w
-                 WHERE w.company_id = o.company_id
-                   AND w.detected_at
-                       BETWEEN o.detected_at
-                           AND o.detected_at + make_interval(days => c.social_repeat_days)
-                OFFSET 0  -- not pulled up: one index walk per checked incident
-          ) n
-         WHERE o.id = ANY(%(ids)s)
-           AND EXISTS (
-                SELECT 1 FROM {rel} tn JOIN {rel} t_o ON t_o.{topic} = tn.{topic}
-                 WHERE tn.{incident} = n.id AND t_o.{incident} = o.id)""",
+                 WHERE tn.{incident} = n.id AND t_o.{incident} = o.id)"""
+# the checked incidents as the new ones (the earlier ones are the period before them), or as
+# the earlier ones (the new ones are the period after them)
+_TOPIC_SIDES = {
+    "n.id": {
+        "given": "n",
+        "other": "o",
+        "since": "n.detected_at - make_interval(days => c.social_repeat_days)",
+        "until": "n.detected_at",
+    },
+    "o.id": {
+        "given": "o",
+        "other": "n",
+        "since": "o.detected_at",
+        "until": "o.detected_at + make_interval(days => c.social_repeat_days)",
+    },
 }
 
 
@@ -315,7 +311,9 @@ class SocialIncident(models.Model):
         sql = " UNION ".join(
             "(%s)"
             % _PAIRS_SQL.format(
-                side=side, topic_pairs=_TOPIC_PAIRS_SQL[side].format(**names), **names
+                side=side,
+                topic_pairs=_TOPIC_PAIRS_SQL.format(**_TOPIC_SIDES[side], **names),
+                **names,
             )
             for side in ("n.id", "o.id")
         )
