@@ -411,11 +411,15 @@ def main():  # noqa: C901 - one flat list of measurements
 
             bench.run("server: cancel a deadline row", cancel_row, setup=open_row)
 
-            def watchdog():
+            def watchdog(batch_size=None):
                 with clock.frozen_at(clock.now() + timedelta(days=3)):
-                    Deadline._cron_watchdog()
+                    if batch_size:
+                        Deadline._cron_watchdog(batch_size)
+                    else:
+                        Deadline._cron_watchdog()
 
-            bench.run("job: watchdog batch (50 due rows, the job's)", watchdog, repeat=3)
+            bench.run("job: watchdog batch (the job's 20 due rows)", watchdog, repeat=5)
+            bench.run("job: watchdog, 50 due rows at once", lambda: watchdog(50), repeat=3)
 
             if args.pdf:
                 Report = su["ir.actions.report"].with_context(force_report_rendering=True)

@@ -395,14 +395,14 @@ class SocialIncidentDeadline(models.Model):
     @api.model
     @scheduled_job
     @system_method
-    def _cron_watchdog(self, batch_size=50):
+    def _cron_watchdog(self, batch_size=20):
         """Record each step that has just passed its deadline unfinished, once,
         and tell whoever must know. One indexed query a batch; progress is
         reported so that the scheduler runs the next batch at once, in a
-        transaction of its own. Telling people costs tens of milliseconds an
-        incident (a message, e-mails rendered for those who read them by
-        e-mail): batches of 50 keep each transaction, and the locks it holds on
-        the steps it records, to a few seconds in a burst."""
+        transaction of its own. Telling people is most of the cost (a note and
+        activities an incident, one message a person a batch): batches of 20
+        keep each transaction, and the locks it holds on the steps it records,
+        to about a tenth of a second in a burst."""
         now = clock.now()
         self.env.flush_all()
         self.env.cr.execute(
@@ -443,8 +443,9 @@ class SocialIncidentDeadline(models.Model):
         tz = self.calendar_id.tz or self.env.user.tz or "UTC"
         return format_datetime(self.env, value, tz=tz, dt_format="dd.MM.yyyy HH:mm")
 
-    def _get_responsible(self):
-        """(executor, user) answerable for this step."""
+    def _get_responsible(self, absences=None):
+        """(executor, user) answerable for this step; ``absences``: the
+        substitutions in force, when the caller fetched them for a batch."""
         self.ensure_one()
         incident = self.incident_id
         curator = incident._get_curators()[:1]
@@ -453,7 +454,7 @@ class SocialIncidentDeadline(models.Model):
         if self.reply_id:
             reply = self.reply_id
             if self.step == "publish":
-                publishers = incident._get_publishers(reply)
+                publishers = incident._get_publishers(reply, absences)
                 user = reply.author_id if reply.author_id in publishers else publishers[:1]
                 executor = reply.executor_id if user != curator else self.env["social.executor"]
                 return executor, user or curator
@@ -475,7 +476,7 @@ class SocialIncidentDeadline(models.Model):
             author
             or assignment.accepted_by_id
             or executor.head_user_id
-            or executor._get_responsible_users()[:1]
+            or executor._get_responsible_users(absences=absences)[:1]
         )
         return executor, user or curator
 

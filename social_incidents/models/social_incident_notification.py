@@ -49,36 +49,68 @@ class SocialIncident(models.Model):
         so that its Following menu can mute the kind there. Returns the
         messages: one per language and time zone of the recipients."""
         self.ensure_one()
-        subtype = self.env.ref(NOTIFICATION_SUBTYPES[kind])
-        # sudo: the transition calling this ran its checks; this reads the
-        # recipients' preferences and the followers, and posts as the actor
-        incident = self.sudo()
-        users = (
-            users.sudo().filtered(
-                lambda u: u.active
-                and not u.share
-                and u.partner_id
-                and incident.company_id in u.company_ids
-                and subtype not in u.social_muted_subtype_ids
+        users = self._notify_recipients(kind, {self: users})[self]
+        return self._notify_send(kind, users, render, deadline)
+
+    def _notify_subtype(self, kind):
+        """The message subtype of ``kind``, from the registry's cache of XML
+        ids: no query a notification."""
+        return self.env["mail.message.subtype"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(NOTIFICATION_SUBTYPES[kind])
+        )
+
+    def _notify_recipients(self, kind, users_by_incident):
+        """{incident: the users of ``users_by_incident`` to tell of ``kind``}
+        (see ``_notify_kind``); those not following yet are subscribed, with
+        one call per person for all the incidents they newly follow."""
+        subtype = self._notify_subtype(kind)
+        incidents = self.browse([incident.id for incident in users_by_incident])
+        # sudo: the transition or job calling this ran its checks; this reads
+        # the recipients' preferences and the followers, and subscribes them
+        followers = {
+            (f.res_id, f.partner_id.id): f.subtype_ids
+            for f in self.env["mail.followers"]
+            .sudo()
+            .search_fetch(
+                [("res_model", "=", self._name), ("res_id", "in", incidents.ids)],
+                ["res_id", "partner_id", "subtype_ids"],
             )
-            - self.env.user
-        )
-        followers = {f.partner_id: f.subtype_ids for f in incident.message_follower_ids}
-        newcomers = users.filtered(lambda u: u.partner_id not in followers)
-        if newcomers:
-            incident.message_subscribe(partner_ids=newcomers.partner_id.ids)
-        users = users.filtered(
-            lambda u: u.partner_id not in followers or subtype in followers[u.partner_id]
-        )
-        default_tz = incident._notify_default_tz()
-        default_lang = incident.company_id._social_lang()
-        groups = defaultdict(lambda: users.browse())
-        for user in users:
-            groups[(user.lang or default_lang, user.tz or default_tz)] |= user
-        url = "%s/mail/view?%s" % (
-            incident.get_base_url(),
-            urlencode({"model": self._name, "res_id": self.id}),
-        )
+        }
+        result = {}
+        newcomers = defaultdict(list)
+        for incident, users in users_by_incident.items():
+            # sudo: as above, the recipients' companies and preferences
+            company = incident.sudo().company_id
+            users = (
+                users.sudo().filtered(
+                    lambda u, company=company: u.active
+                    and not u.share
+                    and u.partner_id
+                    and company in u.company_ids
+                    and subtype not in u.social_muted_subtype_ids
+                )
+                - self.env.user
+            )
+            for user in users:
+                if (incident.id, user.partner_id.id) not in followers:
+                    newcomers[user.partner_id.id].append(incident.id)
+            result[incident] = users.filtered(
+                lambda u, i=incident: subtype in followers.get((i.id, u.partner_id.id), subtype)
+            )
+        for partner_id, incident_ids in newcomers.items():
+            # sudo: as above; whoever is told follows, to mute the kind there
+            self.browse(incident_ids).sudo().message_subscribe(partner_ids=[partner_id])
+        return result
+
+    def _notify_send(self, kind, users, render, deadline=None):
+        """Post the notification of ``kind`` to ``users`` (already chosen by
+        ``_notify_recipients``): one message a language and time zone."""
+        self.ensure_one()
+        subtype = self._notify_subtype(kind)
+        # sudo: posts as the actor after the caller's checks
+        incident = self.sudo()
+        groups = incident._notify_groups(users)
+        url = incident._notify_url()
         messages = self.env["mail.message"]
         for (lang, tz), recipients in groups.items():
             local = incident.with_context(lang=lang, tz=tz, mail_notify_force_send=False)
@@ -105,6 +137,32 @@ class SocialIncident(models.Model):
                 author_id=self.env.user.partner_id.id,
             )
         return messages
+
+    def _notify_groups(self, users):
+        """{(language, time zone): users} of ``users``; those without their
+        own read the company's language and the regulation's time zone."""
+        self.ensure_one()
+        defaults = {}
+
+        def default(key, compute):
+            # read only when a recipient lacks their own: most have both
+            if key not in defaults:
+                defaults[key] = compute()
+            return defaults[key]
+
+        groups = defaultdict(lambda: users.browse())
+        for user in users:
+            lang = user.lang or default("lang", self.company_id._social_lang)
+            tz = user.tz or default("tz", self._notify_default_tz)
+            groups[(lang, tz)] |= user
+        return groups
+
+    def _notify_url(self):
+        self.ensure_one()
+        return "%s/mail/view?%s" % (
+            self.get_base_url(),
+            urlencode({"model": self._name, "res_id": self.id}),
+        )
 
     def _notify_default_tz(self):
         """The time zone of a recipient who has none: the regulation's calendar."""
@@ -287,26 +345,96 @@ class SocialIncident(models.Model):
         due = self._notify_deadline(("final",)) if reply.kind == "intermediate" else None
         self._notify_kind("published", people, render, due)
 
-    def _notify_missed(self, violations):
-        """Whoever answers for the missed steps, and their executors."""
-        self.ensure_one()
-        people = violations.user_id | violations.executor_id._get_responsible_users()
+    @staticmethod
+    def _notify_missed_steps(violations, env, when):
+        """“Step, due dd.mm.yyyy hh:mm; …” of ``violations`` in ``env``'s language."""
+        return "; ".join(
+            env._(
+                "%(step)s, due %(deadline)s",
+                step=violation.deadline_id.with_env(env)._step_label(),
+                deadline=when(violation.deadline),
+            )
+            for violation in violations.sorted("deadline")
+        )
 
-        def render(env, when):
-            steps = "; ".join(
-                env._(
-                    "%(step)s, due %(deadline)s",
-                    step=violation.deadline_id.with_env(env)._step_label(),
-                    deadline=when(violation.deadline),
+    def _notify_missed(self, by_incident):
+        """The watchdog's batch, ``by_incident``: {incident: its violations
+        just recorded}. Whoever answers for a missed step, and the acting
+        members of its executor, are told once a batch: of their one incident
+        in a message on it, or of all theirs in one message listing them, so
+        that a burst of missed deadlines (the Monday after a long weekend) is
+        a message a person rather than one an incident."""
+        violations = self.env["social.sla.violation"].union(*by_incident.values())
+        absences = violations.executor_id._get_absences()
+        recipients = self._notify_recipients(
+            "missed",
+            {
+                incident: found.user_id
+                | found.executor_id._get_responsible_users(absences=absences)
+                for incident, found in by_incident.items()
+            },
+        )
+        told = defaultdict(list)
+        for incident, users in recipients.items():
+            for user in users:
+                told[user].append(incident)
+        singles = defaultdict(lambda: self.env["res.users"])
+        digests = defaultdict(lambda: self.env["res.users"])
+        for user, incidents in told.items():
+            if len(incidents) == 1:
+                singles[incidents[0]] |= user
+            else:
+                digests[tuple(incident.id for incident in incidents)] |= user
+        for incident, users in singles.items():
+
+            def render(env, when, incident=incident):
+                what = env._(
+                    "Deadline missed on incident %(number)s: %(steps)s.",
+                    number=incident.name,
+                    steps=self._notify_missed_steps(by_incident[incident], env, when),
                 )
-                for violation in violations.sorted("deadline")
-            )
-            what = env._(
-                "Deadline missed on incident %(number)s: %(steps)s.", number=self.name, steps=steps
-            )
-            return what, env._("Do it now: the delay is recorded for the head's decision.")
+                return what, env._("Do it now: the delay is recorded for the head's decision.")
 
-        self._notify_kind("missed", people, render)
+            incident._notify_send("missed", users, render)
+        for incident_ids, users in digests.items():
+            self.browse(incident_ids)._notify_missed_digest(by_incident, users)
+
+    def _notify_missed_digest(self, by_incident, users):
+        """One message to ``users`` listing these incidents' missed steps,
+        each with its link, in each recipient's language and time zone."""
+        subtype = self._notify_subtype("missed")
+        # sudo: the watchdog recorded the violations; this reads the incidents
+        # to list them and posts as the job's user
+        incidents = self.sudo()
+        for (lang, tz), recipients in incidents[:1]._notify_groups(users).items():
+            local = incidents.with_context(lang=lang, tz=tz, mail_notify_force_send=False)
+            env = local.env
+
+            def when(moment, env=env, tz=tz):
+                return format_datetime(env, moment, tz=tz, dt_format=DATETIME_FORMAT)
+
+            items = Markup("").join(
+                Markup('<li><a href="%s">%s</a> (%s): %s</li>')
+                % (
+                    incident._notify_url(),
+                    incident.name,
+                    incident.summary or "",
+                    self._notify_missed_steps(by_incident[incident], env, when),
+                )
+                for incident in local
+            )
+            body = Markup("<p>%s</p><ul>%s</ul><p><b>%s</b></p>") % (
+                env._("Deadlines missed on %(count)s incidents:", count=len(local)),
+                items,
+                env._("Do it now: the delay is recorded for the head's decision."),
+            )
+            env["mail.thread"].message_notify(
+                body=body,
+                subject=env._("Deadlines missed, incidents: %(count)s", count=len(local)),
+                partner_ids=recipients.partner_id.ids,
+                subtype_id=subtype.id,
+                author_id=self.env.user.partner_id.id,
+            )
 
     def _notify_clarification_recorded(self, answer):
         """The executors: the author answered, the work goes on."""

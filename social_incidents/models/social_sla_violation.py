@@ -125,8 +125,11 @@ class SocialSlaViolation(models.Model):
             row.violation_id._reinstate(row.deadline, row.done_at, delays[row.id])
         rows -= again
         vals_list = []
+        absences = (
+            rows.incident_id.assignment_ids.executor_id | rows.reply_id.executor_id
+        )._get_absences()
         for row in rows:
-            executor, user = row._get_responsible()
+            executor, user = row._get_responsible(absences=absences)
             vals_list.append(
                 {
                     "incident_id": row.incident_id.id,
@@ -382,8 +385,7 @@ class SocialSlaViolation(models.Model):
         incidents.sudo()._message_log_batch(
             bodies, author_id=self.env.ref("base.partner_root").id, message_type="comment"
         )
-        for incident, violations in by_incident.items():
-            incident._notify_missed(violations)
+        incidents._notify_missed(by_incident)
         if activities:
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
                 activities

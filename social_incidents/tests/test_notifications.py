@@ -312,6 +312,94 @@ class TestNotifications(SlaCase):
             self.messages(incident, "missed").author_id, self.env.ref("base.partner_root")
         )
 
+    def test_a_burst_of_missed_deadlines_is_one_message_a_person(self):
+        """Three incidents miss their draft at the same minute: each executor
+        member gets one message listing the incidents, not one an incident;
+        one who muted the kind on an incident is told of the others only, and
+        of a single one on that incident as usual. Every incident's chatter
+        keeps its own note."""
+        with at(2025, 3, 3, 10, 0):
+            first, second, third = self.routed(), self.routed(), self.routed()
+        self.unfollow_kind(self.housing_user2, third, "missed")
+        self.unfollow_kind(self.housing_user2, second, "missed")
+        Message = self.env["mail.message"].sudo()
+        before = Message.search([]).ids
+        with at(2025, 3, 3, 16, 5):  # the drafts were due 16:00
+            self.watchdog()
+        self.assertEqual(
+            len(self.Violation.search([("incident_id", "in", [first.id, second.id, third.id])])), 3
+        )
+        # t_housing: one digest in his inbox, on no incident, in English and
+        # Yekaterinburg time
+        digest = Message.search(
+            [
+                ("id", "not in", before),
+                ("model", "=", False),
+                ("subtype_id", "=", self.env.ref(SUBTYPE % "missed").id),
+            ]
+        )
+        self.assertEqual(len(digest), 1)
+        self.assertEqual(digest.notification_ids.res_partner_id, self.housing_user.partner_id)
+        self.assertEqual(digest.notification_ids.notification_type, "inbox")
+        self.assertEqual(digest.subject, "Deadlines missed, incidents: 3")
+        self.assertEqual(digest.author_id, self.env.ref("base.partner_root"))
+        self.assertIn("Deadlines missed on 3 incidents", digest.body)
+        for incident in (first, second, third):
+            self.assertIn(f">{incident.name}</a>", digest.body)
+            self.assertIn(f"res_id={incident.id}", digest.body)
+        self.assertEqual(digest.body.count("Draft Sent for Approval, due 03.03.2025 18:00"), 3)
+        self.assertIn("Do it now", digest.body)
+        # t_housing2 muted two of them: told of the first alone, on it, by e-mail
+        self.assertEqual(set(self.told(first, "missed")), {"t_housing2"})
+        self.assertEqual(self.told(first, "missed")["t_housing2"].notification_type, "email")
+        self.assertFalse(self.told(second, "missed"))
+        self.assertFalse(self.told(third, "missed"))
+        # each chatter keeps its note, and whoever answers for the step their activity
+        for incident in (first, second, third):
+            self.assertTrue(
+                incident.message_ids.filtered(lambda m: "Deadline missed" in (m.body or ""))
+            )
+            overdue = (
+                self.env["mail.activity"]
+                .sudo()
+                .search(
+                    [
+                        ("res_model", "=", "social.incident"),
+                        ("res_id", "=", incident.id),
+                        (
+                            "activity_type_id",
+                            "=",
+                            self.env.ref("social_incidents.mail_act_social_overdue").id,
+                        ),
+                    ]
+                )
+            )
+            self.assertIn(self.violations(incident).user_id, overdue.user_id)
+
+    def test_the_curators_digest_is_in_russian(self):
+        with at(2025, 3, 3, 10, 0):
+            first, second = self.register(), self.register()
+        with at(2025, 3, 3, 10, 35):  # routing was due 10:30 (KOR 10)
+            self.watchdog()
+        digest = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", False),
+                    ("subtype_id", "=", self.env.ref(SUBTYPE % "missed").id),
+                    ("partner_ids", "in", self.curator.partner_id.ids),
+                ]
+            )
+        )
+        self.assertEqual(len(digest), 1)
+        self.assertEqual(digest.subject, "Пропущены сроки, инцидентов: 2")
+        self.assertIn("Пропущены сроки по инцидентам (2):", digest.body)
+        self.assertEqual(digest.body.count("due"), 0)
+        for incident in (first, second):
+            self.assertIn(f">{incident.name}</a>", digest.body)
+        self.assertFalse(self.told(first, "missed"))
+
     def test_author_answers_clarification_curator_then_executors_told(self):
         with at(2025, 3, 3, 10, 0):
             incident = self.routed(author_id=self.author.id)
