@@ -18,94 +18,76 @@ BULK_SIZE = 50
 # A change of these fields may make (or unmake) a repeat: check again.
 REPEAT_FIELDS = {"location_id", "topic_ids", "author_id", "text", "detected_at"}
 
-# Pairs (new incident, earlier incident) of one company within the company's period: the same
-# author, or a similar text with the same location or a shared topic. ``{side}`` restricts
-# the pairs to those where the checked incidents are the new or the earlier one. The pairs
-# come from equality joins (author, location, topic: indexed), so a batch of thousands of
-# incidents compares only the texts that share an author or a place, never every text with
-# every other one of the period.
-# Each join is bounded by the period (a superset of what ``facts`` keeps), so a topic shared
-# by years of a municipality's incidents costs the incidents of the period only, read off
-# the index of (company, detection time) (issue #18).
+# Pairs (new incident, earlier incident) of one company within the company's period, for a
+# few checked incidents (a registration, an edit): the same author, or a similar text with the
+# same location or a shared topic. Each checked incident is paired both ways: as the new one
+# with the incidents of the period before it, as the earlier one with the open incidents of
+# the period after it. Each side is one walk of the index of (company, detection time) over
+# the period (LATERAL), so the cost is the period's incidents, not the years of a
+# municipality's (issue #18); the texts are compared only where the author, the location or a
+# topic is shared. The query names the incident table once a side: PostgreSQL
+# plans it in a fraction of the time that joins of the table with itself took (18 ms of
+# planning for 1.5 ms of execution, for each incident registered).
 _PAIRS_SQL = """
-    WITH pairs AS MATERIALIZED (
-        SELECT n.id AS new_id, o.id AS old_id
-          FROM social_incident n
-          JOIN res_company c ON c.id = n.company_id
-          JOIN social_incident o ON o.author_id = n.author_id AND o.company_id = n.company_id
-               AND o.detected_at BETWEEN n.detected_at - make_interval(days => c.social_repeat_days)
-                                     AND n.detected_at
-         WHERE {side} = ANY(%(ids)s) AND n.author_id IS NOT NULL
-        UNION
-        SELECT n.id, o.id
-          FROM social_incident n
-          JOIN res_company c ON c.id = n.company_id
-          JOIN social_incident o ON o.location_id = n.location_id AND o.company_id = n.company_id
-               AND o.detected_at BETWEEN n.detected_at - make_interval(days => c.social_repeat_days)
-                                     AND n.detected_at
-         WHERE {side} = ANY(%(ids)s) AND n.location_id IS NOT NULL
-        UNION
-        {topic_pairs}
-    ), facts AS (
-        SELECT n.id AS new_id, o.id AS old_id, n.text AS new_text, o.text AS old_text,
-               n.author_id IS NOT NULL AND n.author_id = o.author_id AS same_author,
-               (n.location_id IS NOT NULL AND n.location_id = o.location_id)
-               OR EXISTS (
-                    SELECT 1 FROM {rel} tn JOIN {rel} t_o ON t_o.{topic} = tn.{topic}
-                     WHERE tn.{incident} = n.id AND t_o.{incident} = o.id
-               ) AS same_place,
-               c.social_repeat_similarity AS threshold
-          FROM pairs p
-          JOIN social_incident n ON n.id = p.new_id
-          JOIN social_incident o ON o.id = p.old_id
-          JOIN res_company c ON c.id = n.company_id
-         WHERE o.id != n.id
-           AND (o.detected_at < n.detected_at OR (o.detected_at = n.detected_at AND o.id < n.id))
-           AND o.detected_at >= n.detected_at - make_interval(days => c.social_repeat_days)
-           AND n.state IN %(open)s
-           AND n.repeat_of_id IS NULL
+    WITH q AS MATERIALIZED (
+        SELECT i.id, i.company_id, i.author_id, i.location_id, i.detected_at, i.text, i.state,
+               i.repeat_of_id, i.merged_into_id,
+               make_interval(days => c.social_repeat_days) AS period,
+               c.social_repeat_similarity AS threshold,
+               ARRAY(SELECT t.{topic} FROM {rel} t WHERE t.{incident} = i.id) AS topics
+          FROM social_incident i
+          JOIN res_company c ON c.id = i.company_id
+         WHERE i.id = ANY(%(ids)s)
+    ), found AS (
+        -- the checked incident as the new one
+        SELECT q.id AS new_id, o.id AS old_id, similarity(q.text, o.text) AS score,
+               COALESCE(q.author_id = o.author_id, false) AS same_author,
+               COALESCE(q.location_id = o.location_id, false) OR o.shared AS same_place,
+               q.threshold
+          FROM q
+         CROSS JOIN LATERAL (
+                SELECT w.id, w.text, w.author_id, w.location_id, w.detected_at, w.state,
+                       EXISTS (SELECT 1 FROM {rel} t
+                                WHERE t.{incident} = w.id AND t.{topic} = ANY(q.topics)) AS shared
+                  FROM social_incident w
+                 WHERE w.company_id = q.company_id
+                   AND w.detected_at BETWEEN q.detected_at - q.period AND q.detected_at
+                OFFSET 0  -- the walk of the period only; the rest is filtered below
+          ) o
+         WHERE q.state IN %(open)s AND q.repeat_of_id IS NULL AND q.id != ALL(%(skip)s::int[])
+           AND (o.detected_at < q.detected_at OR o.id < q.id)
            AND o.state != 'merged'
-           AND o.id != COALESCE(n.merged_into_id, 0)
+           AND o.id != COALESCE(q.merged_into_id, 0)
+           AND (q.author_id = o.author_id OR q.location_id = o.location_id OR o.shared)
+        UNION
+        -- the checked incident as the earlier one
+        SELECT n.id, q.id, similarity(n.text, q.text),
+               COALESCE(q.author_id = n.author_id, false),
+               COALESCE(q.location_id = n.location_id, false) OR n.shared,
+               q.threshold
+          FROM q
+         CROSS JOIN LATERAL (
+                SELECT w.id, w.text, w.author_id, w.location_id, w.detected_at,
+                       w.repeat_of_id, w.merged_into_id,
+                       EXISTS (SELECT 1 FROM {rel} t
+                                WHERE t.{incident} = w.id AND t.{topic} = ANY(q.topics)) AS shared
+                  FROM social_incident w
+                 WHERE w.company_id = q.company_id
+                   AND w.detected_at BETWEEN q.detected_at AND q.detected_at + q.period
+                   AND w.state IN %(open)s
+                OFFSET 0
+          ) n
+         WHERE q.state != 'merged'
+           AND (n.detected_at > q.detected_at OR n.id > q.id)
+           AND n.repeat_of_id IS NULL
+           AND COALESCE(n.merged_into_id, 0) != q.id
            AND n.id != ALL(%(skip)s::int[])
+           AND (q.author_id = n.author_id OR q.location_id = n.location_id OR n.shared)
     )
-    SELECT new_id, old_id, similarity(new_text, old_text), same_author, same_place, threshold
-      FROM facts
-     WHERE same_author OR (same_place AND similarity(new_text, old_text) >= threshold)
+    SELECT new_id, old_id, score, same_author, same_place, threshold
+      FROM found
+     WHERE same_author OR (same_place AND score >= threshold)
 """
-
-# The shared-topic pairs, from the checked incident's side: the other side's incidents of
-# the period one by one (LATERAL: a walk of the (company, detection time) index), each
-# kept if it shares a topic.
-_TOPIC_PAIRS_SQL = """
-        SELECT n.id, o.id
-          FROM social_incident {given}
-          JOIN res_company c ON c.id = {given}.company_id
-          CROSS JOIN LATERAL (
-                SELECT w.id FROM social_incident w
-                 WHERE w.company_id = {given}.company_id
-                   AND w.detected_at BETWEEN {since} AND {until}
-                OFFSET 0  -- not pulled up: one index walk per checked incident
-          ) {other}
-         WHERE {given}.id = ANY(%(ids)s)
-           AND EXISTS (
-                SELECT 1 FROM {rel} tn JOIN {rel} t_o ON t_o.{topic} = tn.{topic}
-                 WHERE tn.{incident} = n.id AND t_o.{incident} = o.id)"""
-# the checked incidents as the new ones (the earlier ones are the period before them), or as
-# the earlier ones (the new ones are the period after them)
-_TOPIC_SIDES = {
-    "n.id": {
-        "given": "n",
-        "other": "o",
-        "since": "n.detected_at - make_interval(days => c.social_repeat_days)",
-        "until": "n.detected_at",
-    },
-    "o.id": {
-        "given": "o",
-        "other": "n",
-        "since": "o.detected_at",
-        "until": "o.detected_at + make_interval(days => c.social_repeat_days)",
-    },
-}
 
 
 class SocialIncident(models.Model):
@@ -306,20 +288,13 @@ class SocialIncident(models.Model):
         Candidate = self.env["social.incident.repeat.candidate"]
         self.flush_recordset()
         Candidate.flush_model()
-        topics = self._fields["topic_ids"]
-        names = {"rel": topics.relation, "topic": topics.column2, "incident": topics.column1}
-        sql = " UNION ".join(
-            "(%s)"
-            % _PAIRS_SQL.format(
-                side=side,
-                topic_pairs=_TOPIC_PAIRS_SQL.format(**_TOPIC_SIDES[side], **names),
-                **names,
-            )
-            for side in ("n.id", "o.id")
-        )
         if len(self) > BULK_SIZE:
             rows = self._repeat_pairs_bulk(skip_ids)
         else:
+            topics = self._fields["topic_ids"]
+            sql = _PAIRS_SQL.format(
+                rel=topics.relation, topic=topics.column2, incident=topics.column1
+            )
             self.env.cr.execute(
                 sql, {"ids": self.ids, "open": tuple(OPEN_STATES), "skip": list(skip_ids)}
             )
