@@ -101,7 +101,7 @@ class AccessMatrixCase(TransactionCase):
             cls.reply.with_user(cls.curator).action_return(
                 cls.env.ref("social_incidents.return_reason_spelling"), "Проверьте запятые."
             )
-            cls.env["social.incident.deadline"]._cron_watchdog()
+            cls.env["social.incident.deadline"]._cron_watchdog(batch_size=10000)
         # a second incident routed to housing, without a draft: where drafts are created
         cls.incident2 = (
             cls.env["social.incident"]

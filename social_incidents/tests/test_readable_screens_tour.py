@@ -106,7 +106,7 @@ class TestReadableScreensTour(HttpCase):
             external_id="readable-late", detected_at=clock.now() - timedelta(days=7)
         )
         incident.action_route(self.unit_a)
-        self.env["social.incident.deadline"]._cron_watchdog()
+        self.env["social.incident.deadline"]._cron_watchdog(batch_size=10000)
         violations = self.env["social.sla.violation"].search([("incident_id", "=", incident.id)])
         self.assertIn(
             self.unit_a,

@@ -149,7 +149,7 @@ class ReportsCase(SlaCase):
 
         register("H", 2025, 4, 1, 1, 0)
         with at(2025, 4, 2, 12, 0):
-            cls.Deadline._cron_watchdog()
+            cls.Deadline._cron_watchdog(batch_size=10000)
 
     def march_rows(self, user=None):
         Report = self.Report.with_user(user) if user else self.Report

@@ -66,7 +66,7 @@ class TestRegionalView(ReportsCase):
         cls._registered(d3, "X", (2025, 2, 28, 15, 0))
         cls._registered(d3, "Y", (2025, 4, 1, 8, 0))
         with at(2025, 4, 2, 12, 0):
-            cls.Deadline._cron_watchdog()
+            cls.Deadline._cron_watchdog(batch_size=10000)
 
         cls.regional = new_test_user(
             cls.env,
