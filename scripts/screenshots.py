@@ -147,10 +147,13 @@ class Browser:
             time.sleep(0.2)
         raise RuntimeError(f"{selector} never appeared")
 
-    def open(self, url, session_id, domain):
+    def open(self, url, session_id, domain, cookies=None):
         self.send("Network.enable")
         self.send("Network.clearBrowserCookies")
         self.send("Network.setCookie", name="session_id", value=session_id, domain=domain, path="/")
+        # cids: the companies ticked in the switcher
+        for name, value in (cookies or {}).items():
+            self.send("Network.setCookie", name=name, value=value, domain=domain, path="/")
         self.send("Page.navigate", url=url)
 
     def shot(self, path):
@@ -248,6 +251,27 @@ def shots(admin):
         ),
         ("executor-inbox", "executor", "/odoo/discuss", ".o-mail-Message", None),
         ("report-monthly-sent", "head", "/odoo/discuss", ".o-mail-Message", None),
+    ] + regional_shots(admin)
+
+
+def regional_shots(admin):
+    """«Анализ» → «По муниципалитетам» with every municipality of the head ticked: only on a
+    database with several (``scripts/populate.py``, the head given access to them under
+    Settings → Users); the demo has one."""
+    head = admin.call("res.users", "search_read", [("login", "=", "head")], ["company_ids"])
+    companies = head[0]["company_ids"] if head else []
+    if len(companies) < 3:
+        return []
+    return [
+        (
+            "regional-pivot",
+            "head",
+            "/odoo/action-social_incidents_reports.social_incident_report_action_regional"
+            "?view_type=pivot",
+            ".o_pivot",
+            None,
+            {"cids": "-".join(map(str, sorted(companies)))},
+        )
     ]
 
 
@@ -326,7 +350,7 @@ def main():
     admin = Odoo(args.url, args.db, "admin")
     sessions = {"admin": admin}
     domain = args.url.split("//", 1)[1].split(":", 1)[0].split("/", 1)[0]
-    for name, login, path, selector, script in shots(admin):
+    for name, login, path, selector, script, *cookies in shots(admin):
         if args.only and name not in args.only:
             continue
         # a new browser for each shot: Odoo's bus worker, shared between the tabs of one
@@ -335,7 +359,7 @@ def main():
         try:
             if login not in sessions:
                 sessions[login] = Odoo(args.url, args.db, login)
-            browser.open(args.url + path, sessions[login].session_id, domain)
+            browser.open(args.url + path, sessions[login].session_id, domain, *cookies)
             try:
                 browser.wait_for(selector)
                 time.sleep(1.5)
