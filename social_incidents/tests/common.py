@@ -87,6 +87,24 @@ class SocialIncidentsCase(TransactionCase):
         )
         return reply
 
+    def activities_of_type(self, incident, step):
+        """The incident's open activities of ``step`` (the suffix of the type's XML id)."""
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "social.incident"),
+                    ("res_id", "=", incident.id),
+                    (
+                        "activity_type_id",
+                        "=",
+                        self.env.ref(f"social_incidents.mail_act_social_{step}").id,
+                    ),
+                ]
+            )
+        )
+
     def activities(self, incident, xmlid=None):
         """{(activity type xml id suffix, login)} of the incident's open activities."""
         acts = (

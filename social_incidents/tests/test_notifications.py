@@ -359,21 +359,7 @@ class TestNotifications(SlaCase):
             self.assertTrue(
                 incident.message_ids.filtered(lambda m: "Deadline missed" in (m.body or ""))
             )
-            overdue = (
-                self.env["mail.activity"]
-                .sudo()
-                .search(
-                    [
-                        ("res_model", "=", "social.incident"),
-                        ("res_id", "=", incident.id),
-                        (
-                            "activity_type_id",
-                            "=",
-                            self.env.ref("social_incidents.mail_act_social_overdue").id,
-                        ),
-                    ]
-                )
-            )
+            overdue = self.activities_of_type(incident, "overdue")
             self.assertIn(self.violations(incident).user_id, overdue.user_id)
 
     def test_the_curators_digest_is_in_russian(self):

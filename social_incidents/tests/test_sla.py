@@ -116,21 +116,7 @@ class TestDeadlinesOfTheSteps(SlaCase):
         self.assertEqual(
             (incident.sla_step, incident.sla_deadline), ("draft", msk(2025, 3, 3, 16, 0))
         )
-        activity = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "social.incident"),
-                    ("res_id", "=", incident.id),
-                    (
-                        "activity_type_id",
-                        "=",
-                        self.env.ref("social_incidents.mail_act_social_draft").id,
-                    ),
-                ]
-            )
-        )
+        activity = self.activities_of_type(incident, "draft")
         self.assertEqual(set(activity.user_id.mapped("login")), {"t_housing", "t_housing2"})
         self.assertEqual(set(activity.mapped("date_deadline")), {date(2025, 3, 3)})
         self.assertIn("03.03.2025 16:00", activity[0].note)

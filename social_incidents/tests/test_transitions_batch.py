@@ -21,21 +21,7 @@ class TestTransitionsOverSeveralRecords(SlaCase):
 
     def activity_of(self, incident, step):
         """{login: (date, note)} of the incident's open activities of ``step``."""
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "social.incident"),
-                    ("res_id", "=", incident.id),
-                    (
-                        "activity_type_id",
-                        "=",
-                        self.env.ref(f"social_incidents.mail_act_social_{step}").id,
-                    ),
-                ]
-            )
-        )
+        activities = self.activities_of_type(incident, step)
         return {a.user_id.login: (a.date_deadline, str(a.note)) for a in activities}
 
     def route_to_three(self):
