@@ -43,6 +43,7 @@ def parse_args():
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--municipality", type=int, default=1)
     parser.add_argument("--pdf", action="store_true")
+    parser.add_argument("--only", help="run only the calls whose label contains this text")
     return parser.parse_args()
 
 
@@ -175,12 +176,15 @@ class Screen:
 # Timing
 # ----------------------------------------------------------------------------------------
 class Bench:
-    def __init__(self, env, repeat):
+    def __init__(self, env, repeat, only=None):
         self.env = env
         self.repeat = repeat
+        self.only = only
         self.rows = []
 
     def run(self, label, call, repeat=None, setup=None):
+        if self.only and self.only not in label:
+            return
         cr = self.env.cr
         times, queries = [], []
         for _index in range(repeat or self.repeat):
@@ -242,7 +246,7 @@ def main():  # noqa: C901 - one flat list of measurements
             f"load average {os.getloadavg()[0]:.2f}"
         )
         print(f"{'call':48} {'median ms':>9} {'p95 ms':>9} {'queries':>8}")
-        bench = Bench(su, args.repeat)
+        bench = Bench(su, args.repeat, args.only)
         from odoo.addons.social_incidents.tools import clock, guard
 
         try:
@@ -411,15 +415,20 @@ def main():  # noqa: C901 - one flat list of measurements
 
             bench.run("server: cancel a deadline row", cancel_row, setup=open_row)
 
+            recorded = []
+
             def watchdog(batch_size=None):
                 with clock.frozen_at(clock.now() + timedelta(days=3)):
                     if batch_size:
-                        Deadline._cron_watchdog(batch_size)
+                        recorded.append(Deadline._cron_watchdog(batch_size))
                     else:
-                        Deadline._cron_watchdog()
+                        recorded.append(Deadline._cron_watchdog())
 
-            bench.run("job: watchdog batch (the job's 20 due rows)", watchdog, repeat=5)
+            # the larger batch first, while the most rows are due
             bench.run("job: watchdog, 50 due rows at once", lambda: watchdog(50), repeat=3)
+            bench.run("job: watchdog batch (the job's 20 due rows)", watchdog, repeat=5)
+            if recorded:
+                print(f"{'':48} steps recorded a run: {recorded}")
 
             if args.pdf:
                 Report = su["ir.actions.report"].with_context(force_report_rendering=True)
