@@ -414,12 +414,12 @@ class SocialIncident(models.Model):
                 return format_datetime(env, moment, tz=tz, dt_format=DATETIME_FORMAT)
 
             items = Markup("").join(
-                Markup('<li><a href="%s">%s</a> (%s): %s</li>')
+                Markup('<li><a href="%s">%s</a>: %s<br/>%s</li>')
                 % (
                     incident._notify_url(),
                     incident.name,
-                    incident.summary or "",
                     self._notify_missed_steps(by_incident[incident], env, when),
+                    incident.summary or "",
                 )
                 for incident in local
             )
