@@ -424,11 +424,20 @@ def main():  # noqa: C901 - one flat list of measurements
                     else:
                         recorded.append(Deadline._cron_watchdog())
 
-            # the larger batch first, while the most rows are due
+            # the larger batch first, while the most rows are due; a batch records the steps,
+            # their notes and activities, the people are told after a run's last batch
             bench.run("job: watchdog, 50 due rows at once", lambda: watchdog(50), repeat=3)
-            bench.run("job: watchdog batch (the job's 20 due rows)", watchdog, repeat=5)
+            bench.run("job: watchdog batch (the job's 10 due rows)", watchdog, repeat=5)
             if recorded:
                 print(f"{'':48} steps recorded a run: {recorded}")
+            told = []
+            bench.run(
+                "job: watchdog, telling the steps of those runs",
+                lambda: told.append(su["social.sla.violation"]._tell_untold()[0]),
+                repeat=1,
+            )
+            if told:
+                print(f"{'':48} missed steps told: {told[0]}")
 
             if args.pdf:
                 Report = su["ir.actions.report"].with_context(force_report_rendering=True)

@@ -395,14 +395,15 @@ class SocialIncidentDeadline(models.Model):
     @api.model
     @scheduled_job
     @system_method
-    def _cron_watchdog(self, batch_size=20):
+    def _cron_watchdog(self, batch_size=10):
         """Record each step that has just passed its deadline unfinished, once,
-        and tell whoever must know. One indexed query a batch; progress is
-        reported so that the scheduler runs the next batch at once, in a
-        transaction of its own. Telling people is most of the cost (a note and
-        activities an incident, one message a person a batch): batches of 20
-        keep each transaction, and the locks it holds on the steps it records,
-        to about a tenth of a second in a burst."""
+        with its chatter note and activities; then, after the run's last batch,
+        tell each person once of all their missed steps (a burst of them, the
+        Monday after a long weekend, is a message a person, not one an
+        incident). One indexed query a batch; progress is reported so that the
+        scheduler runs the next batch at once, in a transaction of its own:
+        batches of 10 keep each transaction, and the locks it holds on the steps
+        it records, under a tenth of a second in a burst."""
         now = clock.now()
         self.env.flush_all()
         self.env.cr.execute(
@@ -416,9 +417,10 @@ class SocialIncidentDeadline(models.Model):
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         rows = self.sudo().browse(ids[:batch_size])
+        Violation = self.env["social.sla.violation"]
         if rows:
-            self.env["social.sla.violation"]._record(rows)
-        remaining = 0
+            Violation._record(rows, tell=False)
+        done, remaining = len(rows), 0
         if len(ids) > batch_size:
             self.env.cr.execute(
                 "SELECT count(*) FROM social_incident_deadline WHERE watch_at <= %s", (now,)
@@ -427,9 +429,11 @@ class SocialIncidentDeadline(models.Model):
         if not remaining:
             # once a run, after its last batch: the open delays are brought up
             # to now over every open violation, which a burst's batches need not
-            # each repeat
-            self.env["social.sla.violation"]._refresh_open_delays()
-        self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
+            # each repeat, and the people are told
+            Violation._refresh_open_delays()
+            told, remaining = Violation._tell_untold()
+            done += told
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return len(rows)
 
     # ------------------------------------------------------------------

@@ -5,6 +5,7 @@ from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.sql import create_index
 from odoo.tools.translate import LazyGettext
 
 from ..tools import clock
@@ -76,10 +77,23 @@ class SocialSlaViolation(models.Model):
     void_reason = fields.Text(string="Why Voided", readonly=True)
     voided_at = fields.Datetime(readonly=True)
     count = fields.Integer(default=1, readonly=True, aggregator="sum")
+    # False while the people who answer for the step are still to be told: the watchdog's
+    # batches record, its last batch of a run tells each person once (``_tell_untold``)
+    told = fields.Boolean(string="People Told", default=True, readonly=True, copy=False)
 
     _sql_constraints = [
         ("deadline_uniq", "UNIQUE (deadline_id)", "This missed deadline is already recorded."),
     ]
+
+    def init(self):
+        # the violations still to be told, read by each run of the watchdog
+        create_index(
+            self.env.cr,
+            "social_sla_violation_untold_idx",
+            self._table,
+            ["id"],
+            where="told IS NOT TRUE",
+        )
 
     @api.depends("incident_id.name", "step")
     def _compute_name(self):
@@ -108,10 +122,12 @@ class SocialSlaViolation(models.Model):
     # ------------------------------------------------------------------
     @api.model
     @system_method
-    def _record(self, rows):
+    def _record(self, rows, tell=True):
         """Record a violation for each deadline row (open and overdue, or done
         late) that has none, and notify. A step keeps one violation ever: one
-        voided earlier is reinstated."""
+        voided earlier is reinstated. ``tell=False`` (the watchdog's batches):
+        the notes and activities now, the messages to people by
+        ``_tell_untold`` once the run's batches are done."""
         rows = rows.sudo().filtered(
             lambda r: r.deadline and (not r.violation_id or r.violation_id.voided)
         )
@@ -140,6 +156,7 @@ class SocialSlaViolation(models.Model):
                     "deadline": row.deadline,
                     "done_at": row.done_at,
                     "delay_minutes": delays[row.id],
+                    "told": tell,
                 }
             )
         violations = (
@@ -158,8 +175,42 @@ class SocialSlaViolation(models.Model):
             page_size=1000,
         )
         (rows | again).invalidate_recordset(["violation_id", "watch_at"])
-        violations._notify()
+        if reinstated and not tell:
+            self.env.cr.execute(
+                "UPDATE social_sla_violation SET told = false WHERE id = ANY(%s)",
+                [reinstated.ids],
+            )
+            reinstated.invalidate_recordset(["told"])
+        violations._notify(tell=tell)
         return violations
+
+    @api.model
+    @system_method
+    def _tell_untold(self, limit=500):
+        """Tell whoever answers for the steps recorded and not told yet: each
+        person once, of all their incidents (``_notify_missed``). A violation
+        voided in the meantime is not told. Returns (how many were told, how
+        many are left for the next call, beyond ``limit``)."""
+        self.env.cr.execute(
+            "SELECT id FROM social_sla_violation WHERE told IS NOT TRUE ORDER BY id LIMIT %s",
+            (limit + 1,),
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if not ids:
+            return 0, 0
+        violations = self.sudo().browse(ids[:limit])
+        by_incident = defaultdict(lambda: self.sudo().browse())
+        for violation in violations.filtered(lambda v: not v.voided):
+            by_incident[violation.incident_id] |= violation
+        if by_incident:
+            self.env["social.incident"].browse(
+                [incident.id for incident in by_incident]
+            )._notify_missed(by_incident)
+        self.env.cr.execute(
+            "UPDATE social_sla_violation SET told = true WHERE id = ANY(%s)", [violations.ids]
+        )
+        violations.invalidate_recordset(["told"])
+        return len(violations), max(len(ids) - limit, 0)
 
     @api.model
     def _revise(self, rows, values, reason):
@@ -310,10 +361,11 @@ class SocialSlaViolation(models.Model):
         )
         open_violations.invalidate_recordset(["delay_minutes"])
 
-    def _notify(self):
+    def _notify(self, tell=True):
         """Tell the responsible people, the curator and the heads: one note per
-        incident in its chatter (logged in one batch) and an activity for each
-        of them, not twice."""
+        incident in its chatter (logged in one batch), an activity for each of
+        them, not twice, and, unless ``tell`` is False, their messages
+        (``_notify_missed``)."""
         overdue_type = self.env.ref("social_incidents.mail_act_social_overdue")
         escalation_type = self.env.ref("social_incidents.mail_act_social_escalation")
         by_incident = defaultdict(lambda: self.browse())
@@ -385,7 +437,8 @@ class SocialSlaViolation(models.Model):
         incidents.sudo()._message_log_batch(
             bodies, author_id=self.env.ref("base.partner_root").id, message_type="comment"
         )
-        incidents._notify_missed(by_incident)
+        if tell:
+            incidents._notify_missed(by_incident)
         if activities:
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
                 activities

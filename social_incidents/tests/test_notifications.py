@@ -362,6 +362,40 @@ class TestNotifications(SlaCase):
             overdue = self.activities_of_type(incident, "overdue")
             self.assertIn(self.violations(incident).user_id, overdue.user_id)
 
+    def test_a_burst_over_several_batches_is_told_once_after_the_last(self):
+        """The batches record the steps, their notes and activities at once;
+        the people are told after the run's last batch, each once of all
+        their incidents, and never again for the same steps."""
+        with at(2025, 3, 3, 10, 0):
+            incidents = self.routed() | self.routed() | self.routed()
+        digests = [
+            ("model", "=", False),
+            ("subtype_id", "=", self.env.ref(SUBTYPE % "missed").id),
+            ("partner_ids", "in", self.housing_user.partner_id.ids),
+        ]
+        Message = self.env["mail.message"].sudo()
+        with at(2025, 3, 3, 16, 5):  # the drafts were due 16:00
+            self.assertEqual(self.Deadline._cron_watchdog(batch_size=2), 2)
+            recorded = self.Violation.search([("incident_id", "in", incidents.ids)])
+            self.assertEqual(len(recorded), 2)
+            self.assertFalse(any(recorded.mapped("told")))
+            for incident in recorded.incident_id:
+                self.assertTrue(
+                    incident.message_ids.filtered(lambda m: "Deadline missed" in (m.body or ""))
+                )
+            self.assertFalse(Message.search(digests))
+            self.assertFalse(self.told(recorded.incident_id[:1], "missed"))
+            self.assertEqual(self.Deadline._cron_watchdog(batch_size=2), 1)
+        digest = Message.search(digests)
+        self.assertEqual(len(digest), 1)
+        self.assertIn("Deadlines missed on 3 incidents", digest.body)
+        violations = self.Violation.search([("incident_id", "in", incidents.ids)])
+        self.assertEqual(len(violations), 3)
+        self.assertTrue(all(violations.mapped("told")))
+        with at(2025, 3, 3, 16, 10):
+            self.assertEqual(self.watchdog(), 0)
+        self.assertEqual(len(Message.search(digests)), 1)
+
     def test_the_curators_digest_is_in_russian(self):
         with at(2025, 3, 3, 10, 0):
             first, second = self.register(), self.register()
