@@ -181,20 +181,10 @@ class TestActivitiesFollowTheDeadline(TruthfulCase):
     def test_activity_redated_with_its_note(self):
         with at(2025, 3, 3, 10, 0):
             incident = self.routed()
-        draft_type = self.env.ref("social_incidents.mail_act_social_draft")
 
         def activity():
-            return (
-                self.env["mail.activity"]
-                .sudo()
-                .search(
-                    [
-                        ("res_model", "=", "social.incident"),
-                        ("res_id", "=", incident.id),
-                        ("activity_type_id", "=", draft_type.id),
-                        ("user_id", "=", self.housing_user.id),
-                    ]
-                )
+            return self.activities_of_type(incident, "draft").filtered(
+                lambda a: a.user_id == self.housing_user
             )
 
         self.assertEqual(str(activity().date_deadline), "2025-03-03")
