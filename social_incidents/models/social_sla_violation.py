@@ -13,7 +13,7 @@ from ..tools.deadline_placement import is_missed
 from ..tools.guard import system_method, workflow_action
 from ..tools.worktime import WORKING_UNITS
 from .constants import CURATOR_GROUP, HEAD_GROUP
-from .helpers import in_company_lang
+from .helpers import in_company_lang, scheduled_job
 from .social_incident_deadline import format_duration
 from .social_sla_policy_line import SLA_STEPS
 
@@ -185,6 +185,7 @@ class SocialSlaViolation(models.Model):
         return violations
 
     @api.model
+    @scheduled_job
     @system_method
     def _tell_untold(self, limit=500):
         """Tell whoever answers for the steps recorded and not told yet: each
@@ -198,8 +199,9 @@ class SocialSlaViolation(models.Model):
         ids = [row[0] for row in self.env.cr.fetchall()]
         if not ids:
             return 0, 0
+        # sudo: scheduled_job refused any caller but the scheduler and administrators
         violations = self.sudo().browse(ids[:limit])
-        by_incident = defaultdict(lambda: self.sudo().browse())
+        by_incident = defaultdict(lambda: violations.browse())
         for violation in violations.filtered(lambda v: not v.voided):
             by_incident[violation.incident_id] |= violation
         if by_incident:

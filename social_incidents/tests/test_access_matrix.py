@@ -479,6 +479,7 @@ class TestAccessMatrix(AccessMatrixCase):
         administrator triggering them by hand), never as anyone else."""
         jobs = [
             ("social.incident.deadline", "_cron_watchdog"),
+            ("social.sla.violation", "_tell_untold"),
             ("social.production.year", "_cron_load_years"),
         ]
         jobs += [
@@ -663,6 +664,9 @@ class TestHostileRpc(JsonRpcMixin, HttpCase, AccessMatrixCase):
         calls = [
             ("social.incident", "_notify_kind", [self.incident.ids, "routed", []]),
             ("social.incident", "_notify_approved", [self.incident.ids, self.reply.ids]),
+            ("social.incident", "_notify_recipients", [self.incident.ids, "routed", {}]),
+            ("social.incident", "_notify_missed_digest", [self.incident.ids, {}, []]),
+            ("social.sla.violation", "_tell_untold", [[]]),
             ("social.incident.demo", "_read_notifications_of_finished", [self.incident.ids]),
             ("social.incident.demo", "_remove_stock_demo_chatter", []),
         ]
