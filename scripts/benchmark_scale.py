@@ -14,6 +14,10 @@ route, accept, draft, submit, approve, publish, and the deletion and cancellatio
 of a deadline row. Jobs: the watchdog's batch. With ``--pdf``: one municipality's
 monthly and disciplinary PDFs. Everything is rolled back. Run by hand; no test
 asserts a time.
+
+``--without-mail`` is a diagnosis, not a mode of the product: in this process only,
+Odoo's mail calls (chatter notes, notifications, followers, activities) do nothing,
+to show what the transitions cost without them.
 """
 
 import argparse
@@ -44,7 +48,33 @@ def parse_args():
     parser.add_argument("--municipality", type=int, default=1)
     parser.add_argument("--pdf", action="store_true")
     parser.add_argument("--only", help="run only the calls whose label contains this text")
+    parser.add_argument(
+        "--without-mail",
+        action="store_true",
+        help="diagnosis: Odoo's mail calls do nothing in this process (see above)",
+    )
     return parser.parse_args()
+
+
+MAIL_MODELS = ("social.incident", "social.incident.reply", "social.sla.violation")
+
+
+def without_mail(registry):
+    """Make Odoo's mail calls no-ops in this process's registry: chatter notes and
+    notifications are not written, nobody is subscribed, activities are neither
+    created nor marked done (they are removed). The database is not changed."""
+
+    def no_message(self, *args, **kwargs):
+        return self.env["mail.message"]
+
+    for model in MAIL_MODELS:
+        cls = registry[model]
+        cls.message_post = no_message
+        cls.message_notify = no_message
+        cls.message_subscribe = lambda self, *args, **kwargs: True
+    activity = registry["mail.activity"]
+    activity.action_feedback = lambda self, *args, **kwargs: self.unlink()
+    activity.create = lambda self, vals_list: self.browse()
 
 
 # ----------------------------------------------------------------------------------------
@@ -216,6 +246,9 @@ def main():  # noqa: C901 - one flat list of measurements
     args = parse_args()
     config.parse_config(["-c", args.config, "--log-level", "warn"])
     registry = odoo.modules.registry.Registry(args.database)
+    if args.without_mail:
+        without_mail(registry)
+        print("diagnosis: Odoo's mail calls do nothing in this run")
     with registry.cursor() as cr:
         su = api.Environment(cr, SUPERUSER_ID, {"lang": "ru_RU", "tz": "Europe/Moscow"})
         company = su["res.company"].search(
